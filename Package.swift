@@ -1,0 +1,142 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Settings every target of ours shares: Swift 6 language mode plus explicit `any` for existentials.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "paisa",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "paisa", targets: ["Paisa"]),
+        .executable(name: "paisa-load", targets: ["PaisaLoadCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    ],
+    targets: [
+        // The domain: money, charges, refunds, the idempotency state machine, the ledger postings and
+        // the ports it needs. It imports neither Hummingbird nor PostgresNIO.
+        .target(
+            name: "Payments",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // PostgreSQL: one transaction per phase, the retry loop, SQLSTATE → domain errors.
+        .target(
+            name: "PaymentsStore",
+            dependencies: [
+                "Payments",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The sandbox card and UPI processor behind the domain's processor port.
+        .target(
+            name: "SandboxProcessor",
+            dependencies: [
+                "Payments",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP: routes, authentication, form and JSON decoding, versions, wire errors, background services.
+        .target(
+            name: "PaymentsAPI",
+            dependencies: [
+                "Payments",
+                "PaymentsStore",
+                "SandboxProcessor",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The load generator's engine: schedule, traffic, histograms, thresholds, audit and reports.
+        .target(
+            name: "PaisaLoad",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "Paisa",
+            dependencies: [
+                "Payments",
+                "PaymentsStore",
+                "PaymentsAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "PaisaLoadCLI",
+            dependencies: [
+                "PaisaLoad",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PaymentsTests",
+            dependencies: ["Payments"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PaymentsStoreTests",
+            dependencies: [
+                "Payments",
+                "PaymentsStore",
+                "SandboxProcessor",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PaymentsAPITests",
+            dependencies: [
+                "Payments",
+                "PaymentsStore",
+                "SandboxProcessor",
+                "PaymentsAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PaisaLoadTests",
+            dependencies: ["PaisaLoad"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

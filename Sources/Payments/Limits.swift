@@ -1,0 +1,78 @@
+/// Every bound Paisa enforces, in one place. Each has a reason; `sql/` mirrors the ones the database can check.
+public enum Limits {
+    /// Stripe's documented maximum, and plenty for a UUID or a cart id with a prefix.
+    public static let idempotencyKeyLengthMax = 255
+
+    /// Large enough for any charge or refund form (Stripe's biggest bodies are a few KiB), small enough that a
+    /// hostile client cannot make us buffer much: bodies are refused before they are read whole.
+    public static let requestBodyBytesMax = 64 * 1024
+
+    /// Bracket nesting a parameter may use (`a[b][c][d]`); Stripe's deepest request parameters use four.
+    public static let parameterDepthMax = 5
+
+    /// Parameters one request may carry, counting every leaf; bounds parsing and fingerprinting work.
+    public static let parameterCountMax = 500
+
+    /// Length of one parameter name, brackets included.
+    public static let parameterNameLengthMax = 200
+
+    /// Length of one parameter value; the longest legitimate value (a description) is far shorter.
+    public static let parameterValueLengthMax = 5000
+
+    /// Stripe's metadata limits: 50 keys, key names up to 40 characters, values up to 500 characters.
+    public static let metadataKeysMax = 50
+    public static let metadataKeyLengthMax = 40
+    public static let metadataValueLengthMax = 500
+
+    /// Free-text fields on charges and refunds.
+    public static let descriptionLengthMax = 1000
+    /// Card networks print at most 22 characters on a statement.
+    public static let statementDescriptorLengthMax = 22
+    /// RFC 5321's limit on an address.
+    public static let emailLengthMax = 254
+    /// UPI virtual payment addresses: NPCI allows up to 255; names this long are already unusual.
+    public static let vpaLengthMax = 255
+
+    /// Page size for list endpoints, as Stripe: 1 to 100, 10 unless asked.
+    public static let listLimitMax = 100
+    public static let listLimitDefault = 10
+
+    /// `expand[]` entries per request, and dots per entry (Stripe allows four levels).
+    public static let expandEntriesMax = 20
+    public static let expandDepthMax = 4
+
+    /// The whole time a request may take, from arrival to the last byte of its answer.
+    public static let requestBudgetMillisecondsDefault = 2000
+
+    /// What a charge keeps back from its budget for phase 3 and the answer after the processor call, so that
+    /// a processor that answers late still leaves time to record the charge as pending.
+    public static let finishReserveMilliseconds = 300
+
+    /// A live request never holds its key longer than its budget; the lease adds a second of margin for
+    /// clock skew between the budget and the database. Past it, a retry or the completer may take over.
+    public static let idempotencyLeaseMilliseconds = requestBudgetMillisecondsDefault + 1000
+
+    /// Stripe keeps keys at least 24 hours; so do we, by default.
+    public static let idempotencyRetentionSecondsDefault = 24 * 3600
+
+    /// Keys the reaper deletes per statement: large enough to keep up, small enough not to hold locks long.
+    public static let reaperBatchSize = 1000
+
+    /// Abandoned requests the completer resumes per pass.
+    public static let completerBatchSize = 100
+    /// Times the completer resumes one request before leaving it to an operator: a request that failed this
+    /// often is failing for a reason a retry will not fix.
+    public static let completerAttemptsMax = 10
+
+    /// Pending charges the reconciler asks the processor about per pass.
+    public static let reconcilerBatchSize = 100
+
+    /// Attempts of one transaction on serialization failures and deadlocks, whatever the deadline says.
+    public static let transactionAttemptsMax = 20
+    /// First backoff after a serialization failure; doubled per attempt, jittered, capped below.
+    public static let transactionBackoffMillisecondsInitial = 2
+    public static let transactionBackoffMillisecondsMax = 100
+
+    /// Days an uncaptured charge may wait for capture, as Stripe.
+    public static let captureWindowSeconds: Int64 = 7 * 24 * 3600
+}

@@ -1,0 +1,62 @@
+/// Which page of a list to read: newest first, at most `limit` items, after or before a cursor object,
+/// optionally within a range of creation times.
+public struct PageRequest: Sendable, Equatable {
+    /// A cursor: the id of an object on the previous page.
+    public enum Cursor: Sendable, Equatable {
+        /// Items older than this one (the next page).
+        case startingAfter(String)
+        /// Items newer than this one (the previous page).
+        case endingBefore(String)
+    }
+
+    public let limit: Int
+    public let cursor: Cursor?
+    public let created: CreatedRange
+
+    public init(limit: Int, cursor: Cursor?, created: CreatedRange = CreatedRange()) {
+        precondition((1...Limits.listLimitMax).contains(limit), "page sizes are validated before the store")
+        self.limit = limit
+        self.cursor = cursor
+        self.created = created
+    }
+}
+
+/// Bounds on `created`, in Unix seconds, as `created[gt]`, `created[gte]`, `created[lt]`, `created[lte]`.
+public struct CreatedRange: Sendable, Equatable {
+    public var greaterThan: Int64?
+    public var greaterThanOrEqual: Int64?
+    public var lessThan: Int64?
+    public var lessThanOrEqual: Int64?
+
+    public init(
+        greaterThan: Int64? = nil, greaterThanOrEqual: Int64? = nil, lessThan: Int64? = nil,
+        lessThanOrEqual: Int64? = nil
+    ) {
+        self.greaterThan = greaterThan
+        self.greaterThanOrEqual = greaterThanOrEqual
+        self.lessThan = lessThan
+        self.lessThanOrEqual = lessThanOrEqual
+    }
+
+    /// The range as half-open microsecond bounds [lower, upper): what the store's queries use.
+    public var microsecondBounds: (lower: Int64?, upper: Int64?) {
+        var lower: Int64? = nil
+        var upper: Int64? = nil
+        if let value = self.greaterThan { lower = max(lower ?? .min, (value + 1) * 1_000_000) }
+        if let value = self.greaterThanOrEqual { lower = max(lower ?? .min, value * 1_000_000) }
+        if let value = self.lessThan { upper = min(upper ?? .max, value * 1_000_000) }
+        if let value = self.lessThanOrEqual { upper = min(upper ?? .max, (value + 1) * 1_000_000) }
+        return (lower, upper)
+    }
+}
+
+/// One page of a list, newest first.
+public struct Page<Item: Sendable>: Sendable {
+    public let items: [Item]
+    public let hasMore: Bool
+
+    public init(items: [Item], hasMore: Bool) {
+        self.items = items
+        self.hasMore = hasMore
+    }
+}

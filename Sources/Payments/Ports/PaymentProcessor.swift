@@ -1,0 +1,44 @@
+/// The port to whoever moves the money: card networks and UPI in production, the sandbox here.
+///
+/// A processor is idempotent per processor key, like a real acquirer: calling `authorize` again with the same key
+/// returns the first answer and moves no more money. That is what makes a retry after a crash safe.
+public protocol PaymentProcessor: Sendable {
+    /// Checks that the processor can charge `source` in `currency` at all, before anything is stored, and says
+    /// what the payment method looks like. Throws an error the client can fix (an unknown token, say).
+    func describe(source: PaymentSource, currency: Currency, capture: Bool) throws(PaymentsError)
+        -> PaymentMethodDetails
+
+    /// Asks for the money. The call may take a while; the caller bounds it by its deadline and treats a late
+    /// answer as `pending`.
+    func authorize(_ authorization: Authorization) async throws -> ProcessorDecision
+
+    /// What the processor decided for a processor key, or nil if it never saw the key.
+    func status(processorKey: String) async throws -> ProcessorDecision?
+}
+
+/// One request for money.
+public struct Authorization: Sendable, Equatable {
+    public let processorKey: String
+    public let scope: Scope
+    public let amount: Int64
+    public let currency: Currency
+    public let source: PaymentSource
+
+    public init(processorKey: String, scope: Scope, amount: Int64, currency: Currency, source: PaymentSource) {
+        self.processorKey = processorKey
+        self.scope = scope
+        self.amount = amount
+        self.currency = currency
+        self.source = source
+    }
+}
+
+/// A processor's answer.
+public enum ProcessorDecision: Sendable, Equatable {
+    /// The money is authorized. `availableImmediately` is the sandbox's `tok_bypassPending`.
+    case approved(availableImmediately: Bool)
+    /// The issuer or bank said no.
+    case declined(Charge.Failure)
+    /// The bank has not decided yet (UPI's deemed or pending state); ask again later.
+    case pending
+}

@@ -1,0 +1,83 @@
+/// The port to durable state. One method is one atomic phase: it commits entirely or not at all, retrying
+/// serialization failures and deadlocks while the deadline allows.
+public protocol PaymentsStore: Sendable {
+    /// Succeeds when the database answers.
+    func ping(deadline: Deadline) async throws
+
+    // MARK: Accounts and keys
+
+    /// The caller behind a key hash, or nil for a key that does not exist or was revoked.
+    func principal(keyHash: [UInt8], deadline: Deadline) async throws -> Principal?
+    /// An account by id.
+    func account(id: String, deadline: Deadline) async throws -> Account?
+
+    // MARK: Idempotency
+
+    /// Phase 1: claims the request's key (new, or abandoned past its lease), or says why not.
+    func claim(_ request: IdempotentRequest, deadline: Deadline) async throws -> ClaimOutcome
+    /// Unlocks a key this request holds without moving its recovery point, so a retry may resume at once.
+    /// Best effort: if it fails, the lease runs out instead.
+    func release(_ key: ClaimedKey) async
+    /// Keys claimed and then abandoned (lease passed, not finished), oldest first.
+    func abandonedRequests(limit: Int, attemptsMax: Int, deadline: Deadline) async throws -> [AbandonedRequest]
+    /// Deletes up to `batchSize` finished keys older than the retention; returns how many.
+    func reapFinishedKeys(retentionSeconds: Int, batchSize: Int, deadline: Deadline) async throws -> Int
+
+    // MARK: Charges
+
+    /// Phase 3 of a charge: stores the charge, its posting (if money moved) and the response on the key, in one
+    /// transaction. False when the key is no longer this request's (another attempt took it over).
+    func recordCharge(
+        _ charge: Charge, posting: Posting?, response: StoredResponse, key: ClaimedKey, deadline: Deadline
+    ) async throws -> Bool
+    /// A charge of this scope, or nil.
+    func charge(id: String, scope: Scope, deadline: Deadline) async throws -> Charge?
+    /// Charges of this scope, newest first.
+    func charges(scope: Scope, page: PageRequest, deadline: Deadline) async throws -> Page<Charge>
+    /// Pending charges of every account, oldest first: the reconciler's work list.
+    func pendingCharges(limit: Int, deadline: Deadline) async throws -> [Charge]
+    /// Moves a pending charge to its final state with its posting; false if it was no longer pending.
+    func settle(_ charge: Charge, posting: Posting?, deadline: Deadline) async throws -> Bool
+
+    // MARK: Other mutations
+
+    /// The final phase of any other POST: runs `work` in one transaction that also stores its response on the
+    /// key. False when the key is no longer this request's. If `work` throws, nothing is stored.
+    func finish(
+        key: ClaimedKey, deadline: Deadline,
+        work: @escaping @Sendable (any PaymentsTransaction) async throws -> StoredResponse
+    ) async throws -> Bool
+
+    // MARK: Refunds and the ledger
+
+    /// A refund of this scope, or nil.
+    func refund(id: String, scope: Scope, deadline: Deadline) async throws -> Refund?
+    /// Refunds of this scope, newest first, optionally of one charge.
+    func refunds(scope: Scope, chargeID: String?, page: PageRequest, deadline: Deadline) async throws -> Page<Refund>
+    /// The refunds of one charge, newest first, at most `limit`.
+    func refunds(ofCharge chargeID: String, scope: Scope, limit: Int, deadline: Deadline) async throws -> Page<Refund>
+    /// A balance transaction of this scope, or nil.
+    func balanceTransaction(id: String, scope: Scope, deadline: Deadline) async throws -> BalanceTransaction?
+    /// Balance transactions of this scope, newest first.
+    func balanceTransactions(scope: Scope, page: PageRequest, deadline: Deadline) async throws
+        -> Page<BalanceTransaction>
+    /// The balance, summed from the ledger at `time`.
+    func balance(scope: Scope, at time: Timestamp, deadline: Deadline) async throws -> Balance
+}
+
+/// The reads and writes available inside `PaymentsStore.finish`, all in one transaction. Objects are locked in
+/// one order (charge before refund) so that concurrent requests never deadlock.
+public protocol PaymentsTransaction: Sendable {
+    /// Reads a charge and locks it until the transaction ends.
+    func lockCharge(id: String, scope: Scope) async throws -> Charge?
+    /// Writes a charge's mutable fields back.
+    func updateCharge(_ charge: Charge) async throws
+    /// Reads a refund and locks it until the transaction ends.
+    func lockRefund(id: String, scope: Scope) async throws -> Refund?
+    /// Writes a refund's mutable fields (its metadata) back.
+    func updateRefund(_ refund: Refund) async throws
+    /// Inserts a new refund.
+    func insertRefund(_ refund: Refund) async throws
+    /// Appends a posting's lines to the ledger.
+    func insertPosting(_ posting: Posting) async throws
+}

@@ -1,0 +1,56 @@
+/// The moment by which a request must be answered. Everything a request waits on (the pool, retries, the processor)
+/// draws on what is left of it.
+public struct Deadline: Sendable, Comparable {
+    public let instant: ContinuousClock.Instant
+
+    public init(_ instant: ContinuousClock.Instant) {
+        self.instant = instant
+    }
+
+    /// A deadline `milliseconds` from now.
+    public static func after(milliseconds: Int) -> Deadline {
+        Deadline(ContinuousClock.now.advanced(by: .milliseconds(milliseconds)))
+    }
+
+    /// What is left, zero once passed.
+    public var remaining: Duration {
+        let left = ContinuousClock.now.duration(to: self.instant)
+        return left > .zero ? left : .zero
+    }
+
+    public var hasPassed: Bool { ContinuousClock.now >= self.instant }
+
+    /// A deadline `duration` earlier: a step's own deadline that leaves room for the steps after it.
+    public func earlier(by duration: Duration) -> Deadline {
+        Deadline(self.instant.advanced(by: .zero - duration))
+    }
+
+    public static func < (lhs: Deadline, rhs: Deadline) -> Bool {
+        lhs.instant < rhs.instant
+    }
+
+    /// Runs `operation` until it returns or the deadline passes, whichever comes first; nil if the deadline won.
+    /// The operation is cancelled when the deadline passes and must honour cancellation to stop promptly.
+    public func run<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
+        guard !self.hasPassed else { return nil }
+        let deadline = self.instant
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { return nil }
+            return first
+        }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down.
+    public var milliseconds: Int64 {
+        let (seconds, attoseconds) = self.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
