@@ -1,0 +1,118 @@
+import Logging
+import NIOCore
+import Payments
+import PostgresNIO
+
+extension PostgresPaymentsStore {
+    /// The last phase of a POST other than charge creation: in one transaction, lock the key (it must still be
+    /// this attempt's), run the domain's work, and store its response on the key.
+    public func finish(
+        key: ClaimedKey, deadline: Deadline,
+        work: @escaping @Sendable (any PaymentsTransaction) async throws -> StoredResponse
+    ) async throws -> Bool {
+        let faults = self.faults
+        return try await self.database.run("finish", .transaction, deadline: deadline, repeatable: false) {
+            connection in
+            let held = try await connection.query(
+                """
+                SELECT 1 FROM idempotency_keys
+                WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode) AND key = \(key.key)
+                  AND lock_token = \(key.lockToken) AND recovery_point = 'started'
+                FOR UPDATE
+                """, logger: self.logger)
+            var holds = false
+            for try await _ in held { holds = true }
+            guard holds else { return false }
+            let response = try await work(PostgresTransaction(connection: connection, logger: self.logger))
+            try await connection.query(
+                """
+                UPDATE idempotency_keys
+                SET recovery_point = 'finished', response_status = \(Int32(response.status)),
+                    response_body = \(ByteBuffer(bytes: response.body)), lock_token = NULL, locked_until = NULL,
+                    finished_at = now()
+                WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode) AND key = \(key.key)
+                """, logger: self.logger)
+            try faults.check(.beforeFinishCommit)
+            return true
+        }
+    }
+}
+
+/// The domain's view of an open transaction: reads that lock, and writes.
+struct PostgresTransaction: PaymentsTransaction {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func lockCharge(id: String, scope: Scope) async throws -> Charge? {
+        guard ObjectID.isWellFormed(id, as: .charge) else { return nil }
+        let rows = try await self.connection.query(
+            """
+            SELECT \(unescaped: Rows.chargeColumns) FROM charges
+            WHERE account_id = \(scope.accountID) AND livemode = \(scope.livemode) AND id = \(id)
+            FOR UPDATE
+            """, logger: self.logger)
+        for try await row in rows { return try Rows.charge(row) }
+        return nil
+    }
+
+    func updateCharge(_ charge: Charge) async throws {
+        try await self.connection.query(
+            """
+            UPDATE charges
+            SET amount_captured = \(charge.amountCaptured), amount_refunded = \(charge.amountRefunded),
+                captured = \(charge.captured), status = \(charge.status.rawValue),
+                balance_transaction_id = \(charge.balanceTransactionID), description = \(charge.description),
+                metadata = \(Rows.json(charge.metadata))::jsonb, receipt_email = \(charge.receiptEmail),
+                updated_at = now()
+            WHERE account_id = \(charge.scope.accountID) AND id = \(charge.id)
+            """, logger: self.logger)
+    }
+
+    func lockRefund(id: String, scope: Scope) async throws -> Refund? {
+        guard ObjectID.isWellFormed(id, as: .refund) else { return nil }
+        let rows = try await self.connection.query(
+            """
+            SELECT \(unescaped: Rows.refundColumns) FROM refunds
+            WHERE account_id = \(scope.accountID) AND livemode = \(scope.livemode) AND id = \(id)
+            FOR UPDATE
+            """, logger: self.logger)
+        for try await row in rows { return try Rows.refund(row) }
+        return nil
+    }
+
+    func updateRefund(_ refund: Refund) async throws {
+        try await self.connection.query(
+            """
+            UPDATE refunds SET metadata = \(Rows.json(refund.metadata))::jsonb, updated_at = now()
+            WHERE account_id = \(refund.scope.accountID) AND id = \(refund.id)
+            """, logger: self.logger)
+    }
+
+    func insertRefund(_ refund: Refund) async throws {
+        try await self.connection.query(
+            """
+            INSERT INTO refunds (
+                account_id, livemode, id, charge_id, amount, currency, status, reason, metadata,
+                balance_transaction_id, created_at, updated_at)
+            VALUES (\(refund.scope.accountID), \(refund.scope.livemode), \(refund.id), \(refund.chargeID),
+                    \(refund.amount), \(refund.currency.code), \(refund.status.rawValue), \(refund.reason?.rawValue),
+                    \(Rows.json(refund.metadata))::jsonb, \(refund.balanceTransactionID), \(refund.created),
+                    \(refund.created))
+            """, logger: self.logger)
+    }
+
+    func insertPosting(_ posting: Posting) async throws {
+        let lines = PostingLines(posting)
+        try await self.connection.query(
+            """
+            INSERT INTO ledger_entries (
+                account_id, livemode, posting_id, line, ledger_account, currency, amount, posting_type, source_id,
+                description, created_at, available_on)
+            SELECT \(posting.scope.accountID), \(posting.scope.livemode), \(posting.id), e.line, e.account,
+                   \(posting.currency.code), e.amount, \(posting.kind.rawValue), \(posting.sourceID),
+                   \(posting.description), \(posting.created), \(posting.availableOn)
+            FROM unnest(\(lines.numbers)::smallint[], \(lines.accounts)::text[], \(lines.amounts)::bigint[])
+                 AS e(line, account, amount)
+            """, logger: self.logger)
+    }
+}

@@ -1,0 +1,165 @@
+import NIOCore
+import Payments
+import PostgresNIO
+
+extension PostgresPaymentsStore {
+    /// Phase 1 in one statement: insert the key, or take over an unfinished one whose lease ran out (or that this
+    /// same claim already holds, which makes the statement safe to repeat after a lost connection). Only when that
+    /// finds nothing to take does a second query read why: a replay, a mismatch, or a key in use.
+    public func claim(_ request: IdempotentRequest, deadline: Deadline) async throws -> ClaimOutcome {
+        let token = ObjectID.randomBase62(count: ObjectID.randomCharacters)
+        let processorKey = "pk_" + ObjectID.randomBase62(count: ObjectID.randomCharacters)
+        let fingerprint = ByteBuffer(bytes: request.fingerprint)
+        let leaseMilliseconds = Limits.idempotencyLeaseMilliseconds
+        for _ in 0..<3 {
+            let claimed = try await self.database.run("claim", .statement, deadline: deadline) {
+                connection -> (String, String, Int)? in
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO idempotency_keys AS k
+                        (account_id, livemode, key, fingerprint, method, path, api_version, request_params,
+                         recovery_point, processor_key, lock_token, locked_until, original_request_id)
+                    VALUES (\(request.scope.accountID), \(request.scope.livemode), \(request.key), \(fingerprint),
+                            \(request.method), \(request.path), \(request.version), \(request.parameters),
+                            'started', \(processorKey), \(token),
+                            now() + make_interval(secs => \(leaseMilliseconds) / 1000.0), \(request.requestID))
+                    ON CONFLICT (account_id, livemode, key) DO UPDATE
+                        SET lock_token = EXCLUDED.lock_token,
+                            locked_until = EXCLUDED.locked_until,
+                            attempts = k.attempts + CASE WHEN k.lock_token = EXCLUDED.lock_token THEN 0 ELSE 1 END,
+                            last_run_at = now()
+                        WHERE k.recovery_point <> 'finished'
+                          AND k.fingerprint = EXCLUDED.fingerprint
+                          AND (k.locked_until IS NULL OR k.locked_until < now() OR k.lock_token = EXCLUDED.lock_token)
+                    RETURNING k.recovery_point, k.processor_key, k.attempts
+                    """, logger: self.logger)
+                for try await (point, processorKey, attempts) in rows.decode((String, String, Int32).self) {
+                    return (point, processorKey, Int(attempts))
+                }
+                return nil
+            }
+            if let (point, processorKey, attempts) = claimed {
+                guard let recoveryPoint = RecoveryPoint(rawValue: point) else {
+                    throw RowError(description: "idempotency key at unknown recovery point \(point)")
+                }
+                return .claimed(
+                    ClaimedKey(
+                        scope: request.scope, key: request.key, lockToken: token, recoveryPoint: recoveryPoint,
+                        processorKey: processorKey, attempts: attempts))
+            }
+            if let outcome = try await self.explainUnclaimable(request, deadline: deadline) {
+                return outcome
+            }
+            // The key vanished between the two statements (reaped): claim again.
+        }
+        return .inUse
+    }
+
+    /// Why a key could not be claimed, checked in Stripe's order: a different request first, then a finished
+    /// one, then one still running. Nil when the key no longer exists.
+    private func explainUnclaimable(_ request: IdempotentRequest, deadline: Deadline) async throws -> ClaimOutcome? {
+        try await self.database.run("explain claim", .statement, deadline: deadline) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT fingerprint, path, api_version, recovery_point, response_status, response_body,
+                       original_request_id
+                FROM idempotency_keys
+                WHERE account_id = \(request.scope.accountID) AND livemode = \(request.scope.livemode)
+                  AND key = \(request.key)
+                """, logger: self.logger)
+            for try await row in rows {
+                let (fingerprint, path, version, point, status, body, originalRequestID) = try row.decode(
+                    (ByteBuffer, String, String, String, Int32?, ByteBuffer?, String).self)
+                if Array(fingerprint.readableBytesView) != request.fingerprint {
+                    return .mismatch(difference: Self.difference(request, path: path, version: version))
+                }
+                if point == RecoveryPoint.finished.rawValue, let status, let body {
+                    return .replay(
+                        StoredResponse(status: Int(status), body: Array(body.readableBytesView)),
+                        originalRequestID: originalRequestID)
+                }
+                return .inUse
+            }
+            return nil
+        }
+    }
+
+    /// Words for what differs between a request and the one its key was first used for.
+    private static func difference(_ request: IdempotentRequest, path: String, version: String) -> String {
+        if path != request.path {
+            return "it was first used on the endpoint \(path), not \(request.path)"
+        }
+        if version != request.version {
+            return "it was first used with API version \(version), not \(request.version)"
+        }
+        return "it was first used with different parameters"
+    }
+
+    public func release(_ key: ClaimedKey) async {
+        do {
+            try await self.database.run("release", .statement, deadline: .after(milliseconds: 1000)) { connection in
+                try await connection.query(
+                    """
+                    UPDATE idempotency_keys SET lock_token = NULL, locked_until = NULL
+                    WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode)
+                      AND key = \(key.key) AND lock_token = \(key.lockToken)
+                    """, logger: self.logger)
+            }
+        } catch {
+            self.logger.warning("could not release an idempotency key; its lease will expire", metadata: [
+                "error": "\(String(reflecting: error))"
+            ])
+        }
+    }
+
+    public func abandonedRequests(limit: Int, attemptsMax: Int, deadline: Deadline) async throws
+        -> [AbandonedRequest]
+    {
+        try await self.database.run("abandoned", .statement, deadline: deadline) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT account_id, livemode, key, method, path, api_version, request_params, attempts
+                FROM idempotency_keys
+                WHERE recovery_point <> 'finished'
+                  AND (locked_until IS NULL OR locked_until < now())
+                  AND attempts < \(Int32(attemptsMax))
+                ORDER BY last_run_at
+                LIMIT \(Int32(limit))
+                """, logger: self.logger)
+            var found: [AbandonedRequest] = []
+            for try await (account, livemode, key, method, path, version, params, attempts) in rows.decode(
+                (String, Bool, String, String, String, String, String, Int32).self)
+            {
+                found.append(
+                    AbandonedRequest(
+                        scope: Scope(accountID: account, livemode: livemode), key: key, method: method, path: path,
+                        version: version, parameters: params, attempts: Int(attempts)))
+            }
+            return found
+        }
+    }
+
+    public func reapFinishedKeys(retentionSeconds: Int, batchSize: Int, deadline: Deadline) async throws -> Int {
+        try await self.database.run("reap", .statement, deadline: deadline) { connection in
+            let rows = try await connection.query(
+                """
+                WITH doomed AS (
+                    SELECT account_id, livemode, key FROM idempotency_keys
+                    WHERE recovery_point = 'finished'
+                      AND created_at < now() - make_interval(secs => \(Int64(retentionSeconds)))
+                    ORDER BY created_at
+                    LIMIT \(Int32(batchSize))
+                    FOR UPDATE SKIP LOCKED
+                ), deleted AS (
+                    DELETE FROM idempotency_keys k USING doomed d
+                    WHERE k.account_id = d.account_id AND k.livemode = d.livemode AND k.key = d.key
+                      AND k.recovery_point = 'finished'
+                    RETURNING 1
+                )
+                SELECT count(*) FROM deleted
+                """, logger: self.logger)
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
+        }
+    }
+}
