@@ -1,0 +1,155 @@
+import Logging
+import Payments
+import PostgresNIO
+
+/// How the sandbox behaves in time, set per server: all delays in milliseconds.
+public struct SandboxSettings: Sendable, Equatable {
+    /// How long a card authorization takes.
+    public var cardLatencyMilliseconds: Int
+    /// How long `slow@upi` takes to answer: longer than the request budget by default, to exercise it.
+    public var slowMilliseconds: Int
+    /// How long `pending@upi` stays pending before the bank approves it.
+    public var pendingSettleMilliseconds: Int
+
+    public init(cardLatencyMilliseconds: Int = 0, slowMilliseconds: Int = 3000, pendingSettleMilliseconds: Int = 5000) {
+        self.cardLatencyMilliseconds = cardLatencyMilliseconds
+        self.slowMilliseconds = slowMilliseconds
+        self.pendingSettleMilliseconds = pendingSettleMilliseconds
+    }
+}
+
+/// A processor that behaves like an acquirer and a UPI switch for the sandbox's test instruments, and keeps its
+/// own durable record per processor key: asked twice, it answers the same and moves the money once.
+public struct SandboxProcessor: PaymentProcessor {
+    let client: PostgresClient
+    let settings: SandboxSettings
+    let logger: Logger
+
+    public init(client: PostgresClient, settings: SandboxSettings, logger: Logger) {
+        self.client = client
+        self.settings = settings
+        self.logger = logger
+    }
+
+    public func describe(source: PaymentSource, currency: Currency, capture: Bool) throws(PaymentsError)
+        -> PaymentMethodDetails
+    {
+        try SandboxCatalog.behaviour(of: source, currency: currency, capture: capture).0
+    }
+
+    public func authorize(_ authorization: Authorization) async throws -> ProcessorDecision {
+        let (_, behaviour) = try SandboxCatalog.behaviour(
+            of: authorization.source, currency: authorization.currency, capture: true)
+        let record = try await self.record(authorization, behaviour: behaviour)
+        if record.answersInMilliseconds > 0 {
+            // The network's latency; cancelled with the caller when its deadline passes.
+            try await Task.sleep(for: .milliseconds(record.answersInMilliseconds))
+        }
+        return record.decision(settled: record.settlesInMilliseconds <= record.answersInMilliseconds)
+    }
+
+    public func status(processorKey: String) async throws -> ProcessorDecision? {
+        let rows = try await self.client.query(
+            "\(unescaped: Record.select) WHERE processor_key = \(processorKey)", logger: self.logger)
+        for try await row in rows {
+            let record = try Record(row)
+            guard record.answersInMilliseconds <= 0 else { return .pending }
+            return record.decision(settled: record.settlesInMilliseconds <= 0)
+        }
+        return nil
+    }
+
+    /// Writes the decision for a processor key the first time, and reads the first one back every time.
+    private func record(_ authorization: Authorization, behaviour: SandboxCatalog.Behaviour) async throws -> Record {
+        let failure: Charge.Failure?
+        var immediately = false
+        var answersIn = self.settings.cardLatencyMilliseconds
+        var settlesIn: Int? = nil
+        switch behaviour {
+        case .approve(let availableImmediately):
+            failure = nil
+            immediately = availableImmediately
+        case .decline(let declined):
+            failure = declined
+        case .approveLater:
+            failure = nil
+            settlesIn = self.settings.pendingSettleMilliseconds
+        case .approveSlowly:
+            failure = nil
+            answersIn = self.settings.slowMilliseconds
+        }
+        let decision = failure == nil ? "approved" : "declined"
+        // The insert and the read are separate statements: a read in the inserting statement would not see a row
+        // a concurrent call with the same key committed while this statement waited on it.
+        try await self.client.query(
+            """
+            INSERT INTO sandbox_processor_payments (
+                processor_key, amount, currency, source, decision, available_immediately, failure_code,
+                decline_code, failure_message, answers_at, settles_at)
+            VALUES (\(authorization.processorKey), \(authorization.amount), \(authorization.currency.code),
+                    \(authorization.source.description), \(decision), \(immediately), \(failure?.code),
+                    \(failure?.declineCode), \(failure?.message),
+                    now() + make_interval(secs => \(answersIn)::float8 / 1000),
+                    now() + make_interval(secs => \(settlesIn)::float8 / 1000))
+            ON CONFLICT (processor_key) DO NOTHING
+            """, logger: self.logger)
+        let rows = try await self.client.query(
+            "\(unescaped: Record.select) WHERE processor_key = \(authorization.processorKey)", logger: self.logger)
+        for try await row in rows {
+            let record = try Record(row)
+            guard record.amount == authorization.amount, record.currency == authorization.currency.code,
+                record.source == authorization.source.description
+            else {
+                throw SandboxError(
+                    description: "processor key \(authorization.processorKey) reused for a different payment")
+            }
+            return record
+        }
+        throw SandboxError(description: "processor record \(authorization.processorKey) vanished")
+    }
+}
+
+/// A row of the sandbox's record, with its times relative to the database's clock.
+struct Record {
+    static let select = """
+        SELECT amount, currency, source, decision, available_immediately, failure_code, decline_code,
+               failure_message,
+               greatest(0, ceil(extract(epoch FROM answers_at - now()) * 1000))::bigint AS answers_in,
+               coalesce(greatest(0, ceil(extract(epoch FROM settles_at - now()) * 1000)), 0)::bigint AS settles_in
+        FROM sandbox_processor_payments
+        """
+
+    let amount: Int64
+    let currency: String
+    let source: String
+    let approved: Bool
+    let availableImmediately: Bool
+    let failure: Charge.Failure?
+    let answersInMilliseconds: Int64
+    let settlesInMilliseconds: Int64
+
+    init(_ row: PostgresRow) throws {
+        let (amount, currency, source, decision, immediately, code, declineCode, message, answersIn, settlesIn) =
+            try row.decode((Int64, String, String, String, Bool, String?, String?, String?, Int64, Int64).self)
+        self.amount = amount
+        self.currency = currency
+        self.source = source
+        self.approved = decision == "approved"
+        self.availableImmediately = immediately
+        self.failure = code.map { Charge.Failure(code: $0, declineCode: declineCode, message: message ?? "") }
+        self.answersInMilliseconds = answersIn
+        self.settlesInMilliseconds = settlesIn
+    }
+
+    /// The decision as the caller sees it: pending until settled.
+    func decision(settled: Bool) -> ProcessorDecision {
+        guard settled else { return .pending }
+        if let failure = self.failure { return .declined(failure) }
+        return .approved(availableImmediately: self.availableImmediately)
+    }
+}
+
+/// The sandbox met a state no correct caller can produce.
+struct SandboxError: Error, CustomStringConvertible {
+    let description: String
+}
