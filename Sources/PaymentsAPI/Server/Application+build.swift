@@ -1,0 +1,78 @@
+import Hummingbird
+import Logging
+import NIOCore
+import Payments
+import PaymentsStore
+import PostgresNIO
+import SandboxProcessor
+import ServiceLifecycle
+
+/// The parts of a running server that tests reach into: the API (to build requests), the background services
+/// (to run a pass by hand), the fault injector and the database pool.
+public struct PaisaServer: Sendable {
+    public let api: PaisaAPI
+    public let completer: Completer
+    public let reconciler: Reconciler
+    public let reaper: Reaper
+    public let faults: FaultInjector
+    public let client: PostgresClient
+}
+
+/// Builds the server: the pool, the store, the sandbox processor, the API and its background services, under one
+/// service group that starts them in order and stops them gracefully on SIGTERM or SIGINT.
+public func buildApplication(_ configuration: ServerConfiguration, logger: Logger) throws -> (
+    some ApplicationProtocol, PaisaServer
+) {
+    let faults = try FaultInjector(specification: configuration.faults)
+    let client = PostgresClient(configuration: configuration.database.clientConfiguration, backgroundLogger: logger)
+    let store = PostgresPaymentsStore(database: Database(client: client, faults: faults, logger: logger))
+    let processor = SandboxProcessor(client: client, settings: configuration.sandbox, logger: logger)
+    let api = PaisaAPI(
+        configuration: configuration.api, store: store, processor: processor, faults: faults, logger: logger)
+    let server = PaisaServer(
+        api: api,
+        completer: Completer(api: api, interval: .milliseconds(configuration.completerIntervalMilliseconds), logger: logger),
+        reconciler: Reconciler(
+            api: api, interval: .milliseconds(configuration.reconcilerIntervalMilliseconds), logger: logger),
+        reaper: Reaper(
+            store: store, retentionSeconds: configuration.idempotencyRetentionSeconds,
+            interval: .milliseconds(configuration.reaperIntervalMilliseconds), logger: logger),
+        faults: faults, client: client)
+
+    let responder = PaisaResponder(api: api, publicRoutes: Health.routes(store: store))
+    var services: [any Service] = [client]
+    if configuration.runBackgroundServices {
+        services += [server.completer, server.reconciler, server.reaper] as [any Service]
+    }
+    var app = Application(
+        responder: responder,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Paisa"),
+        services: services, logger: logger)
+    app.beforeServerStarts {
+        try await Migrator(client: client, logger: logger).checkSchema()
+    }
+    return (app, server)
+}
+
+/// The unauthenticated routes: liveness and readiness.
+enum Health {
+    static func routes(store: any PaymentsStore) -> [String: @Sendable (Deadline) async -> Response] {
+        [
+            "/healthz": { _ in Self.json(.ok, #"{"status":"ok"}"#) },
+            "/readyz": { deadline in
+                do {
+                    try await store.ping(deadline: deadline)
+                    return Self.json(.ok, #"{"status":"ok","database":"reachable"}"#)
+                } catch {
+                    return Self.json(.serviceUnavailable, #"{"status":"unavailable","database":"unreachable"}"#)
+                }
+            },
+        ]
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text + "\n")))
+    }
+}

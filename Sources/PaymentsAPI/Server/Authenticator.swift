@@ -1,0 +1,66 @@
+import Hummingbird
+import Payments
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Finds the caller behind a request's key: `Authorization: Bearer <key>`, or HTTP Basic with the key as the user
+/// name. Keys are looked up by hash; the answer never hints whether an account exists.
+struct Authenticator: Sendable {
+    let store: any PaymentsStore
+
+    func authenticate(_ request: Request, deadline: Deadline) async throws -> Principal {
+        guard let header = request.headers[.authorization], !header.isEmpty else {
+            throw WireError.unauthenticated(
+                "api_key_missing",
+                "You did not provide an API key. Send it as `Authorization: Bearer sk_test_…`, or as the HTTP "
+                    + "Basic user name (`curl -u sk_test_…:`).")
+        }
+        guard let key = Self.key(from: header), APIKey.shape(of: key) != nil else {
+            throw Self.invalidKey(nil)
+        }
+        guard let principal = try await self.store.principal(keyHash: APIKey.hash(of: key), deadline: deadline) else {
+            throw Self.invalidKey(key)
+        }
+        return principal
+    }
+
+    /// The key from a Bearer or Basic credential.
+    static func key(from header: String) -> String? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2 else { return nil }
+        let credential = parts[1].trimmingCharacters(in: .whitespaces)
+        switch parts[0].lowercased() {
+        case "bearer":
+            return credential
+        case "basic":
+            guard let data = Data(base64Encoded: credential), let decoded = String(data: data, encoding: .utf8) else {
+                return nil
+            }
+            // `key:` (no password), or `key` alone.
+            return decoded.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+        default:
+            return nil
+        }
+    }
+
+    /// The same answer for a malformed, unknown or revoked key: only its last four characters are echoed.
+    static func invalidKey(_ key: String?) -> WireError {
+        let shown = key.map { key in String(key.prefix(8)) + "…" + APIKey.last4(of: key) }
+        return WireError.unauthenticated(
+            "api_key_invalid",
+            "Invalid API key provided" + (shown.map { ": \($0)" } ?? "")
+                + ". Check the key, or create one with `paisa keys create`.")
+    }
+
+    /// A restricted key calling outside its permissions.
+    static func forbidden(_ principal: Principal, needs permission: Permission) -> WireError {
+        WireError(
+            status: .forbidden, type: "invalid_request_error", code: "insufficient_permissions",
+            message: "The provided key does not have the permission \(permission) this request needs. Use a key "
+                + "with that permission, or a secret key.")
+    }
+}

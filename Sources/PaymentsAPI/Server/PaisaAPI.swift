@@ -1,0 +1,75 @@
+import HTTPTypes
+import Logging
+import Payments
+
+/// Settings of the HTTP layer, read once by the command and passed down.
+public struct APIConfiguration: Sendable {
+    /// Each request's budget from arrival to answer.
+    public var requestBudgetMilliseconds: Int
+    /// Where the error reference lives; every `doc_url` is this plus `#code`.
+    public var docsURL: String
+    /// Requests in flight before new ones are shed.
+    public var inFlightMax: Int
+
+    public init(
+        requestBudgetMilliseconds: Int = Limits.requestBudgetMillisecondsDefault,
+        docsURL: String = "http://127.0.0.1:8080/docs/errors", inFlightMax: Int = 512
+    ) {
+        self.requestBudgetMilliseconds = requestBudgetMilliseconds
+        self.docsURL = docsURL
+        self.inFlightMax = inFlightMax
+    }
+}
+
+/// The API's dependencies and routes: everything between a decoded request and the domain.
+public struct PaisaAPI: Sendable {
+    let configuration: APIConfiguration
+    let store: any PaymentsStore
+    let charges: ChargeService
+    let idempotency: IdempotencyLayer
+    let versioning: Versioning
+    let authenticator: Authenticator
+    let logger: Logger
+    private(set) var routes = RouteTable()
+
+    public init(
+        configuration: APIConfiguration, store: any PaymentsStore, processor: any PaymentProcessor,
+        faults: FaultInjector, versioning: Versioning = Versioning(), logger: Logger
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.charges = ChargeService(store: store, processor: processor, faults: faults, logger: logger)
+        self.idempotency = IdempotencyLayer(store: store, logger: logger)
+        self.versioning = versioning
+        self.authenticator = Authenticator(store: store)
+        self.logger = logger
+        self.routes = self.buildRoutes()
+    }
+
+    /// Every /v1 route, in one list.
+    private func buildRoutes() -> RouteTable {
+        var routes = RouteTable()
+        routes.add(.get, "/v1/account", self.retrieveAccount())
+        routes.add(.post, "/v1/charges", self.createCharge())
+        routes.add(.get, "/v1/charges", self.listCharges())
+        routes.add(.get, "/v1/charges/:id", self.retrieveCharge())
+        return routes
+    }
+
+    /// Runs a write under its idempotency key, for the HTTP layer and the completer alike.
+    func runWrite(_ request: APIRequest, prepare: @Sendable (APIRequest) async throws -> Endpoint.Operation)
+        async throws -> IdempotencyLayer.Answer
+    {
+        guard let key = request.idempotencyKey else { preconditionFailure("writes always carry a key") }
+        let operation = try await prepare(request)
+        let canonical = request.parameters.canonical
+        let idempotent = IdempotentRequest(
+            scope: request.scope, key: key, method: request.method.rawValue, path: request.path,
+            version: request.version.text, parameters: canonical,
+            fingerprint: RequestFingerprint.make(
+                method: request.method.rawValue, path: request.path, version: request.version.text,
+                canonicalParameters: canonical),
+            requestID: request.requestID)
+        return try await self.idempotency.run(idempotent, deadline: request.deadline, operation: operation)
+    }
+}

@@ -1,0 +1,176 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Payments
+
+/// The HTTP edge: every request passes here. It names the request, admits or sheds it, reads its body within the
+/// limit, and then, inside the deadline race, authenticates, resolves the version, decodes parameters and runs the
+/// endpoint. Every failure leaves as a Stripe-shaped error object; nothing else ever reaches a client.
+public struct PaisaResponder: HTTPResponder {
+    public typealias Context = PaisaRequestContext
+
+    let api: PaisaAPI
+    let admission: AdmissionControl
+    let publicRoutes: [String: @Sendable (Deadline) async -> Response]
+
+    init(api: PaisaAPI, publicRoutes: [String: @Sendable (Deadline) async -> Response]) {
+        self.api = api
+        self.admission = AdmissionControl(inFlightMax: api.configuration.inFlightMax)
+        self.publicRoutes = publicRoutes
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let requestID = ObjectID.make(.request)
+        let deadline = Deadline.after(milliseconds: self.api.configuration.requestBudgetMilliseconds)
+        let logger = {
+            var logger = context.logger
+            logger[metadataKey: "request_id"] = "\(requestID)"
+            return logger
+        }()
+        let fallbackVersion = self.headerVersion(request)
+
+        if request.method == .get, let route = self.publicRoutes[request.uri.path] {
+            return await route(deadline)
+        }
+        guard self.admission.enter() else {
+            return self.errorResponse(WireError(.overloaded), requestID: requestID, version: fallbackVersion)
+        }
+        defer { self.admission.leave() }
+
+        let body: [UInt8]
+        do {
+            body = try await Self.readBody(request)
+        } catch {
+            return self.errorResponse(error, requestID: requestID, version: fallbackVersion, logger: logger)
+        }
+        guard !deadline.hasPassed else {
+            return self.errorResponse(WireError(.deadlineExceeded), requestID: requestID, version: fallbackVersion)
+        }
+        return await DeadlineRace.run(
+            deadline: deadline,
+            onTimeout: {
+                self.errorResponse(WireError(.deadlineExceeded), requestID: requestID, version: fallbackVersion)
+            },
+            work: {
+                await self.handle(request, body: body, requestID: requestID, deadline: deadline, logger: logger)
+            })
+    }
+
+    /// Everything after the body is read; errors become error objects in the resolved version.
+    private func handle(_ request: Request, body: [UInt8], requestID: String, deadline: Deadline, logger: Logger)
+        async -> Response
+    {
+        var version = self.headerVersion(request)
+        do {
+            let path = request.uri.path
+            let endpoint: Endpoint
+            let pathParameters: [String: String]
+            switch self.api.routes.match(request.method, path) {
+            case .notFound:
+                throw WireError(
+                    status: .notFound, type: "invalid_request_error", code: "unknown_route",
+                    message: "Unrecognized request URL (\(request.method.rawValue): \(path)). See the API reference "
+                        + "for the routes Paisa serves.")
+            case .methodNotAllowed(let allowed):
+                let names = allowed.map(\.rawValue).joined(separator: ", ")
+                throw WireError(
+                    status: .methodNotAllowed, type: "invalid_request_error", code: "method_not_allowed",
+                    message: "\(path) does not take \(request.method.rawValue); it takes \(names).",
+                    extraHeaders: [(.allow, names)])
+            case .found(let found, let parameters, _):
+                (endpoint, pathParameters) = (found, parameters)
+            }
+            let principal = try await self.api.authenticator.authenticate(request, deadline: deadline)
+            let resolved = try self.api.versioning.resolve(
+                header: request.headers[.stripeVersion], accountDefault: principal.defaultVersion)
+            version = resolved.text
+            if let permission = endpoint.permission, !principal.allows(permission.resource, permission.level) {
+                throw Authenticator.forbidden(principal, needs: permission)
+            }
+            var parameters = try FormDecoder.decode(Substring(request.uri.query ?? ""))
+            try parameters.merge(try Self.bodyParameters(body, contentType: request.headers[.contentType]))
+            var idempotencyKey: String? = nil
+            if case .write = endpoint.kind {
+                idempotencyKey = try Self.idempotencyKey(request)
+            }
+            let apiRequest = APIRequest(
+                requestID: requestID, principal: principal, version: resolved, method: request.method, path: path,
+                pathParameters: pathParameters, parameters: parameters, deadline: deadline,
+                idempotencyKey: idempotencyKey, versioning: self.api.versioning)
+            switch endpoint.kind {
+            case .read(let read):
+                let answer = try await read(apiRequest)
+                let bytes = JSONWriter.bytes(
+                    self.api.versioning.render(answer.body, at: resolved, context: answer.context))
+                return self.response(answer.status, bytes, requestID: requestID, version: version)
+            case .write(let prepare):
+                let answer = try await self.api.runWrite(apiRequest, prepare: prepare)
+                return self.writeResponse(answer, key: idempotencyKey!, requestID: requestID, version: version)
+            }
+        } catch {
+            return self.errorResponse(error, requestID: requestID, version: version, logger: logger)
+        }
+    }
+
+    /// The stored (or fresh) answer of a write, with the idempotency headers.
+    private func writeResponse(_ answer: IdempotencyLayer.Answer, key: String, requestID: String, version: String)
+        -> Response
+    {
+        let stored = answer.response
+        var response = self.response(
+            HTTPResponse.Status(code: stored.status), stored.body, requestID: requestID, version: version)
+        response.headers[.idempotencyKey] = key
+        switch answer {
+        case .fresh:
+            response.headers[.idempotentReplayed] = "false"
+        case .replay(_, let originalRequestID):
+            response.headers[.idempotentReplayed] = "true"
+            if let originalRequestID { response.headers[.originalRequest] = originalRequestID }
+            // A replayed failure will not change: tell the SDKs not to retry it.
+            if stored.status >= 500 { response.headers[.stripeShouldRetry] = "false" }
+        }
+        return response
+    }
+
+    func response(_ status: HTTPResponse.Status, _ body: [UInt8], requestID: String, version: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.requestID] = requestID
+        headers[.stripeVersion] = version
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// Any error as an error object: wire and domain errors as themselves, anything else as a generic 500 whose
+    /// details go only to the log.
+    func errorResponse(_ error: any Error, requestID: String, version: String, logger: Logger? = nil) -> Response {
+        let wire: WireError
+        switch error {
+        case let known as WireError:
+            wire = known
+        case let domain as PaymentsError:
+            wire = WireError(domain)
+        default:
+            (logger ?? self.api.logger).error(
+                "request failed unexpectedly",
+                metadata: ["request_id": "\(requestID)", "error": "\(String(reflecting: error))"])
+            wire = WireError.internalError()
+        }
+        var response = self.response(
+            wire.status, JSONWriter.bytes(wire.body(docsURL: self.api.configuration.docsURL)), requestID: requestID,
+            version: version)
+        if let seconds = wire.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+        if let retry = wire.shouldRetry { response.headers[.stripeShouldRetry] = retry ? "true" : "false" }
+        for (name, value) in wire.extraHeaders { response.headers[name] = value }
+        return response
+    }
+
+    /// The version named by the header when it is valid, else the newest: what error responses carry before the
+    /// account's pinned version is known.
+    private func headerVersion(_ request: Request) -> String {
+        guard let header = request.headers[.stripeVersion],
+            let version = try? self.api.versioning.validate(header, param: "Stripe-Version")
+        else { return Versioning.newest.text }
+        return version.text
+    }
+}

@@ -1,0 +1,68 @@
+import HTTPTypes
+
+/// Paisa's routes, matched segment by segment, telling a path that exists under another method (405) from one
+/// that does not exist at all (404). The HTTP server and the completer resolve requests through the same table.
+public struct RouteTable: Sendable {
+    /// One route: method, pattern (`/v1/charges/:id/capture`) and what answers it.
+    public struct Route: Sendable {
+        public let method: HTTPRequest.Method
+        public let pattern: String
+        let segments: [Substring]
+        public let endpoint: Endpoint
+    }
+
+    /// What matching found.
+    public enum Match: Sendable {
+        case found(Endpoint, parameters: [String: String], pattern: String)
+        case methodNotAllowed(allowed: [HTTPRequest.Method])
+        case notFound
+    }
+
+    public private(set) var routes: [Route] = []
+
+    public init() {}
+
+    /// Adds a route; patterns with `:name` segments capture them.
+    public mutating func add(_ method: HTTPRequest.Method, _ pattern: String, _ endpoint: Endpoint) {
+        precondition(!self.routes.contains { $0.method == method && $0.pattern == pattern }, "duplicate route")
+        self.routes.append(
+            Route(
+                method: method, pattern: pattern, segments: pattern.split(separator: "/", omittingEmptySubsequences: true),
+                endpoint: endpoint))
+    }
+
+    /// Finds the route for a method and path.
+    public func match(_ method: HTTPRequest.Method, _ path: String) -> Match {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        var allowed: [HTTPRequest.Method] = []
+        for route in self.routes {
+            guard let parameters = Self.bind(route.segments, to: segments) else { continue }
+            if route.method == method {
+                return .found(route.endpoint, parameters: parameters, pattern: route.pattern)
+            }
+            allowed.append(route.method)
+        }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+    }
+
+    private static func bind(_ pattern: [Substring], to segments: [Substring]) -> [String: String]? {
+        guard pattern.count == segments.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (expected, actual) in zip(pattern, segments) {
+            if expected.hasPrefix(":") {
+                guard let decoded = String(actual).removingPercentEncodingSafely, !decoded.isEmpty else { return nil }
+                parameters[String(expected.dropFirst())] = decoded
+            } else if expected != actual {
+                return nil
+            }
+        }
+        return parameters
+    }
+}
+
+extension String {
+    /// Percent-decodes a path segment; nil when the escapes are broken or the result is not UTF-8.
+    var removingPercentEncodingSafely: String? {
+        try? FormDecoder.percentDecode(Substring(self), plusIsSpace: false)
+    }
+}

@@ -1,0 +1,44 @@
+import Logging
+import Payments
+import PaymentsStore
+import SandboxProcessor
+
+/// Everything `paisa serve` can be told, as one typed value: the command reads flags and environment once and
+/// hands this down; tests build their own.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var database: DatabaseSettings
+    public var api: APIConfiguration
+    public var sandbox: SandboxSettings
+    /// Fault-injection points to arm (`point=action…`); empty in production.
+    public var faults: String
+    /// How often the completer, reconciler and reaper run.
+    public var completerIntervalMilliseconds: Int
+    public var reconcilerIntervalMilliseconds: Int
+    public var reaperIntervalMilliseconds: Int
+    /// How long finished idempotency keys are kept.
+    public var idempotencyRetentionSeconds: Int
+    /// False in tests that drive the background services by hand.
+    public var runBackgroundServices: Bool
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, database: DatabaseSettings, api: APIConfiguration = .init(),
+        sandbox: SandboxSettings = .init(), faults: String = "", completerIntervalMilliseconds: Int = 1000,
+        reconcilerIntervalMilliseconds: Int = 1000, reaperIntervalMilliseconds: Int = 60_000,
+        idempotencyRetentionSeconds: Int = Limits.idempotencyRetentionSecondsDefault,
+        runBackgroundServices: Bool = true
+    ) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.api = api
+        self.sandbox = sandbox
+        self.faults = faults
+        self.completerIntervalMilliseconds = completerIntervalMilliseconds
+        self.reconcilerIntervalMilliseconds = reconcilerIntervalMilliseconds
+        self.reaperIntervalMilliseconds = reaperIntervalMilliseconds
+        self.idempotencyRetentionSeconds = idempotencyRetentionSeconds
+        self.runBackgroundServices = runBackgroundServices
+    }
+}

@@ -1,0 +1,105 @@
+import Payments
+
+/// The supported range of API versions, and the change modules that rewrite the newest shape into older ones.
+///
+/// The core renders only the newest shape. A response then walks back through every change newer than the
+/// caller's version, newest first; each change rewrites the resources it names into the shape before it.
+public struct Versioning: Sendable {
+    /// The version the official SDK this project pins sends, and the newest Paisa answers in.
+    public static let newest = APIVersion("2026-10-28.endive")!
+    /// The oldest version Paisa still answers in.
+    public static let oldest = APIVersion("2022-08-01")!
+
+    /// Every change, newest first.
+    public let changes: [any VersionChange]
+
+    public init(changes: [any VersionChange] = VersionChanges.all) {
+        self.changes = changes.sorted { type(of: $0).version > type(of: $1).version }
+    }
+
+    /// The version a request is answered in: its `Stripe-Version` header, else the account's pinned version.
+    public func resolve(header: String?, accountDefault: String) throws(PaymentsError) -> APIVersion {
+        if let header {
+            return try self.validate(header, param: "Stripe-Version")
+        }
+        // An account pinned before a version left the supported range is answered in the oldest.
+        guard let pinned = APIVersion(accountDefault) else { return Self.newest }
+        return max(min(pinned, Self.newest), Self.oldest)
+    }
+
+    /// Checks a version string is well formed and inside the supported range.
+    public func validate(_ text: String, param: String) throws(PaymentsError) -> APIVersion {
+        guard let version = APIVersion(text) else {
+            throw .invalidRequest(
+                code: "api_version_invalid",
+                message: "Invalid \(param): '\(text)'. A version is a date such as 2024-09-30, optionally with a "
+                    + "release name (2026-10-28.endive).",
+                param: param)
+        }
+        guard version >= Self.oldest, version <= Self.newest else {
+            throw .invalidRequest(
+                code: "api_version_invalid",
+                message: "Unsupported \(param): '\(text)'. Paisa answers every version from \(Self.oldest) to "
+                    + "\(Self.newest).",
+                param: param)
+        }
+        return version
+    }
+
+    /// Whether a request at `version` has `change`: the core asks this for changes of behaviour.
+    public func has(_ change: any VersionChange.Type, at version: APIVersion) -> Bool {
+        version >= change.version
+    }
+
+    /// Rewrites a newest-shape body into `version`'s shape.
+    public func render(_ body: JSONValue, at version: APIVersion, context: VersionContext) -> JSONValue {
+        var body = body
+        for change in self.changes where version < type(of: change).version {
+            body = Self.walk(body) { object in change.transform(&object, context: context) }
+        }
+        return body
+    }
+
+    /// Applies `transform` to every object in the tree, innermost first, so nested resources (list items,
+    /// expanded fields) change too.
+    static func walk(_ value: JSONValue, _ transform: (inout JSONObject) -> Void) -> JSONValue {
+        switch value {
+        case .array(let items):
+            return .array(items.map { Self.walk($0, transform) })
+        case .object(let object):
+            var rebuilt = JSONObject()
+            for field in object.fields { rebuilt[field.key] = Self.walk(field.value, transform) }
+            transform(&rebuilt)
+            return .object(rebuilt)
+        default:
+            return value
+        }
+    }
+}
+
+/// What a change may need besides the response itself: objects the core loaded because an active change asked.
+public struct VersionContext: Sendable {
+    /// Refunds per charge id, loaded for versions that embed them in charges.
+    public var refundsByCharge: [String: JSONValue]
+
+    public init(refundsByCharge: [String: JSONValue] = [:]) {
+        self.refundsByCharge = refundsByCharge
+    }
+}
+
+/// One breaking change: when it happened, what it did, and how to undo it on a response for older versions.
+public protocol VersionChange: Sendable {
+    /// The first version that has this change.
+    static var version: APIVersion { get }
+    /// One line for the changelog.
+    static var summary: String { get }
+    /// The `object` kinds this change touches.
+    static var resources: Set<String> { get }
+    /// Rewrites one object from the shape with the change to the shape without it.
+    func transform(_ object: inout JSONObject, context: VersionContext)
+}
+
+/// The list of every change Paisa has made, in one place.
+public enum VersionChanges {
+    public static let all: [any VersionChange] = []
+}

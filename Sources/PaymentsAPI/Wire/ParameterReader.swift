@@ -1,0 +1,141 @@
+import Payments
+
+/// Reads one endpoint's parameters with Stripe's refusals: unknown names, missing ones, wrong types. Every error
+/// names the parameter it is about.
+struct ParameterReader {
+    let values: [String: ParameterValue]
+
+    /// Refuses any parameter the endpoint does not take, naming the first one (in name order).
+    init(_ parameters: Parameters, allowed: Set<String>) throws(PaymentsError) {
+        if let unknown = parameters.values.keys.filter({ !allowed.contains($0) }).sorted().first {
+            throw PaymentsError.invalidRequest(
+                code: "parameter_unknown",
+                message: "Received unknown parameter: \(unknown). Check the spelling, or see the API reference "
+                    + "for the parameters this endpoint takes.",
+                param: unknown)
+        }
+        self.values = parameters.values
+    }
+
+    /// A string parameter, or nil when absent. Maps and lists are refused.
+    func string(_ name: String) throws(PaymentsError) -> String? {
+        switch self.values[name] {
+        case .none: return nil
+        case .string(let text)?: return text
+        case .some:
+            throw PaymentsError.invalidRequest(
+                code: "parameter_invalid_string", message: "Invalid string: `\(name)` must be a single value.",
+                param: name)
+        }
+    }
+
+    /// A string that must be present and non-empty.
+    func requiredString(_ name: String) throws(PaymentsError) -> String {
+        guard let text = try self.string(name), !text.isEmpty else { throw PaymentsError.parameterMissing(name) }
+        return text
+    }
+
+    /// An optional string that, when given, may not be empty (fields that cannot be unset on creation).
+    func nonEmptyString(_ name: String) throws(PaymentsError) -> String? {
+        guard let text = try self.string(name) else { return nil }
+        guard !text.isEmpty else { throw PaymentsError.parameterEmpty(name) }
+        return text
+    }
+
+    /// A whole number written in decimal digits (an optional leading minus), within 64 bits.
+    func integer(_ name: String) throws(PaymentsError) -> Int64? {
+        guard let text = try self.string(name) else { return nil }
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let value = Int64(text) else {
+            throw PaymentsError.parameterInvalidInteger(name, value: text)
+        }
+        return value
+    }
+
+    /// `true` or `false`, exactly (as Stripe, which refuses `1`, `True` and `yes`).
+    func bool(_ name: String) throws(PaymentsError) -> Bool? {
+        guard let text = try self.string(name) else { return nil }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default:
+            throw PaymentsError.invalidRequest(
+                code: "parameter_invalid_boolean", message: "Invalid boolean: \(text). Use true or false.",
+                param: name)
+        }
+    }
+
+    /// A value from a fixed set.
+    func choice(_ name: String, among choices: [String]) throws(PaymentsError) -> String? {
+        guard let text = try self.string(name) else { return nil }
+        guard choices.contains(text) else {
+            throw PaymentsError.invalidRequest(
+                code: "parameter_invalid_string",
+                message: "Invalid \(name): must be one of \(choices.joined(separator: ", ")).", param: name)
+        }
+        return text
+    }
+
+    /// `metadata[k]=v` pairs, or `metadata=` to clear; nil when absent.
+    func metadata(_ name: String = "metadata") throws(PaymentsError) -> MetadataUpdate? {
+        switch self.values[name] {
+        case .none:
+            return nil
+        case .string(let text)?:
+            guard text.isEmpty else {
+                throw PaymentsError.invalidRequest(
+                    code: "parameter_invalid_string",
+                    message: "Invalid metadata: give key-value pairs as `metadata[key]=value`, or an empty "
+                        + "`metadata=` to remove every key.",
+                    param: name)
+            }
+            return .clear
+        case .some(let value):
+            var pairs: [String: String] = [:]
+            for (key, item) in value.asMap ?? [:] {
+                guard case .string(let text) = item else {
+                    throw PaymentsError.invalidRequest(
+                        code: "parameter_invalid_string", message: "Metadata values must be strings.",
+                        param: "\(name)[\(key)]")
+                }
+                pairs[key] = text
+            }
+            try Validation.metadata(pairs, param: name)
+            return .set(pairs)
+        }
+    }
+
+    /// Metadata for a new object: the pairs with empty values dropped.
+    func newMetadata() throws(PaymentsError) -> Metadata {
+        var metadata = Metadata()
+        if let update = try self.metadata() { metadata.apply(update) }
+        return metadata
+    }
+
+    /// `expand[]` paths, checked for count and depth.
+    func expand() throws(PaymentsError) -> [String] {
+        guard let value = self.values["expand"] else { return [] }
+        guard let items = value.asList else {
+            throw PaymentsError.invalidRequest(
+                code: "parameter_invalid_string",
+                message: "Invalid expand: give a list, as `expand[]=balance_transaction`.", param: "expand")
+        }
+        guard items.count <= Limits.expandEntriesMax else {
+            throw PaymentsError.invalidRequest(
+                code: "parameter_invalid_string",
+                message: "You may expand at most \(Limits.expandEntriesMax) fields.", param: "expand")
+        }
+        return try items.map { (item: ParameterValue) throws(PaymentsError) -> String in
+            guard case .string(let path) = item, !path.isEmpty,
+                path.split(separator: ".").count <= Limits.expandDepthMax
+            else {
+                throw PaymentsError.invalidRequest(
+                    code: "parameter_invalid_string",
+                    message: "Invalid expand path. Paths name expandable fields, at most \(Limits.expandDepthMax) "
+                        + "levels deep.",
+                    param: "expand")
+            }
+            return path
+        }
+    }
+}
