@@ -1,0 +1,35 @@
+import ArgumentParser
+import PaymentsStore
+
+/// `paisa migrate`: applies the numbered SQL files that are not applied yet.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply the database migrations in sql/.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Folder of NNN_name.sql files. [PAISA_MIGRATIONS_DIR, default sql]")
+    var migrations: String?
+
+    func run() async throws {
+        let logger = try makeLogger(level: "warning")
+        let directory = Environment.string(self.migrations, "PAISA_MIGRATIONS_DIR", default: "sql")!
+        let files: [Migrator.Migration]
+        do {
+            files = try Migrator.load(directory: directory)
+        } catch let problem as Migrator.Problem {
+            throw CommandProblem(problem.description)
+        }
+        let applied = try await withDatabase(try self.database.settings(), logger: logger) { client in
+            do {
+                return try await Migrator(client: client, logger: logger).migrate(files)
+            } catch let problem as Migrator.Problem {
+                throw CommandProblem(problem.description)
+            }
+        }
+        print(
+            applied.isEmpty
+                ? "Schema up to date at version \(Migrator.expectedVersion)."
+                : "Applied migrations \(applied.map(String.init).joined(separator: ", ")); schema at version "
+                    + "\(Migrator.expectedVersion).")
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import Payments
+import PaymentsAPI
+import PaymentsStore
+import SandboxProcessor
+
+/// `paisa serve`: runs the API until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the /v1 API.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Address to listen on. [PAISA_HOST, default 127.0.0.1]")
+    var host: String?
+
+    @Option(help: "Port to listen on. [PORT, default 8080]")
+    var port: Int?
+
+    @Option(help: "Each request's time budget in milliseconds. [PAISA_BUDGET_MS, default 2000]")
+    var budgetMs: Int?
+
+    @Option(help: "Requests in flight before new ones are shed with 503. [PAISA_IN_FLIGHT_MAX, default 512]")
+    var inFlightMax: Int?
+
+    @Option(help: "Base URL of the error reference that doc_url links point into. [PAISA_DOCS_URL]")
+    var docsUrl: String?
+
+    @Option(help: "Hours finished idempotency keys are kept. [PAISA_IDEMPOTENCY_RETENTION_HOURS, default 24]")
+    var retentionHours: Int?
+
+    @Option(help: "Sandbox card authorization latency in ms. [PAISA_SANDBOX_CARD_LATENCY_MS, default 0]")
+    var sandboxCardLatencyMs: Int?
+
+    @Option(help: "How long slow@upi takes to answer, in ms. [PAISA_SANDBOX_SLOW_MS, default 3000]")
+    var sandboxSlowMs: Int?
+
+    @Option(help: "How long pending@upi stays pending, in ms. [PAISA_SANDBOX_PENDING_MS, default 5000]")
+    var sandboxPendingMs: Int?
+
+    @Option(help: "Fault injection for tests, point=action[:count|@probability],... [PAISA_FAULTS, default none]")
+    var faults: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error. [LOG_LEVEL, default info]")
+    var logLevel: String?
+
+    func run() async throws {
+        let logger = try makeLogger(level: self.logLevel)
+        let configuration = try self.serverConfiguration()
+        let (app, _) = try buildApplication(configuration, logger: logger)
+        do {
+            try await app.runService()
+        } catch let problem as Migrator.Problem {
+            throw CommandProblem(problem.description)
+        }
+    }
+
+    /// Flags, then environment, then defaults, into one typed configuration.
+    func serverConfiguration() throws -> ServerConfiguration {
+        let host = Environment.string(self.host, "PAISA_HOST", default: "127.0.0.1")!
+        let port = try Environment.integer(self.port, "PORT", default: 8080)
+        guard (1...65535).contains(port) else { throw ValidationError("The port must be between 1 and 65535.") }
+        let budget = try Environment.integer(self.budgetMs, "PAISA_BUDGET_MS", default: Limits.requestBudgetMillisecondsDefault)
+        guard (100...60_000).contains(budget) else {
+            throw ValidationError("The budget must be between 100 and 60000 ms.")
+        }
+        let retentionHours = try Environment.integer(self.retentionHours, "PAISA_IDEMPOTENCY_RETENTION_HOURS", default: 24)
+        guard retentionHours >= 24 else {
+            throw ValidationError("Idempotency keys are kept at least 24 hours, as clients rely on.")
+        }
+        return ServerConfiguration(
+            host: host, port: port, database: try self.database.settings(statementTimeoutMilliseconds: budget),
+            api: APIConfiguration(
+                requestBudgetMilliseconds: budget,
+                docsURL: Environment.string(self.docsUrl, "PAISA_DOCS_URL", default: "http://\(host):\(port)/docs/errors")!,
+                inFlightMax: try Environment.integer(self.inFlightMax, "PAISA_IN_FLIGHT_MAX", default: 512)),
+            sandbox: SandboxSettings(
+                cardLatencyMilliseconds: try Environment.integer(
+                    self.sandboxCardLatencyMs, "PAISA_SANDBOX_CARD_LATENCY_MS", default: 0),
+                slowMilliseconds: try Environment.integer(self.sandboxSlowMs, "PAISA_SANDBOX_SLOW_MS", default: 3000),
+                pendingSettleMilliseconds: try Environment.integer(
+                    self.sandboxPendingMs, "PAISA_SANDBOX_PENDING_MS", default: 5000)),
+            faults: Environment.string(self.faults, "PAISA_FAULTS", default: "")!,
+            idempotencyRetentionSeconds: retentionHours * 3600)
+    }
+}
