@@ -105,6 +105,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the database-backed test targets share: a migrated test database, accounts and keys.
+        .target(
+            name: "PaisaTestSupport",
+            dependencies: [
+                "Payments",
+                "PaymentsStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PaisaTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PaymentsTests",
             dependencies: ["Payments"],
@@ -113,6 +125,7 @@ let package = Package(
         .testTarget(
             name: "PaymentsStoreTests",
             dependencies: [
+                "PaisaTestSupport",
                 "Payments",
                 "PaymentsStore",
                 "SandboxProcessor",
@@ -123,6 +136,7 @@ let package = Package(
         .testTarget(
             name: "PaymentsAPITests",
             dependencies: [
+                "PaisaTestSupport",
                 "Payments",
                 "PaymentsStore",
                 "SandboxProcessor",

@@ -10,7 +10,7 @@ extension PostgresPaymentsStore {
         let token = ObjectID.randomBase62(count: ObjectID.randomCharacters)
         let processorKey = "pk_" + ObjectID.randomBase62(count: ObjectID.randomCharacters)
         let fingerprint = ByteBuffer(bytes: request.fingerprint)
-        let leaseMilliseconds = Limits.idempotencyLeaseMilliseconds
+        let leaseMilliseconds = self.leaseMilliseconds
         for _ in 0..<3 {
             let claimed = try await self.database.run("claim", .statement, deadline: deadline) {
                 connection -> (String, String, Int)? in
@@ -22,7 +22,7 @@ extension PostgresPaymentsStore {
                     VALUES (\(request.scope.accountID), \(request.scope.livemode), \(request.key), \(fingerprint),
                             \(request.method), \(request.path), \(request.version), \(request.parameters),
                             'started', \(processorKey), \(token),
-                            now() + make_interval(secs => \(leaseMilliseconds) / 1000.0), \(request.requestID))
+                            now() + make_interval(secs => \(leaseMilliseconds)::float8 / 1000), \(request.requestID))
                     ON CONFLICT (account_id, livemode, key) DO UPDATE
                         SET lock_token = EXCLUDED.lock_token,
                             locked_until = EXCLUDED.locked_until,

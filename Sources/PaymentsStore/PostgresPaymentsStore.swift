@@ -9,11 +9,15 @@ public struct PostgresPaymentsStore: PaymentsStore {
     let database: Database
     let faults: FaultInjector
     let logger: Logger
+    /// How long a claim holds its key before a retry or the completer may take over.
+    let leaseMilliseconds: Int
 
-    public init(database: Database) {
+    public init(database: Database, leaseMilliseconds: Int = Limits.idempotencyLeaseMilliseconds) {
+        precondition(leaseMilliseconds > 0, "a lease lasts a while")
         self.database = database
         self.faults = database.faults
         self.logger = database.logger
+        self.leaseMilliseconds = leaseMilliseconds
     }
 
     public func ping(deadline: Deadline) async throws {

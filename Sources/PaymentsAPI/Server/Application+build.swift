@@ -19,13 +19,18 @@ public struct PaisaServer: Sendable {
 }
 
 /// Builds the server: the pool, the store, the sandbox processor, the API and its background services, under one
-/// service group that starts them in order and stops them gracefully on SIGTERM or SIGINT.
-public func buildApplication(_ configuration: ServerConfiguration, logger: Logger) throws -> (
-    some ApplicationProtocol, PaisaServer
-) {
+/// service group that starts them in order and stops them gracefully on SIGTERM or SIGINT. Tests pass a pool that
+/// is already running (`sharedClient`), which the group then leaves alone.
+public func buildApplication(
+    _ configuration: ServerConfiguration, logger: Logger, sharedClient: PostgresClient? = nil
+) throws -> (some ApplicationProtocol, PaisaServer) {
     let faults = try FaultInjector(specification: configuration.faults)
-    let client = PostgresClient(configuration: configuration.database.clientConfiguration, backgroundLogger: logger)
-    let store = PostgresPaymentsStore(database: Database(client: client, faults: faults, logger: logger))
+    let client =
+        sharedClient
+        ?? PostgresClient(configuration: configuration.database.clientConfiguration, backgroundLogger: logger)
+    let store = PostgresPaymentsStore(
+        database: Database(client: client, faults: faults, logger: logger),
+        leaseMilliseconds: configuration.idempotencyLeaseMilliseconds)
     let processor = SandboxProcessor(client: client, settings: configuration.sandbox, logger: logger)
     let api = PaisaAPI(
         configuration: configuration.api, store: store, processor: processor, faults: faults, logger: logger)
@@ -40,7 +45,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         faults: faults, client: client)
 
     let responder = PaisaResponder(api: api, publicRoutes: Health.routes(store: store))
-    var services: [any Service] = [client]
+    var services: [any Service] = sharedClient == nil ? [client] : []
     if configuration.runBackgroundServices {
         services += [server.completer, server.reconciler, server.reaper] as [any Service]
     }

@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable {
     public var reaperIntervalMilliseconds: Int
     /// How long finished idempotency keys are kept.
     public var idempotencyRetentionSeconds: Int
+    /// How long a claim holds its key before a retry or the completer may take over.
+    public var idempotencyLeaseMilliseconds: Int
     /// False in tests that drive the background services by hand.
     public var runBackgroundServices: Bool
 
@@ -27,7 +29,7 @@ public struct ServerConfiguration: Sendable {
         sandbox: SandboxSettings = .init(), faults: String = "", completerIntervalMilliseconds: Int = 1000,
         reconcilerIntervalMilliseconds: Int = 1000, reaperIntervalMilliseconds: Int = 60_000,
         idempotencyRetentionSeconds: Int = Limits.idempotencyRetentionSecondsDefault,
-        runBackgroundServices: Bool = true
+        idempotencyLeaseMilliseconds: Int = Limits.idempotencyLeaseMilliseconds, runBackgroundServices: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -39,6 +41,7 @@ public struct ServerConfiguration: Sendable {
         self.reconcilerIntervalMilliseconds = reconcilerIntervalMilliseconds
         self.reaperIntervalMilliseconds = reaperIntervalMilliseconds
         self.idempotencyRetentionSeconds = idempotencyRetentionSeconds
+        self.idempotencyLeaseMilliseconds = idempotencyLeaseMilliseconds
         self.runBackgroundServices = runBackgroundServices
     }
 }

@@ -1,0 +1,53 @@
+# Paisa: the two commands a new user needs are `make run` and `make test`.
+#
+#   make run       serve on 127.0.0.1:$(PORT), with an embedded PostgreSQL unless DATABASE_URL is set
+#   make test      the whole suite against a real PostgreSQL (Swift tests, then the Stripe SDK suite)
+#   make key       print a fresh test secret key for the default account, alone on stdout
+#   make db-stop   stop the embedded PostgreSQL;  make db-clean  also delete its files
+#
+# Settings (environment or make variables): PORT (8080), DATABASE_URL (embedded cluster when unset),
+# PAISA_PG_PORT (54329, the embedded cluster's port).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PORT ?= 8080
+export PORT
+DB := scripts/db.sh
+BIN := .build/debug
+
+.PHONY: run test key build db-up db-stop db-clean
+
+build:
+	swift build --product paisa
+
+# The database URL: the one given, or the embedded cluster's `paisa` database (started on demand).
+DEV_URL = $${DATABASE_URL:-$$($(DB) url paisa)}
+
+run: build
+	@url="$(DEV_URL)"; \
+	DATABASE_URL="$$url" $(BIN)/paisa migrate; \
+	DATABASE_URL="$$url" $(BIN)/paisa bootstrap; \
+	echo "Serving on http://127.0.0.1:$(PORT) (Ctrl-C stops; \`make db-stop\` stops the database)"; \
+	DATABASE_URL="$$url" exec $(BIN)/paisa serve
+
+key:
+	@swift build --product paisa >&2
+	@url="$(DEV_URL)"; \
+	DATABASE_URL="$$url" $(BIN)/paisa migrate >&2; \
+	DATABASE_URL="$$url" $(BIN)/paisa bootstrap >&2; \
+	DATABASE_URL="$$url" $(BIN)/paisa keys create
+
+test:
+	swift build --build-tests
+	@url=$$($(DB) url paisa_test); \
+	DATABASE_URL="$$url" $(BIN)/paisa migrate; \
+	PAISA_TEST_DATABASE_URL="$$url" swift test
+
+db-up:
+	@$(DB) up
+
+db-stop:
+	@$(DB) stop
+
+db-clean:
+	@$(DB) clean

@@ -1,0 +1,159 @@
+import PaisaTestSupport
+import Payments
+import Foundation
+import Testing
+
+@Suite("A crash at each fault point, then a retry or the completer")
+struct CrashRecoveryTests {
+    static let points: [FaultInjector.Point] = [.afterClaim, .afterProcessorCall, .beforeFinishCommit]
+
+    /// Retries a request until the key's lease has run out (bounded), returning the first answer that is not a 409.
+    static func retryPastLease(_ send: () async throws -> Reply) async throws -> Reply {
+        for _ in 0..<40 {
+            let reply = try await send()
+            if reply.status != 409 { return reply }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the key stayed in use")
+        return try await send()
+    }
+
+    @Test("a crash then a client retry makes one charge, authorized once under one processor key", arguments: points)
+    func crashThenRetry(point: FaultInjector.Point) async throws {
+        let (account, key) = try await TestDatabase.account()
+        let idempotencyKey = freshKey()
+        try await Paisa.with { paisa in
+            paisa.server.faults.arm(point, .init(action: .crash, remaining: 1))
+            let crashed = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
+            #expect(crashed.status == 500)
+            #expect(paisa.server.faults.firedCount(point) == 1)
+            #expect(try await Ledger.chargeCount(account: account.id) == 0)
+
+            let retried = try await Self.retryPastLease { try await paisa.charge(key: key, idempotencyKey: idempotencyKey) }
+            #expect(retried.status == 200)
+            let chargeID = try #require(retried.chargeID)
+            #expect(try await Ledger.chargeCount(account: account.id) == 1)
+            #expect(try await Ledger.postingCount(account: account.id) == 1)
+            #expect(try await Ledger.processorRecords(account: account.id, key: idempotencyKey) == (point == .afterClaim ? 1 : 1))
+            #expect(try await Ledger.chargeUsesKeysProcessorKey(account: account.id, key: idempotencyKey, charge: chargeID))
+
+            let again = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
+            #expect(again.chargeID == chargeID)
+            #expect(again.header("Idempotent-Replayed") == "true")
+        }
+    }
+
+    @Test("a crash then the completer alone makes one charge; the client's later retry replays it", arguments: points)
+    func crashThenCompleter(point: FaultInjector.Point) async throws {
+        let (account, key) = try await TestDatabase.account()
+        let idempotencyKey = freshKey()
+        try await Paisa.with { paisa in
+            paisa.server.faults.arm(point, .init(action: .crash, remaining: 1))
+            #expect(try await paisa.charge(key: key, idempotencyKey: idempotencyKey).status == 500)
+
+            // The completer takes over once the lease has run out; other tests' keys may be finished in the same pass.
+            var finished = false
+            for _ in 0..<40 where !finished {
+                try await Task.sleep(for: .milliseconds(100))
+                await paisa.server.completer.runOnce()
+                finished = try await Ledger.chargeCount(account: account.id) == 1
+            }
+            #expect(finished)
+            #expect(try await Ledger.postingCount(account: account.id) == 1)
+            #expect(try await Ledger.processorRecords(account: account.id, key: idempotencyKey) == 1)
+
+            let retry = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
+            #expect(retry.status == 200)
+            #expect(retry.header("Idempotent-Replayed") == "true")
+            let chargeID = try #require(retry.chargeID)
+            #expect(try await Ledger.chargeUsesKeysProcessorKey(account: account.id, key: idempotencyKey, charge: chargeID))
+            #expect(try await Ledger.chargeCount(account: account.id) == 1)
+        }
+    }
+}
+
+@Suite("Transactional retries and the time budget")
+struct BudgetTests {
+    @Test("injected serialization failures and deadlocks are retried and the request still succeeds")
+    func serializationFailuresAreRetried() async throws {
+        let (account, key) = try await TestDatabase.account()
+        try await Paisa.with { paisa in
+            paisa.server.faults.arm(.serializationFailure, .init(action: .fail, remaining: 3))
+            paisa.server.faults.arm(.deadlock, .init(action: .fail, remaining: 2))
+            let reply = try await paisa.charge(key: key, idempotencyKey: freshKey())
+            #expect(reply.status == 200)
+            #expect(paisa.server.faults.firedCount(.serializationFailure) == 3)
+            #expect(paisa.server.faults.firedCount(.deadlock) == 2)
+            #expect(try await Ledger.chargeCount(account: account.id) == 1)
+        }
+    }
+
+    @Test("slow@upi past the budget is answered pending, then the reconciler settles it")
+    func slowProcessorLeavesChargePending() async throws {
+        let (account, key) = try await TestDatabase.account()
+        try await Paisa.with(configuration: { configuration in
+            configuration.api.requestBudgetMilliseconds = 600
+            configuration.sandbox.slowMilliseconds = 1500
+        }) { paisa in
+            let reply = try await paisa.charge(key: key, currency: "inr", source: "slow@upi", idempotencyKey: freshKey())
+            #expect(reply.status == 200)
+            #expect(reply.string("status") == "pending")
+            #expect(reply.json["balance_transaction"] is NSNull)
+            #expect(try await Ledger.postingCount(account: account.id) == 0)
+            let chargeID = try #require(reply.chargeID)
+
+            var status = "pending"
+            for _ in 0..<60 where status == "pending" {
+                try await Task.sleep(for: .milliseconds(100))
+                await paisa.server.reconciler.runOnce()
+                status = try await paisa.send(.get, "/v1/charges/\(chargeID)", key: key).string("status") ?? "?"
+            }
+            #expect(status == "succeeded")
+            #expect(try await Ledger.postingCount(account: account.id) == 1)
+        }
+    }
+
+    @Test("pending@upi answers pending at once and settles to succeeded with its posting")
+    func pendingUPISettles() async throws {
+        let (account, key) = try await TestDatabase.account()
+        try await Paisa.with(configuration: { configuration in
+            configuration.sandbox.pendingSettleMilliseconds = 300
+        }) { paisa in
+            let reply = try await paisa.charge(key: key, currency: "inr", source: "pending@upi")
+            #expect(reply.string("status") == "pending")
+            let chargeID = try #require(reply.chargeID)
+            var settled = false
+            for _ in 0..<60 where !settled {
+                try await Task.sleep(for: .milliseconds(100))
+                await paisa.server.reconciler.runOnce()
+                settled = try await paisa.send(.get, "/v1/charges/\(chargeID)", key: key).string("status") == "succeeded"
+            }
+            #expect(settled)
+            #expect(try await Ledger.postingCount(account: account.id) == 1)
+        }
+    }
+
+    @Test("failure@upi is a stored failed charge with a 402")
+    func failedUPI() async throws {
+        let (_, key) = try await TestDatabase.account()
+        try await Paisa.with { paisa in
+            let reply = try await paisa.charge(key: key, currency: "inr", source: "failure@upi")
+            #expect(reply.status == 402)
+            #expect(reply.error["code"] as? String == "payment_method_provider_decline")
+            #expect(reply.chargeID != nil)
+        }
+    }
+
+    @Test("every ledger posting in the database sums to zero per currency")
+    func ledgerBalances() async throws {
+        let (_, key) = try await TestDatabase.account()
+        try await Paisa.with { paisa in
+            for source in ["tok_visa", "tok_amex", "tok_bypassPending"] {
+                let reply = try await paisa.charge(key: key, amount: 12_345, currency: "usd", source: source)
+                #expect(reply.status == 200)
+            }
+            let unbalanced = try await Ledger.unbalancedPostings()
+            #expect(unbalanced.isEmpty)
+        }
+    }
+}

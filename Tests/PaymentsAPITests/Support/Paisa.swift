@@ -1,0 +1,97 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import PaisaTestSupport
+import Payments
+import PaymentsAPI
+import PaymentsStore
+
+import Foundation
+
+/// A Paisa server built exactly as `paisa serve` builds it, over the shared test database, driven in-process.
+/// Background services do not run by themselves: tests run a completer or reconciler pass when they mean to.
+struct Paisa {
+    let client: any TestClientProtocol
+    let server: PaisaServer
+
+    /// Builds a server (with `configure` applied to a test configuration) and runs `body` against it.
+    static func with(
+        configuration configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (Paisa) async throws -> Void
+    ) async throws {
+        var configuration = ServerConfiguration(
+            database: try DatabaseSettings(url: TestDatabase.url), idempotencyLeaseMilliseconds: 300,
+            runBackgroundServices: false)
+        configure(&configuration)
+        let (app, server) = try buildApplication(
+            configuration, logger: TestDatabase.logger, sharedClient: try await TestDatabase.client())
+        try await app.test(.router) { client in
+            try await body(Paisa(client: client, server: server))
+        }
+    }
+
+    /// Sends a request. `form` pairs are sent form-encoded in order (names and values are encoded as given, so
+    /// tests can send raw brackets or escapes); `json` sends a JSON body instead.
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, key: String?, form: [(String, String)] = [], json: String? = nil,
+        idempotencyKey: String? = nil, headers extra: [(String, String)] = []
+    ) async throws -> Reply {
+        var headers = HTTPFields()
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        if let idempotencyKey { headers[HTTPField.Name("Idempotency-Key")!] = idempotencyKey }
+        var body: ByteBuffer? = nil
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(string: json)
+        } else if !form.isEmpty {
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            body = ByteBuffer(string: form.map { "\($0)=\($1)" }.joined(separator: "&"))
+        }
+        for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
+        let response = try await self.client.executeRequest(uri: path, method: method, headers: headers, body: body)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: Array(response.body.readableBytesView))
+    }
+
+    /// `POST /v1/charges` with sensible defaults.
+    func charge(
+        key: String, amount: Int = 2000, currency: String = "inr", source: String = "tok_visa",
+        idempotencyKey: String? = nil, extra: [(String, String)] = [], headers: [(String, String)] = []
+    ) async throws -> Reply {
+        try await self.send(
+            .post, "/v1/charges", key: key,
+            form: [("amount", String(amount)), ("currency", currency), ("source", source)] + extra,
+            idempotencyKey: idempotencyKey, headers: headers)
+    }
+}
+
+/// A response, with its JSON at hand.
+struct Reply: Sendable {
+    let status: Int
+    let headers: HTTPFields
+    let body: [UInt8]
+
+    /// The top-level JSON object.
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(self.body))) as? [String: Any] ?? [:]
+    }
+
+    /// The `error` object of an error response.
+    var error: [String: Any] { self.json["error"] as? [String: Any] ?? [:] }
+
+    /// A header by name.
+    func header(_ name: String) -> String? {
+        self.headers[HTTPField.Name(name)!]
+    }
+
+    /// A string field of the top-level object.
+    func string(_ field: String) -> String? { self.json[field] as? String }
+
+    /// The charge id of a charge, or of the charge a decline names.
+    var chargeID: String? { self.string("id") ?? self.error["charge"] as? String }
+
+    var text: String { String(decoding: self.body, as: UTF8.self) }
+}
+
+/// A fresh random idempotency key.
+func freshKey() -> String { "test-" + ObjectID.randomBase62(count: 16) }
