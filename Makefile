@@ -1,7 +1,8 @@
 # Paisa: the two commands a new user needs are `make run` and `make test`.
 #
 #   make run       serve on 127.0.0.1:$(PORT), with an embedded PostgreSQL unless DATABASE_URL is set
-#   make test      the whole suite against a real PostgreSQL (Swift tests, then the Stripe SDK suite)
+#   make test      the whole suite against a real PostgreSQL: the Swift tests, then the official Stripe SDK
+#                  (pinned, in a Python venv the suite creates) against a live server
 #   make key       print a fresh test secret key for the default account, alone on stdout
 #   make db-stop   stop the embedded PostgreSQL;  make db-clean  also delete its files
 #
@@ -41,7 +42,8 @@ test:
 	swift build --build-tests
 	@url=$$($(DB) url paisa_test); \
 	DATABASE_URL="$$url" $(BIN)/paisa migrate; \
-	PAISA_TEST_DATABASE_URL="$$url" swift test
+	PAISA_TEST_DATABASE_URL="$$url" swift test --skip-build; \
+	scripts/sdk-tests.sh "$$url"
 
 db-up:
 	@$(DB) up

@@ -9,10 +9,10 @@ extension PostgresPaymentsStore {
     public func finish(
         key: ClaimedKey, deadline: Deadline,
         work: @escaping @Sendable (any PaymentsTransaction) async throws -> StoredResponse
-    ) async throws -> Bool {
+    ) async throws -> StoredResponse? {
         let faults = self.faults
         return try await self.database.run("finish", .transaction, deadline: deadline, repeatable: false) {
-            connection in
+            connection -> StoredResponse? in
             let held = try await connection.query(
                 """
                 SELECT 1 FROM idempotency_keys
@@ -22,7 +22,7 @@ extension PostgresPaymentsStore {
                 """, logger: self.logger)
             var holds = false
             for try await _ in held { holds = true }
-            guard holds else { return false }
+            guard holds else { return nil }
             let response = try await work(PostgresTransaction(connection: connection, logger: self.logger))
             try await connection.query(
                 """
@@ -33,7 +33,7 @@ extension PostgresPaymentsStore {
                 WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode) AND key = \(key.key)
                 """, logger: self.logger)
             try faults.check(.beforeFinishCommit)
-            return true
+            return response
         }
     }
 }
@@ -114,5 +114,15 @@ struct PostgresTransaction: PaymentsTransaction {
             FROM unnest(\(lines.numbers)::smallint[], \(lines.accounts)::text[], \(lines.amounts)::bigint[])
                  AS e(line, account, amount)
             """, logger: self.logger)
+    }
+
+    func balanceTransaction(id: String, scope: Scope) async throws -> BalanceTransaction? {
+        let rows = try await self.connection.query(
+            """
+            \(unescaped: Rows.balanceTransactionSelect)
+              AND m.account_id = \(scope.accountID) AND m.livemode = \(scope.livemode) AND m.posting_id = \(id)
+            """, logger: self.logger)
+        for try await row in rows { return try Rows.balanceTransaction(row) }
+        return nil
     }
 }

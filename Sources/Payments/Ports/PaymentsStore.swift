@@ -42,11 +42,12 @@ public protocol PaymentsStore: Sendable {
     // MARK: Other mutations
 
     /// The final phase of any other POST: runs `work` in one transaction that also stores its response on the
-    /// key. False when the key is no longer this request's. If `work` throws, nothing is stored.
+    /// key, and returns that response; nil when the key is no longer this request's. If `work` throws, nothing is
+    /// stored.
     func finish(
         key: ClaimedKey, deadline: Deadline,
         work: @escaping @Sendable (any PaymentsTransaction) async throws -> StoredResponse
-    ) async throws -> Bool
+    ) async throws -> StoredResponse?
 
     // MARK: Refunds and the ledger
 
@@ -80,4 +81,6 @@ public protocol PaymentsTransaction: Sendable {
     func insertRefund(_ refund: Refund) async throws
     /// Appends a posting's lines to the ledger.
     func insertPosting(_ posting: Posting) async throws
+    /// Reads a balance transaction (no lock: ledger rows never change).
+    func balanceTransaction(id: String, scope: Scope) async throws -> BalanceTransaction?
 }

@@ -38,6 +38,16 @@ public struct APIRequest: Sendable {
             status: status.code, body: JSONWriter.bytes(self.versioning.render(body, at: self.version, context: context)))
     }
 
+    /// An outcome rendered for storing: `body` of the value, or the refusal's error object.
+    func stored<Value>(
+        _ result: Result<Value, PaymentsError>, docsURL: String, _ body: (Value) -> JSONValue
+    ) -> StoredResponse {
+        switch result {
+        case .success(let value): self.stored(.ok, body(value))
+        case .failure(let error): self.stored(WireError(error), docsURL: docsURL)
+        }
+    }
+
     /// A refusal rendered as this request's error object, for storing as a final answer.
     func stored(_ error: WireError, docsURL: String) -> StoredResponse {
         self.stored(error.status, error.body(docsURL: docsURL))

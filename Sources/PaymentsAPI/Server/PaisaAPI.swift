@@ -26,6 +26,7 @@ public struct PaisaAPI: Sendable {
     let configuration: APIConfiguration
     let store: any PaymentsStore
     let charges: ChargeService
+    let mutations: MutationService
     let idempotency: IdempotencyLayer
     let versioning: Versioning
     let authenticator: Authenticator
@@ -39,6 +40,7 @@ public struct PaisaAPI: Sendable {
         self.configuration = configuration
         self.store = store
         self.charges = ChargeService(store: store, processor: processor, faults: faults, logger: logger)
+        self.mutations = MutationService(store: store)
         self.idempotency = IdempotencyLayer(store: store, logger: logger)
         self.versioning = versioning
         self.authenticator = Authenticator(store: store)
@@ -53,6 +55,15 @@ public struct PaisaAPI: Sendable {
         routes.add(.post, "/v1/charges", self.createCharge())
         routes.add(.get, "/v1/charges", self.listCharges())
         routes.add(.get, "/v1/charges/:id", self.retrieveCharge())
+        routes.add(.post, "/v1/charges/:id", self.updateCharge())
+        routes.add(.post, "/v1/charges/:id/capture", self.captureCharge())
+        routes.add(.post, "/v1/refunds", self.createRefund())
+        routes.add(.get, "/v1/refunds", self.listRefunds())
+        routes.add(.get, "/v1/refunds/:id", self.retrieveRefund())
+        routes.add(.post, "/v1/refunds/:id", self.updateRefund())
+        routes.add(.get, "/v1/balance", self.retrieveBalance())
+        routes.add(.get, "/v1/balance_transactions", self.listBalanceTransactions())
+        routes.add(.get, "/v1/balance_transactions/:id", self.retrieveBalanceTransaction())
         return routes
     }
 

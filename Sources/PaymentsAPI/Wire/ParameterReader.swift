@@ -139,3 +139,11 @@ struct ParameterReader {
         }
     }
 }
+
+extension ParameterReader {
+    /// A field an update may set or clear: nil when absent, `.some(nil)` for an empty string (clear), else the text.
+    func clearableString(_ name: String) throws(PaymentsError) -> String?? {
+        guard let text = try self.string(name) else { return nil }
+        return .some(text.isEmpty ? nil : text)
+    }
+}

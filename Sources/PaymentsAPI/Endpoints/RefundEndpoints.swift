@@ -1,0 +1,81 @@
+import Payments
+
+extension PaisaAPI {
+    /// `POST /v1/refunds`: refunds a captured charge in full or in part, with its reversing posting.
+    func createRefund() -> Endpoint {
+        Endpoint(Permission(.refunds, .write), .write { request in
+            let reader = try ParameterReader(
+                request.parameters, allowed: ["charge", "amount", "reason", "metadata", "expand"])
+            let expansion = try Expansion(reader, allowed: ["balance_transaction"])
+            let reason = try reader.choice("reason", among: Refund.Reason.allCases.map(\.rawValue))
+            let command = try CreateRefund(
+                chargeID: try reader.requiredString("charge"), amount: try reader.integer("amount"),
+                reason: reason.flatMap(Refund.Reason.init(rawValue:)), metadata: try reader.newMetadata())
+            return { key in
+                try await self.mutations.refund(command, key: key, deadline: request.deadline) { result in
+                    request.stored(result, docsURL: self.configuration.docsURL) { refund, posting in
+                        Render.refund(
+                            refund,
+                            balanceTransaction: expansion.contains("balance_transaction")
+                                ? BalanceTransaction(posting) : nil)
+                    }
+                }
+            }
+        })
+    }
+
+    /// `POST /v1/refunds/:id`: metadata only.
+    func updateRefund() -> Endpoint {
+        Endpoint(Permission(.refunds, .write), .write { request in
+            let reader = try ParameterReader(request.parameters, allowed: ["metadata", "expand"])
+            _ = try Expansion(reader, allowed: [])
+            let command = UpdateRefund(refundID: request.pathParameter("id"), metadata: try reader.metadata())
+            return { key in
+                try await self.mutations.update(command, key: key, deadline: request.deadline) { result in
+                    request.stored(result, docsURL: self.configuration.docsURL) { Render.refund($0) }
+                }
+            }
+        })
+    }
+
+    /// `GET /v1/refunds/:id`.
+    func retrieveRefund() -> Endpoint {
+        Endpoint(Permission(.refunds, .read), .read { request in
+            let reader = try ParameterReader(request.parameters, allowed: ["expand"])
+            let expansion = try Expansion(reader, allowed: ["balance_transaction"])
+            let id = request.pathParameter("id")
+            guard let refund = try await self.store.refund(id: id, scope: request.scope, deadline: request.deadline)
+            else { throw PaymentsError.noSuch("refund", id) }
+            return APIResponse(.ok, try await self.renderRefund(refund, expansion: expansion, prefix: "", request))
+        })
+    }
+
+    /// `GET /v1/refunds`: newest first, optionally of one charge.
+    func listRefunds() -> Endpoint {
+        Endpoint(Permission(.refunds, .read), .read { request in
+            let reader = try ParameterReader(
+                request.parameters, allowed: ParameterReader.listParameters.union(["charge"]))
+            let expansion = try Expansion(reader, allowed: ["data.balance_transaction"])
+            let page = try await self.store.refunds(
+                scope: request.scope, chargeID: try reader.nonEmptyString("charge"), page: try reader.page(),
+                deadline: request.deadline)
+            var items: [JSONValue] = []
+            for refund in page.items {
+                items.append(try await self.renderRefund(refund, expansion: expansion, prefix: "data.", request))
+            }
+            return APIResponse(.ok, Render.list(url: "/v1/refunds", items: items, hasMore: page.hasMore))
+        })
+    }
+
+    /// A stored refund with the requested expansions loaded.
+    func renderRefund(_ refund: Refund, expansion: Expansion, prefix: String, _ request: APIRequest) async throws
+        -> JSONValue
+    {
+        var balanceTransaction: BalanceTransaction? = nil
+        if expansion.contains(prefix + "balance_transaction") {
+            balanceTransaction = try await self.store.balanceTransaction(
+                id: refund.balanceTransactionID, scope: request.scope, deadline: request.deadline)
+        }
+        return Render.refund(refund, balanceTransaction: balanceTransaction)
+    }
+}
