@@ -125,4 +125,16 @@ struct PostgresTransaction: PaymentsTransaction {
         for try await row in rows { return try Rows.balanceTransaction(row) }
         return nil
     }
+
+    func refunds(ofCharge chargeID: String, scope: Scope, limit: Int) async throws -> Page<Refund> {
+        let rows = try await self.connection.query(
+            """
+            SELECT \(unescaped: Rows.refundColumns) FROM refunds
+            WHERE account_id = \(scope.accountID) AND livemode = \(scope.livemode) AND charge_id = \(chargeID)
+            ORDER BY created_at DESC, id DESC LIMIT \(Int32(limit + 1))
+            """, logger: self.logger)
+        var refunds: [Refund] = []
+        for try await row in rows { refunds.append(try Rows.refund(row)) }
+        return Page(items: Array(refunds.prefix(limit)), hasMore: refunds.count > limit)
+    }
 }

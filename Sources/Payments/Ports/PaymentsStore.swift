@@ -83,4 +83,6 @@ public protocol PaymentsTransaction: Sendable {
     func insertPosting(_ posting: Posting) async throws
     /// Reads a balance transaction (no lock: ledger rows never change).
     func balanceTransaction(id: String, scope: Scope) async throws -> BalanceTransaction?
+    /// Reads a charge's refunds, newest first, at most `limit`.
+    func refunds(ofCharge chargeID: String, scope: Scope, limit: Int) async throws -> Page<Refund>
 }

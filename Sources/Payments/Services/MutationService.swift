@@ -13,9 +13,10 @@ public struct MutationService: Sendable {
         self.store = store
     }
 
-    /// Captures a charge.
+    /// Captures a charge; the answer shows it with `relations`.
     public func capture(
-        _ command: CaptureCharge, key: ClaimedKey, deadline: Deadline, render: @escaping Render<(Charge, Posting)>
+        _ command: CaptureCharge, key: ClaimedKey, deadline: Deadline, relations: ChargeRelations,
+        render: @escaping Render<ChargeView>
     ) async throws -> IdempotencyLayer.Completion {
         try await self.finish(key: key, deadline: deadline) { transaction in
             guard let charge = try await transaction.lockCharge(id: command.chargeID, scope: key.scope) else {
@@ -29,15 +30,16 @@ public struct MutationService: Sendable {
             }
             try await transaction.updateCharge(outcome.0)
             try await transaction.insertPosting(outcome.1)
-            return render(.success(outcome))
+            var view = try await Self.view(of: outcome.0, relations: relations.subtracting(.balanceTransaction), transaction)
+            if relations.contains(.balanceTransaction) { view.balanceTransaction = BalanceTransaction(outcome.1) }
+            return render(.success(view))
         }
     }
 
-    /// Updates a charge's description, metadata or receipt e-mail; reads its balance transaction too when the
-    /// answer shows it expanded.
+    /// Updates a charge's description, metadata or receipt e-mail; the answer shows it with `relations`.
     public func update(
-        _ command: UpdateCharge, key: ClaimedKey, deadline: Deadline, withBalanceTransaction: Bool,
-        render: @escaping Render<(Charge, BalanceTransaction?)>
+        _ command: UpdateCharge, key: ClaimedKey, deadline: Deadline, relations: ChargeRelations,
+        render: @escaping Render<ChargeView>
     ) async throws -> IdempotencyLayer.Completion {
         try await self.finish(key: key, deadline: deadline) { transaction in
             guard let charge = try await transaction.lockCharge(id: command.chargeID, scope: key.scope) else {
@@ -50,11 +52,7 @@ public struct MutationService: Sendable {
                 return render(.failure(error))
             }
             try await transaction.updateCharge(updated)
-            var balanceTransaction: BalanceTransaction? = nil
-            if withBalanceTransaction, let id = updated.balanceTransactionID {
-                balanceTransaction = try await transaction.balanceTransaction(id: id, scope: key.scope)
-            }
-            return render(.success((updated, balanceTransaction)))
+            return render(.success(try await Self.view(of: updated, relations: relations, transaction)))
         }
     }
 
@@ -96,6 +94,21 @@ public struct MutationService: Sendable {
             try await transaction.updateRefund(refund)
             return render(.success(refund))
         }
+    }
+
+    /// A charge with the related objects the answer shows, read in the same transaction.
+    static func view(of charge: Charge, relations: ChargeRelations, _ transaction: any PaymentsTransaction)
+        async throws -> ChargeView
+    {
+        var view = ChargeView(charge: charge)
+        if relations.contains(.balanceTransaction), let id = charge.balanceTransactionID {
+            view.balanceTransaction = try await transaction.balanceTransaction(id: id, scope: charge.scope)
+        }
+        if relations.contains(.refunds) {
+            view.refunds = try await transaction.refunds(
+                ofCharge: charge.id, scope: charge.scope, limit: ChargeRelations.embeddedRefundsMax)
+        }
+        return view
     }
 
     private func finish(

@@ -10,14 +10,12 @@ extension PaisaAPI {
             let command = try UpdateCharge(
                 chargeID: request.pathParameter("id"), description: try reader.clearableString("description"),
                 metadata: try reader.metadata(), receiptEmail: try reader.clearableString("receipt_email"))
+            let relations = self.relations(request, expansion)
             return { key in
                 try await self.mutations.update(
-                    command, key: key, deadline: request.deadline,
-                    withBalanceTransaction: expansion.contains("balance_transaction")
+                    command, key: key, deadline: request.deadline, relations: relations
                 ) { result in
-                    request.stored(result, docsURL: self.configuration.docsURL) { charge, balanceTransaction in
-                        Render.charge(charge, balanceTransaction: balanceTransaction)
-                    }
+                    Self.stored(result, request, docsURL: self.configuration.docsURL)
                 }
             }
         })
@@ -29,14 +27,12 @@ extension PaisaAPI {
             let reader = try ParameterReader(request.parameters, allowed: ["amount", "expand"])
             let expansion = try Expansion(reader, allowed: ["balance_transaction"])
             let command = try CaptureCharge(chargeID: request.pathParameter("id"), amount: try reader.integer("amount"))
+            let relations = self.relations(request, expansion)
             return { key in
-                try await self.mutations.capture(command, key: key, deadline: request.deadline) { result in
-                    request.stored(result, docsURL: self.configuration.docsURL) { charge, posting in
-                        Render.charge(
-                            charge,
-                            balanceTransaction: expansion.contains("balance_transaction")
-                                ? BalanceTransaction(posting) : nil)
-                    }
+                try await self.mutations.capture(
+                    command, key: key, deadline: request.deadline, relations: relations
+                ) { result in
+                    Self.stored(result, request, docsURL: self.configuration.docsURL)
                 }
             }
         })

@@ -11,28 +11,30 @@ extension PaisaAPI {
     func createCharge() -> Endpoint {
         Endpoint(Permission(.charges, .write), .write { request in
             let reader = try ParameterReader(request.parameters, allowed: Self.createChargeParameters)
-            let command = try Self.createChargeCommand(reader)
+            let command = try Self.createChargeCommand(
+                reader, upiRefusesManualCapture: request.has(UPIRefusesManualCapture.self))
             let expansion = try Expansion(reader, allowed: ["balance_transaction"])
             let paymentMethod = try self.charges.paymentMethod(for: command)
-            let charges = self.charges
+            let relations = self.relations(request, expansion)
             let docsURL = self.configuration.docsURL
             return { key in
-                try await charges.create(
+                try await self.charges.create(
                     command, paymentMethod: paymentMethod, key: key, deadline: request.deadline
                 ) { charge, posting in
-                    let expanded = expansion.contains("balance_transaction") ? posting.map(BalanceTransaction.init) : nil
-                    return Self.chargeAnswer(charge, balanceTransaction: expanded, request: request, docsURL: docsURL)
+                    var view = ChargeView(charge: charge)
+                    if relations.contains(.balanceTransaction) { view.balanceTransaction = posting.map(BalanceTransaction.init) }
+                    if relations.contains(.refunds) { view.refunds = Page(items: [], hasMore: false) }
+                    return Self.chargeAnswer(view, request: request, docsURL: docsURL)
                 }
             }
         })
     }
 
     /// The stored answer for a new charge: the charge, or for a decline the 402 card error that names it.
-    static func chargeAnswer(
-        _ charge: Charge, balanceTransaction: BalanceTransaction?, request: APIRequest, docsURL: String
-    ) -> StoredResponse {
+    static func chargeAnswer(_ view: ChargeView, request: APIRequest, docsURL: String) -> StoredResponse {
+        let charge = view.charge
         guard charge.status == .failed, let failure = charge.failure else {
-            return request.stored(.ok, Render.charge(charge, balanceTransaction: balanceTransaction))
+            return Self.stored(.success(view), request, docsURL: docsURL)
         }
         let error = WireError(
             status: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), type: "card_error", code: failure.code, message: failure.message,
@@ -40,8 +42,11 @@ extension PaisaAPI {
         return request.stored(error, docsURL: docsURL)
     }
 
-    /// The create command from its parameters, with Stripe's refusals.
-    static func createChargeCommand(_ reader: ParameterReader) throws(PaymentsError) -> CreateCharge {
+    /// The create command from its parameters, with Stripe's refusals. Versions before UPI refused manual capture
+    /// ignored `capture=false` for UPI addresses and captured at once.
+    static func createChargeCommand(_ reader: ParameterReader, upiRefusesManualCapture: Bool) throws(PaymentsError)
+        -> CreateCharge
+    {
         guard let amount = try reader.integer("amount") else { throw PaymentsError.parameterMissing("amount") }
         let code = try reader.requiredString("currency")
         guard let currency = Currency.named(code) else {
@@ -51,10 +56,11 @@ extension PaisaAPI {
                     + Currency.supported.keys.sorted().joined(separator: ", ") + ".",
                 param: "currency")
         }
-        let source = try reader.requiredString("source")
+        let source = PaymentSource(parameter: try reader.requiredString("source"))
+        var capture = try reader.bool("capture") ?? true
+        if case .upi = source, !upiRefusesManualCapture { capture = true }
         return try CreateCharge(
-            amount: amount, currency: currency, source: PaymentSource(parameter: source),
-            capture: try reader.bool("capture") ?? true, description: try reader.nonEmptyString("description"),
+            amount: amount, currency: currency, source: source, capture: capture, description: try reader.nonEmptyString("description"),
             metadata: try reader.newMetadata(), receiptEmail: try reader.nonEmptyString("receipt_email"),
             statementDescriptor: try reader.nonEmptyString("statement_descriptor"))
     }
@@ -67,7 +73,9 @@ extension PaisaAPI {
             let id = request.pathParameter("id")
             guard let charge = try await self.store.charge(id: id, scope: request.scope, deadline: request.deadline)
             else { throw PaymentsError.noSuch("charge", id) }
-            return APIResponse(.ok, try await self.renderCharge(charge, expansion: expansion, prefix: "", request))
+            let (body, context) = Self.body(
+                try await self.view(of: charge, relations: self.relations(request, expansion), request))
+            return APIResponse(.ok, body, context: context)
         })
     }
 
@@ -78,23 +86,15 @@ extension PaisaAPI {
             let expansion = try Expansion(reader, allowed: ["data.balance_transaction"])
             let page = try await self.store.charges(
                 scope: request.scope, page: try reader.page(), deadline: request.deadline)
+            let relations = self.relations(request, expansion, prefix: "data.")
             var items: [JSONValue] = []
+            var context = VersionContext()
             for charge in page.items {
-                items.append(try await self.renderCharge(charge, expansion: expansion, prefix: "data.", request))
+                let (body, itemContext) = Self.body(try await self.view(of: charge, relations: relations, request))
+                items.append(body)
+                context.refundsByCharge.merge(itemContext.refundsByCharge) { $1 }
             }
-            return APIResponse(.ok, Render.list(url: "/v1/charges", items: items, hasMore: page.hasMore))
+            return APIResponse(.ok, Render.list(url: "/v1/charges", items: items, hasMore: page.hasMore), context: context)
         })
-    }
-
-    /// A stored charge with the requested expansions loaded.
-    func renderCharge(_ charge: Charge, expansion: Expansion, prefix: String, _ request: APIRequest) async throws
-        -> JSONValue
-    {
-        var balanceTransaction: BalanceTransaction? = nil
-        if expansion.contains(prefix + "balance_transaction"), let id = charge.balanceTransactionID {
-            balanceTransaction = try await self.store.balanceTransaction(
-                id: id, scope: request.scope, deadline: request.deadline)
-        }
-        return Render.charge(charge, balanceTransaction: balanceTransaction)
     }
 }

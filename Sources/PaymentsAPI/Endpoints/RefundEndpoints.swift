@@ -50,20 +50,22 @@ extension PaisaAPI {
         })
     }
 
-    /// `GET /v1/refunds`: newest first, optionally of one charge.
-    func listRefunds() -> Endpoint {
+    /// `GET /v1/refunds`: newest first, optionally of one charge. Also `GET /v1/charges/:id/refunds`, the list
+    /// that charges embedded before 2022-11-15 points at.
+    func listRefunds(ofChargeInPath: Bool = false) -> Endpoint {
         Endpoint(Permission(.refunds, .read), .read { request in
-            let reader = try ParameterReader(
-                request.parameters, allowed: ParameterReader.listParameters.union(["charge"]))
+            let allowed = ParameterReader.listParameters.union(ofChargeInPath ? [] : ["charge"])
+            let reader = try ParameterReader(request.parameters, allowed: allowed)
             let expansion = try Expansion(reader, allowed: ["data.balance_transaction"])
+            let chargeID = ofChargeInPath ? request.pathParameter("id") : try reader.nonEmptyString("charge")
             let page = try await self.store.refunds(
-                scope: request.scope, chargeID: try reader.nonEmptyString("charge"), page: try reader.page(),
-                deadline: request.deadline)
+                scope: request.scope, chargeID: chargeID, page: try reader.page(), deadline: request.deadline)
             var items: [JSONValue] = []
             for refund in page.items {
                 items.append(try await self.renderRefund(refund, expansion: expansion, prefix: "data.", request))
             }
-            return APIResponse(.ok, Render.list(url: "/v1/refunds", items: items, hasMore: page.hasMore))
+            let url = ofChargeInPath ? "/v1/charges/\(chargeID ?? "")/refunds" : "/v1/refunds"
+            return APIResponse(.ok, Render.list(url: url, items: items, hasMore: page.hasMore))
         })
     }
 

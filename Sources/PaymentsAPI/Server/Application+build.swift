@@ -33,7 +33,8 @@ public func buildApplication(
         leaseMilliseconds: configuration.idempotencyLeaseMilliseconds)
     let processor = SandboxProcessor(client: client, settings: configuration.sandbox, logger: logger)
     let api = PaisaAPI(
-        configuration: configuration.api, store: store, processor: processor, faults: faults, logger: logger)
+        configuration: configuration.api, store: store, processor: processor, faults: faults,
+        versioning: Versioning(changes: configuration.versionChanges), logger: logger)
     let server = PaisaServer(
         api: api,
         completer: Completer(api: api, interval: .milliseconds(configuration.completerIntervalMilliseconds), logger: logger),

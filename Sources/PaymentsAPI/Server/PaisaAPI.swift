@@ -57,6 +57,7 @@ public struct PaisaAPI: Sendable {
         routes.add(.get, "/v1/charges/:id", self.retrieveCharge())
         routes.add(.post, "/v1/charges/:id", self.updateCharge())
         routes.add(.post, "/v1/charges/:id/capture", self.captureCharge())
+        routes.add(.get, "/v1/charges/:id/refunds", self.listRefunds(ofChargeInPath: true))
         routes.add(.post, "/v1/refunds", self.createRefund())
         routes.add(.get, "/v1/refunds", self.listRefunds())
         routes.add(.get, "/v1/refunds/:id", self.retrieveRefund())

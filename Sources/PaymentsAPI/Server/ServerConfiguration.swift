@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var idempotencyLeaseMilliseconds: Int
     /// False in tests that drive the background services by hand.
     public var runBackgroundServices: Bool
+    /// The API's version changes; tests remove one to prove the compatibility suite notices.
+    public var versionChanges: [any VersionChange] = VersionChanges.all
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseSettings, api: APIConfiguration = .init(),

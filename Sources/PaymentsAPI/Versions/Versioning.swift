@@ -46,30 +46,42 @@ public struct Versioning: Sendable {
         return version
     }
 
-    /// Whether a request at `version` has `change`: the core asks this for changes of behaviour.
+    /// Whether a request at `version` has `change`: the core asks this for changes of behaviour. A change that is
+    /// not in the list is no change at all: everyone has its behaviour.
     public func has(_ change: any VersionChange.Type, at version: APIVersion) -> Bool {
-        version >= change.version
+        guard self.changes.contains(where: { type(of: $0) == change }) else { return true }
+        return version >= change.version
     }
 
     /// Rewrites a newest-shape body into `version`'s shape.
     public func render(_ body: JSONValue, at version: APIVersion, context: VersionContext) -> JSONValue {
         var body = body
         for change in self.changes where version < type(of: change).version {
-            body = Self.walk(body) { object in change.transform(&object, context: context) }
+            let resources = type(of: change).resources
+            guard !resources.isEmpty else { continue }
+            body = Self.walk(body, kind: nil, isRoot: true) { object, kind in
+                if resources.contains(kind) { change.transform(&object, context: context) }
+            }
         }
         return body
     }
 
     /// Applies `transform` to every object in the tree, innermost first, so nested resources (list items,
-    /// expanded fields) change too.
-    static func walk(_ value: JSONValue, _ transform: (inout JSONObject) -> Void) -> JSONValue {
+    /// expanded fields, embedded lists) change too. An object's kind is its `object` field; the object under a
+    /// top-level `error` key is of kind `error`.
+    static func walk(
+        _ value: JSONValue, kind hint: String?, isRoot: Bool = false, _ transform: (inout JSONObject, String) -> Void
+    ) -> JSONValue {
         switch value {
         case .array(let items):
-            return .array(items.map { Self.walk($0, transform) })
+            return .array(items.map { Self.walk($0, kind: nil, transform) })
         case .object(let object):
             var rebuilt = JSONObject()
-            for field in object.fields { rebuilt[field.key] = Self.walk(field.value, transform) }
-            transform(&rebuilt)
+            for field in object.fields {
+                let childHint = isRoot && object.kind == nil && field.key == "error" ? "error" : nil
+                rebuilt[field.key] = Self.walk(field.value, kind: childHint, transform)
+            }
+            if let kind = object.kind ?? hint { transform(&rebuilt, kind) }
             return .object(rebuilt)
         default:
             return value
@@ -99,7 +111,12 @@ public protocol VersionChange: Sendable {
     func transform(_ object: inout JSONObject, context: VersionContext)
 }
 
-/// The list of every change Paisa has made, in one place.
+/// The list of every change Paisa has made, in one place. Adding a version means adding its change here (see
+/// docs/api-versions.md).
 public enum VersionChanges {
-    public static let all: [any VersionChange] = []
+    public static let all: [any VersionChange] = [
+        ChargesStopEmbeddingRefunds(),
+        UPIRefusesManualCapture(),
+        UPIDeclineCode(),
+    ]
 }

@@ -87,6 +87,9 @@ struct Reply: Sendable {
     /// A string field of the top-level object.
     func string(_ field: String) -> String? { self.json[field] as? String }
 
+    /// The `id` of the object answered, or the empty string.
+    var id: String { self.string("id") ?? "" }
+
     /// The charge id of a charge, or of the charge a decline names.
     var chargeID: String? { self.string("id") ?? self.error["charge"] as? String }
 
