@@ -42,7 +42,7 @@ struct DatabaseOptions: ParsableArguments {
     /// The settings, or a clear refusal when no URL is given anywhere.
     func settings(statementTimeoutMilliseconds: Int = 2000) throws -> DatabaseSettings {
         guard let url = Environment.string(self.url, "DATABASE_URL") else {
-            throw ValidationError(
+            throw CommandProblem(
                 "No database given. Set DATABASE_URL or pass --database-url (`make run` sets it for you).")
         }
         do {
@@ -51,7 +51,7 @@ struct DatabaseOptions: ParsableArguments {
                 poolConnectionsMax: try Environment.integer(self.poolMax, "PAISA_POOL_MAX", default: 16),
                 statementTimeoutMilliseconds: statementTimeoutMilliseconds)
         } catch let problem as DatabaseSettings.URLProblem {
-            throw ValidationError(problem.description)
+            throw CommandProblem(problem.description)
         }
     }
 }

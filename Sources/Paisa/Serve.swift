@@ -5,6 +5,11 @@ import Payments
 import PaymentsAPI
 import PaymentsStore
 import SandboxProcessor
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `paisa serve`: runs the API until SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand {
@@ -26,6 +31,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Base URL of the error reference that doc_url links point into. [PAISA_DOCS_URL]")
     var docsUrl: String?
+
+    @Option(help: "Folder with errors.md and openapi.json, served at /docs/errors and /v1/openapi.json. [PAISA_DOCS_DIR, default docs]")
+    var docsDir: String?
 
     @Option(help: "Hours finished idempotency keys are kept. [PAISA_IDEMPOTENCY_RETENTION_HOURS, default 24]")
     var retentionHours: Int?
@@ -53,6 +61,14 @@ struct Serve: AsyncParsableCommand {
             try await app.runService()
         } catch let problem as Migrator.Problem {
             throw CommandProblem(problem.description)
+        } catch let error where StoreFailure.isUnreachable(error) {
+            throw CommandProblem(
+                "Cannot reach the database at \(configuration.database.redacted). Is it running? "
+                    + "(`make db-up` starts the embedded one.)")
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw CommandProblem(
+                "Port \(configuration.port) on \(configuration.host) is already in use. Stop what listens there, or "
+                    + "choose another port with --port or PORT.")
         }
     }
 
@@ -69,7 +85,7 @@ struct Serve: AsyncParsableCommand {
         guard retentionHours >= 24 else {
             throw ValidationError("Idempotency keys are kept at least 24 hours, as clients rely on.")
         }
-        return ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, database: try self.database.settings(statementTimeoutMilliseconds: budget),
             api: APIConfiguration(
                 requestBudgetMilliseconds: budget,
@@ -83,5 +99,7 @@ struct Serve: AsyncParsableCommand {
                     self.sandboxPendingMs, "PAISA_SANDBOX_PENDING_MS", default: 5000)),
             faults: Environment.string(self.faults, "PAISA_FAULTS", default: "")!,
             idempotencyRetentionSeconds: retentionHours * 3600)
+        configuration.docsDirectory = Environment.string(self.docsDir, "PAISA_DOCS_DIR", default: "docs")!
+        return configuration
     }
 }

@@ -2,6 +2,7 @@ import Logging
 import Metrics
 import Payments
 import PostgresNIO
+import Synchronization
 
 /// The pool, and the store's one retry loop: every statement and transaction runs through `run`, which retries
 /// serialization failures, deadlocks and lost connections with jittered backoff while the deadline allows.
@@ -55,9 +56,15 @@ public struct Database: Sendable {
         }
     }
 
+    /// Database work in flight, against the pool's maximum: how busy the pool is.
+    static let inFlight = Gauge(label: "paisa_db_operations_in_flight")
+    static let inFlightCount = ManagedAtomicCounter()
+
     private func attempt<T: Sendable>(
         _ mode: Mode, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
+        Self.inFlight.record(Self.inFlightCount.add(1))
+        defer { Self.inFlight.record(Self.inFlightCount.add(-1)) }
         let logger = self.logger
         switch mode {
         case .statement:
@@ -95,5 +102,15 @@ public struct Database: Sendable {
             Limits.transactionBackoffMillisecondsInitial << exponent, Limits.transactionBackoffMillisecondsMax)
         let milliseconds = Double(ceiling) * Double.random(in: 0.5...1.0)
         return .microseconds(Int64(milliseconds * 1000))
+    }
+}
+
+/// A counter shared by every pool user, for the in-flight gauge.
+final class ManagedAtomicCounter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    /// Adds `delta` and returns the new value.
+    func add(_ delta: Int) -> Int {
+        self.value.wrappingAdd(delta, ordering: .relaxed).newValue
     }
 }

@@ -1,9 +1,10 @@
 import Payments
 import PostgresNIO
+import _ConnectionPoolModule
 
 /// How the store's one retry loop classifies a failure, and how failures become domain errors: the single place
 /// where PostgreSQL's errors are translated.
-enum StoreFailure {
+public enum StoreFailure {
     /// What to do about an error from a statement or transaction.
     enum Disposition: Equatable {
         /// The database rolled the transaction back because of another transaction; run it again.
@@ -28,6 +29,10 @@ enum StoreFailure {
                 return Self.disposition(of: commitError, repeatable: repeatable)
             }
             return .fail
+        }
+        if let poolError = error as? ConnectionPoolError {
+            // No connection was ever handed out, so nothing ran: safe to try again while the database restarts.
+            return poolError == .requestCancelled ? .fail : .retryConnection
         }
         guard let error = error as? PSQLError else { return .fail }
         if let state = error.sqlState {
@@ -59,6 +64,9 @@ enum StoreFailure {
             return nil
         }
         if let domain = error as? PaymentsError { return domain }
+        if let poolError = error as? ConnectionPoolError {
+            return poolError == .requestCancelled ? .deadlineExceeded : .unavailable(message: "The database is unavailable.")
+        }
         guard let error = error as? PSQLError else { return nil }
         if let state = error.sqlState {
             switch state {
@@ -88,5 +96,11 @@ enum StoreFailure {
     static func unwrapped(_ error: any Error) -> any Error {
         guard let transactionError = error as? PostgresTransactionError else { return error }
         return transactionError.closureError ?? transactionError.beginError ?? transactionError.commitError ?? error
+    }
+
+    /// Whether an error means the database cannot be reached (for commands that explain it in one line).
+    public static func isUnreachable(_ error: any Error) -> Bool {
+        if case .unavailable? = Self.domainError(for: error) { return true }
+        return false
     }
 }

@@ -50,8 +50,10 @@ public struct IdempotencyLayer: Sendable {
             let key: ClaimedKey
             switch try await self.store.claim(request, deadline: deadline) {
             case .replay(let response, let originalRequestID):
+                PaymentsMetrics.idempotentReplays.increment()
                 return .replay(response, originalRequestID: originalRequestID)
             case .inUse:
+                PaymentsMetrics.idempotencyConflicts.increment()
                 throw PaymentsError.idempotencyKeyInUse(key: request.key)
             case .mismatch(let difference):
                 throw PaymentsError.idempotencyKeyMismatch(key: request.key, difference: difference)

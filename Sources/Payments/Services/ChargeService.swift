@@ -30,9 +30,7 @@ public struct ChargeService: Sendable {
         let authorization = Authorization(
             processorKey: key.processorKey, scope: key.scope, amount: command.amount, currency: command.currency,
             source: command.source)
-        let processorDeadline = deadline.earlier(by: .milliseconds(Limits.finishReserveMilliseconds))
-        let processor = self.processor
-        let decision = try await processorDeadline.run { try await processor.authorize(authorization) } ?? .pending
+        let decision = try await self.authorize(authorization, deadline: deadline)
         try self.faults.check(.afterProcessorCall)
 
         let (charge, posting) = Self.charge(
@@ -42,6 +40,35 @@ public struct ChargeService: Sendable {
         let recorded = try await self.store.recordCharge(
             charge, posting: posting, response: response, key: key, deadline: deadline)
         return recorded ? .stored(response) : .superseded
+    }
+
+    /// Asks the processor, within the request's deadline less what phase 3 needs; a late answer is `pending`.
+    private func authorize(_ authorization: Authorization, deadline: Deadline) async throws -> ProcessorDecision {
+        let processorDeadline = deadline.earlier(by: .milliseconds(Limits.finishReserveMilliseconds))
+        let processor = self.processor
+        let started = ContinuousClock.now
+        let outcome: String
+        defer {
+            let elapsed = ContinuousClock.now - started
+            PaymentsMetrics.processorCall(outcome: outcome).recordNanoseconds(
+                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        }
+        do {
+            guard let decision = try await processorDeadline.run({ try await processor.authorize(authorization) })
+            else {
+                outcome = "late"
+                return .pending
+            }
+            switch decision {
+            case .approved: outcome = "approved"
+            case .declined: outcome = "declined"
+            case .pending: outcome = "pending"
+            }
+            return decision
+        } catch {
+            outcome = "error"
+            throw error
+        }
     }
 
     /// The charge (and posting, if money moved) that a processor decision makes of a command.

@@ -45,7 +45,9 @@ public func buildApplication(
             interval: .milliseconds(configuration.reaperIntervalMilliseconds), logger: logger),
         faults: faults, client: client)
 
-    let responder = PaisaResponder(api: api, publicRoutes: Health.routes(store: store))
+    _ = Observability.registry
+    let responder = PaisaResponder(
+        api: api, publicRoutes: PublicRoutes.make(store: store, docsDirectory: configuration.docsDirectory, logger: logger))
     var services: [any Service] = sharedClient == nil ? [client] : []
     if configuration.runBackgroundServices {
         services += [server.completer, server.reconciler, server.reaper] as [any Service]
@@ -58,27 +60,4 @@ public func buildApplication(
         try await Migrator(client: client, logger: logger).checkSchema()
     }
     return (app, server)
-}
-
-/// The unauthenticated routes: liveness and readiness.
-enum Health {
-    static func routes(store: any PaymentsStore) -> [String: @Sendable (Deadline) async -> Response] {
-        [
-            "/healthz": { _ in Self.json(.ok, #"{"status":"ok"}"#) },
-            "/readyz": { deadline in
-                do {
-                    try await store.ping(deadline: deadline)
-                    return Self.json(.ok, #"{"status":"ok","database":"reachable"}"#)
-                } catch {
-                    return Self.json(.serviceUnavailable, #"{"status":"unavailable","database":"unreachable"}"#)
-                }
-            },
-        ]
-    }
-
-    static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text + "\n")))
-    }
 }

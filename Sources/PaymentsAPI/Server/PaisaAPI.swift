@@ -31,7 +31,8 @@ public struct PaisaAPI: Sendable {
     let versioning: Versioning
     let authenticator: Authenticator
     let logger: Logger
-    private(set) var routes = RouteTable()
+    /// Every route the API serves; the OpenAPI document must describe exactly these.
+    public private(set) var routes = RouteTable()
 
     public init(
         configuration: APIConfiguration, store: any PaymentsStore, processor: any PaymentProcessor,

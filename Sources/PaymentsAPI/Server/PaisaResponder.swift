@@ -21,6 +21,7 @@ public struct PaisaResponder: HTTPResponder {
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
+        let started = ContinuousClock.now
         let requestID = ObjectID.make(.request)
         let deadline = Deadline.after(milliseconds: self.api.configuration.requestBudgetMilliseconds)
         let logger = {
@@ -28,14 +29,34 @@ public struct PaisaResponder: HTTPResponder {
             logger[metadataKey: "request_id"] = "\(requestID)"
             return logger
         }()
-        let fallbackVersion = self.headerVersion(request)
-
         if request.method == .get, let route = self.publicRoutes[request.uri.path] {
             return await route(deadline)
         }
+        let match = self.api.routes.match(request.method, request.uri.path)
+        let response = await self.admitted(request, match, requestID: requestID, deadline: deadline, logger: logger)
+        let elapsed = ContinuousClock.now - started
+        let route = match.pattern ?? "unmatched"
+        Observability.recordRequest(
+            method: request.method.rawValue, route: route, status: Int(response.status.code), duration: elapsed)
+        logger.debug(
+            "answered",
+            metadata: [
+                "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(response.status.code)",
+                "duration_ms": "\(elapsed.milliseconds)",
+            ])
+        return response
+    }
+
+    /// Admission, body, and the deadline race around the rest.
+    private func admitted(
+        _ request: Request, _ match: RouteTable.Match, requestID: String, deadline: Deadline, logger: Logger
+    ) async -> Response {
+        let fallbackVersion = self.headerVersion(request)
         guard self.admission.enter() else {
+            Observability.recordShed(reason: "overloaded")
             return self.errorResponse(WireError(.overloaded), requestID: requestID, version: fallbackVersion)
         }
+        Observability.inFlight.record(self.admission.current)
         defer { self.admission.leave() }
 
         let body: [UInt8]
@@ -44,43 +65,24 @@ public struct PaisaResponder: HTTPResponder {
         } catch {
             return self.errorResponse(error, requestID: requestID, version: fallbackVersion, logger: logger)
         }
-        guard !deadline.hasPassed else {
+        let timeout: @Sendable () -> Response = {
+            Observability.recordShed(reason: "deadline")
             return self.errorResponse(WireError(.deadlineExceeded), requestID: requestID, version: fallbackVersion)
         }
-        return await DeadlineRace.run(
-            deadline: deadline,
-            onTimeout: {
-                self.errorResponse(WireError(.deadlineExceeded), requestID: requestID, version: fallbackVersion)
-            },
-            work: {
-                await self.handle(request, body: body, requestID: requestID, deadline: deadline, logger: logger)
-            })
+        guard !deadline.hasPassed else { return timeout() }
+        return await DeadlineRace.run(deadline: deadline, onTimeout: timeout) {
+            await self.handle(request, match, body: body, requestID: requestID, deadline: deadline, logger: logger)
+        }
     }
 
     /// Everything after the body is read; errors become error objects in the resolved version.
-    private func handle(_ request: Request, body: [UInt8], requestID: String, deadline: Deadline, logger: Logger)
-        async -> Response
-    {
+    private func handle(
+        _ request: Request, _ match: RouteTable.Match, body: [UInt8], requestID: String, deadline: Deadline,
+        logger: Logger
+    ) async -> Response {
         var version = self.headerVersion(request)
         do {
-            let path = request.uri.path
-            let endpoint: Endpoint
-            let pathParameters: [String: String]
-            switch self.api.routes.match(request.method, path) {
-            case .notFound:
-                throw WireError(
-                    status: .notFound, type: "invalid_request_error", code: "unknown_route",
-                    message: "Unrecognized request URL (\(request.method.rawValue): \(path)). See the API reference "
-                        + "for the routes Paisa serves.")
-            case .methodNotAllowed(let allowed):
-                let names = allowed.map(\.rawValue).joined(separator: ", ")
-                throw WireError(
-                    status: .methodNotAllowed, type: "invalid_request_error", code: "method_not_allowed",
-                    message: "\(path) does not take \(request.method.rawValue); it takes \(names).",
-                    extraHeaders: [(.allow, names)])
-            case .found(let found, let parameters, _):
-                (endpoint, pathParameters) = (found, parameters)
-            }
+            let (endpoint, pathParameters) = try Self.endpoint(match, request)
             let principal = try await self.api.authenticator.authenticate(request, deadline: deadline)
             let resolved = try self.api.versioning.resolve(
                 header: request.headers[.stripeVersion], accountDefault: principal.defaultVersion)
@@ -95,8 +97,8 @@ public struct PaisaResponder: HTTPResponder {
                 idempotencyKey = try Self.idempotencyKey(request)
             }
             let apiRequest = APIRequest(
-                requestID: requestID, principal: principal, version: resolved, method: request.method, path: path,
-                pathParameters: pathParameters, parameters: parameters, deadline: deadline,
+                requestID: requestID, principal: principal, version: resolved, method: request.method,
+                path: request.uri.path, pathParameters: pathParameters, parameters: parameters, deadline: deadline,
                 idempotencyKey: idempotencyKey, versioning: self.api.versioning)
             switch endpoint.kind {
             case .read(let read):
@@ -110,6 +112,26 @@ public struct PaisaResponder: HTTPResponder {
             }
         } catch {
             return self.errorResponse(error, requestID: requestID, version: version, logger: logger)
+        }
+    }
+
+    /// The matched endpoint, or the 404 or 405 that says why there is none.
+    private static func endpoint(_ match: RouteTable.Match, _ request: Request) throws -> (Endpoint, [String: String]) {
+        let path = request.uri.path
+        switch match {
+        case .notFound:
+            throw WireError(
+                status: .notFound, type: "invalid_request_error", code: "unknown_route",
+                message: "Unrecognized request URL (\(request.method.rawValue): \(path)). See the API reference "
+                    + "for the routes Paisa serves.")
+        case .methodNotAllowed(let allowed):
+            let names = allowed.map(\.rawValue).joined(separator: ", ")
+            throw WireError(
+                status: .methodNotAllowed, type: "invalid_request_error", code: "method_not_allowed",
+                message: "\(path) does not take \(request.method.rawValue); it takes \(names).",
+                extraHeaders: [(.allow, names)])
+        case .found(let endpoint, let parameters, _):
+            return (endpoint, parameters)
         }
     }
 

@@ -16,6 +16,12 @@ public struct RouteTable: Sendable {
         case found(Endpoint, parameters: [String: String], pattern: String)
         case methodNotAllowed(allowed: [HTTPRequest.Method])
         case notFound
+
+        /// The matched pattern, for metrics and logs; nil when nothing matched.
+        public var pattern: String? {
+            if case .found(_, _, let pattern) = self { return pattern }
+            return nil
+        }
     }
 
     public private(set) var routes: [Route] = []

@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var idempotencyLeaseMilliseconds: Int
     /// False in tests that drive the background services by hand.
     public var runBackgroundServices: Bool
+    /// Where the error reference (`errors.md`) and the OpenAPI document (`openapi.json`) are read from at start.
+    public var docsDirectory: String = "docs"
     /// The API's version changes; tests remove one to prove the compatibility suite notices.
     public var versionChanges: [any VersionChange] = VersionChanges.all
 

@@ -23,6 +23,7 @@ struct Paisa {
         var configuration = ServerConfiguration(
             database: try DatabaseSettings(url: TestDatabase.url), idempotencyLeaseMilliseconds: 300,
             runBackgroundServices: false)
+        configuration.docsDirectory = Self.docsDirectory
         configure(&configuration)
         let (app, server) = try buildApplication(
             configuration, logger: TestDatabase.logger, sharedClient: try await TestDatabase.client())
@@ -30,6 +31,13 @@ struct Paisa {
             try await body(Paisa(client: client, server: server))
         }
     }
+
+    /// The checkout's `docs/` folder.
+    static let docsDirectory: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("docs").path
+    }()
 
     /// Sends a request. `form` pairs are sent form-encoded in order (names and values are encoded as given, so
     /// tests can send raw brackets or escapes); `json` sends a JSON body instead.

@@ -1,0 +1,14 @@
+import Metrics
+
+/// The domain's metrics, named in one place. Labels follow Prometheus conventions: `paisa_` prefix, units last.
+public enum PaymentsMetrics {
+    /// Answers replayed from a finished key.
+    public static let idempotentReplays = Counter(label: "paisa_idempotent_replays_total")
+    /// Requests refused because another request held their key (409).
+    public static let idempotencyConflicts = Counter(label: "paisa_idempotency_conflicts_total")
+
+    /// How long the processor took to answer, by outcome (`approved`, `declined`, `pending`, `late`, `error`).
+    public static func processorCall(outcome: String) -> Timer {
+        Timer(label: "paisa_processor_duration_seconds", dimensions: [("outcome", outcome)], preferredDisplayUnit: .seconds)
+    }
+}

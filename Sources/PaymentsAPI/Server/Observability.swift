@@ -1,0 +1,43 @@
+import Metrics
+import Prometheus
+
+/// Metrics: one Prometheus registry per process, bootstrapped into swift-metrics the first time it is asked for,
+/// and the HTTP layer's own series.
+public enum Observability {
+    /// The registry `/metrics` renders; touching it bootstraps the metrics system once.
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // From a millisecond to past the 2 s budget: where Paisa's latencies live.
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .milliseconds(1000),
+            .milliseconds(2000), .milliseconds(5000),
+        ]
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
+
+    /// One answered request.
+    static func recordRequest(method: String, route: String, status: Int, duration: Duration) {
+        Counter(
+            label: "paisa_http_requests_total",
+            dimensions: [("method", method), ("route", route), ("status", String(status))]
+        ).increment()
+        Timer(label: "paisa_http_request_duration_seconds", dimensions: [("route", route)], preferredDisplayUnit: .seconds)
+            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    /// One request refused to protect the others: `overloaded` at admission, `deadline` when its budget ran out.
+    static func recordShed(reason: String) {
+        Counter(label: "paisa_http_requests_shed_total", dimensions: [("reason", reason)]).increment()
+    }
+
+    /// Requests in flight right now.
+    static let inFlight = Gauge(label: "paisa_http_requests_in_flight")
+
+    /// The text `/metrics` answers with.
+    static func exposition() -> [UInt8] {
+        Self.registry.emitToBuffer()
+    }
+}

@@ -1,0 +1,62 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Payments
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The routes that need no key: liveness, readiness, metrics, the OpenAPI document and the error reference.
+enum PublicRoutes {
+    typealias Route = @Sendable (Deadline) async -> Response
+
+    static func make(store: any PaymentsStore, docsDirectory: String, logger: Logger) -> [String: Route] {
+        var routes: [String: Route] = [
+            "/healthz": { _ in Self.respond(.ok, "application/json; charset=utf-8", #"{"status":"ok"}"# + "\n") },
+            "/readyz": { deadline in
+                do {
+                    try await store.ping(deadline: deadline)
+                    return Self.respond(.ok, "application/json; charset=utf-8", #"{"status":"ok","database":"reachable"}"# + "\n")
+                } catch {
+                    return Self.respond(
+                        .serviceUnavailable, "application/json; charset=utf-8",
+                        #"{"status":"unavailable","database":"unreachable"}"# + "\n")
+                }
+            },
+            "/metrics": { _ in
+                Self.respond(.ok, "text/plain; version=0.0.4; charset=utf-8", Observability.exposition())
+            },
+        ]
+        if let document = Self.read(docsDirectory, "openapi.json", logger) {
+            routes["/v1/openapi.json"] = { _ in Self.respond(.ok, "application/json; charset=utf-8", document) }
+        }
+        if let errors = Self.read(docsDirectory, "errors.md", logger) {
+            let page = Array(MarkdownPage.html(title: "Paisa error reference", markdown: String(decoding: errors, as: UTF8.self)).utf8)
+            routes["/docs/errors"] = { _ in Self.respond(.ok, "text/html; charset=utf-8", page) }
+        }
+        return routes
+    }
+
+    /// A document from the docs folder, read once at start; nil (with a note in the log) when it is not there.
+    private static func read(_ directory: String, _ name: String, _ logger: Logger) -> [UInt8]? {
+        guard let data = FileManager.default.contents(atPath: directory + "/" + name) else {
+            logger.notice("not serving \(name): it is not in \(directory)")
+            return nil
+        }
+        return Array(data)
+    }
+
+    private static func respond(_ status: HTTPResponse.Status, _ contentType: String, _ text: String) -> Response {
+        Self.respond(status, contentType, Array(text.utf8))
+    }
+
+    private static func respond(_ status: HTTPResponse.Status, _ contentType: String, _ bytes: [UInt8]) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import PaisaTestSupport
+import Testing
+
+@Suite("Operations: /metrics")
+struct MetricsTests {
+    /// The value of one series in the Prometheus text, 0 when absent.
+    static func value(_ text: String, _ series: String) -> Double {
+        for line in text.split(separator: "\n") where line.hasPrefix(series + " ") {
+            return Double(line.split(separator: " ").last ?? "") ?? 0
+        }
+        return 0
+    }
+
+    @Test("request counters, replays and 409s move with the requests made")
+    func countersMove() async throws {
+        let (_, key) = try await TestDatabase.account()
+        try await Paisa.with { paisa in
+            let before = try await paisa.send(.get, "/metrics", key: nil)
+            #expect(before.status == 200)
+            #expect(before.header("Content-Type")?.hasPrefix("text/plain") == true)
+            let idempotencyKey = freshKey()
+            _ = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
+            _ = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
+            _ = try await paisa.send(.get, "/v1/charges/ch_missing", key: key)
+            let after = try await paisa.send(.get, "/metrics", key: nil).text
+
+            let created = #"paisa_http_requests_total{method="POST",route="/v1/charges",status="200"}"#
+            let missing = #"paisa_http_requests_total{method="GET",route="/v1/charges/:id",status="404"}"#
+            #expect(Self.value(after, created) - Self.value(before.text, created) >= 2)
+            #expect(Self.value(after, missing) - Self.value(before.text, missing) >= 1)
+            #expect(Self.value(after, "paisa_idempotent_replays_total") - Self.value(before.text, "paisa_idempotent_replays_total") >= 1)
+            #expect(after.contains("paisa_http_request_duration_seconds_bucket"))
+            #expect(after.contains("paisa_processor_duration_seconds_bucket"))
+        }
+    }
+}
