@@ -58,6 +58,11 @@ extension PaisaAPI {
             let reader = try ParameterReader(request.parameters, allowed: allowed)
             let expansion = try Expansion(reader, allowed: ["data.balance_transaction"])
             let chargeID = ofChargeInPath ? request.pathParameter("id") : try reader.nonEmptyString("charge")
+            if ofChargeInPath, let chargeID,
+                try await self.store.charge(id: chargeID, scope: request.scope, deadline: request.deadline) == nil
+            {
+                throw PaymentsError.noSuch("charge", chargeID)
+            }
             let page = try await self.store.refunds(
                 scope: request.scope, chargeID: chargeID, page: try reader.page(), deadline: request.deadline)
             var items: [JSONValue] = []

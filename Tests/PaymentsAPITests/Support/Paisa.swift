@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import PaisaTestSupport
 import Payments
@@ -17,17 +18,18 @@ struct Paisa {
 
     /// Builds a server (with `configure` applied to a test configuration) and runs `body` against it.
     static func with(
-        configuration configure: (inout ServerConfiguration) -> Void = { _ in },
-        _ body: @Sendable (Paisa) async throws -> Void
+        configuration configure: (inout ServerConfiguration) -> Void = { _ in }, logger: Logger = TestDatabase.logger,
+        live: Bool = false, _ body: @Sendable (Paisa) async throws -> Void
     ) async throws {
         var configuration = ServerConfiguration(
             database: try DatabaseSettings(url: TestDatabase.url), idempotencyLeaseMilliseconds: 300,
             runBackgroundServices: false)
         configuration.docsDirectory = Self.docsDirectory
         configure(&configuration)
+        if live { configuration.port = 0 }
         let (app, server) = try buildApplication(
-            configuration, logger: TestDatabase.logger, sharedClient: try await TestDatabase.client())
-        try await app.test(.router) { client in
+            configuration, logger: logger, sharedClient: try await TestDatabase.client())
+        try await app.test(live ? .live : .router) { client in
             try await body(Paisa(client: client, server: server))
         }
     }
