@@ -79,9 +79,10 @@ public struct SandboxProcessor: PaymentProcessor {
             answersIn = self.settings.slowMilliseconds
         }
         let decision = failure == nil ? "approved" : "declined"
-        // The insert and the read are separate statements: a read in the inserting statement would not see a row
-        // a concurrent call with the same key committed while this statement waited on it.
-        try await self.client.query(
+        // The first call inserts and reads its row back in one round trip. A repeated call finds the row there and
+        // reads it with a second statement: a read inside the inserting statement could not see a row that a
+        // concurrent call committed while this statement waited on it.
+        let inserted = try await self.client.query(
             """
             INSERT INTO sandbox_processor_payments (
                 processor_key, amount, currency, source, decision, available_immediately, failure_code,
@@ -92,7 +93,9 @@ public struct SandboxProcessor: PaymentProcessor {
                     now() + make_interval(secs => \(answersIn)::float8 / 1000),
                     now() + make_interval(secs => \(settlesIn)::float8 / 1000))
             ON CONFLICT (processor_key) DO NOTHING
+            RETURNING \(unescaped: Record.columns)
             """, logger: self.logger)
+        for try await row in inserted { return try Record(row) }
         let rows = try await self.client.query(
             "\(unescaped: Record.select) WHERE processor_key = \(authorization.processorKey)", logger: self.logger)
         for try await row in rows {
@@ -111,13 +114,14 @@ public struct SandboxProcessor: PaymentProcessor {
 
 /// A row of the sandbox's record, with its times relative to the database's clock.
 struct Record {
-    static let select = """
-        SELECT amount, currency, source, decision, available_immediately, failure_code, decline_code,
-               failure_message,
-               greatest(0, ceil(extract(epoch FROM answers_at - now()) * 1000))::bigint AS answers_in,
-               coalesce(greatest(0, ceil(extract(epoch FROM settles_at - now()) * 1000)), 0)::bigint AS settles_in
-        FROM sandbox_processor_payments
+    /// The columns of a record, with its times made relative to the database's clock.
+    static let columns = """
+        amount, currency, source, decision, available_immediately, failure_code, decline_code, failure_message,
+        greatest(0, ceil(extract(epoch FROM answers_at - now()) * 1000))::bigint AS answers_in,
+        coalesce(greatest(0, ceil(extract(epoch FROM settles_at - now()) * 1000)), 0)::bigint AS settles_in
         """
+
+    static let select = "SELECT \(columns) FROM sandbox_processor_payments"
 
     let amount: Int64
     let currency: String
