@@ -1,0 +1,96 @@
+/// The audit's I/O: reads balances before the run, then after it waits for pending charges to settle, lists the
+/// run's charges from every account, reads the balances again and hands everything to `Audit`.
+struct Auditor: Sendable {
+    /// The API's largest page.
+    static let pageSize = 100
+    /// Pages read per account at most: 2.5 million charges, more than twice the largest run can create.
+    static let listPagesMax = 25_000
+    /// How often the list is read again while charges of the run are still pending.
+    static let pollInterval: Duration = .seconds(1)
+    /// Charges are listed from this long before the run's start, so a server clock somewhat behind ours does
+    /// not hide any (the run tag, not the time, decides what belongs to the run).
+    static let createdSlackSeconds: Int64 = 300
+
+    let client: PaisaClient
+    let apiKeys: [String]
+    let runID: String
+    /// How long to wait for pending charges to settle.
+    let timeout: Duration
+
+    /// Every account's balance (available + pending per currency); nil where it could not be read.
+    func balances() async -> (values: [[String: Int64]?], notes: [String]) {
+        var values: [[String: Int64]?] = []
+        var notes: [String] = []
+        for (account, key) in self.apiKeys.enumerated() {
+            do {
+                values.append(try await self.client.balance(apiKey: key))
+            } catch {
+                values.append(nil)
+                notes.append("Balance of key #\(account): \(error)")
+            }
+        }
+        return (values, notes)
+    }
+
+    /// Waits for the run's charges to settle (bounded by `timeout`), then audits.
+    func audit(records: [PaymentRecord], before: [[String: Int64]?], beforeNotes: [String], runStartUnix: Int64)
+        async -> AuditReport
+    {
+        let clock = ContinuousClock()
+        let deadline = clock.now + self.timeout
+        var notes = beforeNotes
+        var charges: [ServerCharge]? = nil
+        let pollsMax = Int(self.timeout.seconds / Self.pollInterval.seconds) + 1
+        for _ in 0...pollsMax {
+            do {
+                charges = try await self.listRunCharges(createdFrom: runStartUnix - Self.createdSlackSeconds)
+            } catch {
+                notes.append("Listing charges: \(error)")
+                charges = nil
+                break
+            }
+            let pending = charges?.contains { $0.status == .pending } ?? false
+            guard pending, clock.now + Self.pollInterval < deadline else { break }
+            try? await Task.sleep(for: Self.pollInterval)
+        }
+        let after = await self.balances()
+        notes += after.notes
+        let balances: [Audit.Balances?] = zip(before, after.values).map { pair in
+            guard let before = pair.0, let after = pair.1 else { return nil }
+            return Audit.Balances(before: before, after: after)
+        }
+        return Audit(runID: self.runID, records: records, serverCharges: charges, balances: balances, notes: notes)
+            .check()
+    }
+
+    /// Every charge tagged with this run, from every account.
+    private func listRunCharges(createdFrom: Int64) async throws -> [ServerCharge] {
+        var charges: [ServerCharge] = []
+        for (account, key) in self.apiKeys.enumerated() {
+            var cursor: String? = nil
+            for page in 0..<Self.listPagesMax {
+                let list = try await self.client.listCharges(
+                    apiKey: key, createdFrom: createdFrom, startingAfter: cursor, pageSize: Self.pageSize)
+                for charge in list.data where charge.metadata?[Workload.runMetadataKey] == self.runID {
+                    charges.append(Self.serverCharge(charge, account: account))
+                }
+                guard list.hasMore, let last = list.data.last else { break }
+                guard page + 1 < Self.listPagesMax else {
+                    throw APIProblem("More than \(Self.listPagesMax) pages of charges for key #\(account).")
+                }
+                cursor = last.id
+            }
+        }
+        return charges
+    }
+
+    /// A listed charge in the audit's terms; an unknown status reads as pending (not settled, not trusted).
+    static func serverCharge(_ charge: WireCharge, account: Int) -> ServerCharge {
+        ServerCharge(
+            id: charge.id, accountIndex: account, status: ChargeStatus(rawValue: charge.status) ?? .pending,
+            amount: charge.amount, currency: charge.currency, captured: charge.captured ?? false,
+            runTag: charge.metadata?[Workload.runMetadataKey],
+            paymentTag: charge.metadata?[Workload.paymentMetadataKey],
+            net: charge.balanceTransaction?.net)
+    }
+}

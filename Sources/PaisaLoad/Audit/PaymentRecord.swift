@@ -1,0 +1,46 @@
+/// What the client saw of one logical payment, across all its callers and attempts: the audit's evidence.
+public struct PaymentRecord: Sendable, Equatable {
+    /// One definitive answer.
+    public enum Answer: Sendable, Equatable {
+        /// 200 with this charge.
+        case charge(id: String, status: ChargeStatus)
+        /// 402 naming the declined charge (nil if the server did not name it).
+        case declined(chargeID: String?)
+
+        /// The charge the answer names, if any.
+        public var chargeID: String? {
+            switch self {
+            case .charge(let id, _): id
+            case .declined(let id): id
+            }
+        }
+    }
+
+    /// What was asked for.
+    public let plan: PaymentPlan
+    /// Every definitive answer any caller got, in the order they arrived.
+    public var answers: [Answer]
+    /// When no caller got an answer, how the primary caller's last attempt ended (`timeout`, `http_503`, …);
+    /// nil when answered.
+    public var errorClass: String?
+    /// Attempts made by all callers together.
+    public var attempts: Int
+
+    /// A record.
+    public init(plan: PaymentPlan, answers: [Answer], errorClass: String?, attempts: Int) {
+        self.plan = plan
+        self.answers = answers
+        self.errorClass = errorClass
+        self.attempts = attempts
+    }
+
+    /// Whether any caller got a definitive answer.
+    public var isAnswered: Bool { !self.answers.isEmpty }
+
+    /// The distinct charge ids the answers named, in first-seen order.
+    public var answeredChargeIDs: [String] {
+        var seen: [String] = []
+        for id in self.answers.compactMap(\.chargeID) where !seen.contains(id) { seen.append(id) }
+        return seen
+    }
+}

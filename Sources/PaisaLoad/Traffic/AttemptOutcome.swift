@@ -1,0 +1,88 @@
+import Foundation
+
+/// What one HTTP attempt of `POST /v1/charges` came back with, reduced to what the client must decide on.
+public enum AttemptOutcome: Sendable, Equatable {
+    /// 200: the charge, new or replayed (`Idempotent-Replayed: true`).
+    case charged(chargeID: String, status: ChargeStatus, replayed: Bool)
+    /// 402: a declined charge, stored as failed; the error names it.
+    case declined(chargeID: String?, replayed: Bool)
+    /// 409 `idempotency_key_in_use`: another request holds the key; retry later (`Retry-After`) with the same key.
+    case conflict(retryAfter: Duration?)
+    /// 5xx (503 with `Retry-After` when shedding load or over budget); retry with the same key.
+    case unavailable(status: Int, retryAfter: Duration?)
+    /// Any other status: the request itself is wrong (400 invalid or idempotency_error, 401, 404 …); final.
+    case rejected(status: Int, type: String?, code: String?)
+    /// The attempt took longer than its timeout; retry with the same key.
+    case timeout
+    /// The connection failed or broke; retry with the same key.
+    case connection(String)
+    /// A 200 whose body was not a charge; final, and a server bug.
+    case malformed(status: Int)
+
+    /// Whether this answers the payment for good (a charge or a decline).
+    public var isAnswer: Bool {
+        switch self {
+        case .charged, .declined: true
+        default: false
+        }
+    }
+
+    /// Whether a client should try again with the same key: timeouts, connection errors, 409 and 5xx.
+    public var isRetryable: Bool {
+        switch self {
+        case .conflict, .unavailable, .timeout, .connection: true
+        default: false
+        }
+    }
+
+    /// The class counted in reports: `ok`, `declined`, `http_409`, `http_503`, `timeout`, `connection`, …
+    public var errorClass: String {
+        switch self {
+        case .charged: "ok"
+        case .declined: "declined"
+        case .conflict: "http_409"
+        case .unavailable(let status, _): "http_\(status)"
+        case .rejected(let status, let type, _): type == "idempotency_error" ? "idempotency_error" : "http_\(status)"
+        case .timeout: "timeout"
+        case .connection: "connection"
+        case .malformed: "malformed"
+        }
+    }
+
+    /// Classifies a complete response; `headerValue` looks a header up by lowercase name.
+    public static func classify(status: Int, headerValue: (String) -> String?, body: Data) -> AttemptOutcome {
+        let replayed = headerValue("idempotent-replayed") == "true"
+        switch status {
+        case 200:
+            guard let charge = try? JSONDecoder().decode(WireCharge.self, from: body),
+                let chargeStatus = ChargeStatus(rawValue: charge.status)
+            else { return .malformed(status: status) }
+            return .charged(chargeID: charge.id, status: chargeStatus, replayed: replayed)
+        case 402:
+            let error = try? JSONDecoder().decode(WireErrorEnvelope.self, from: body).error
+            return .declined(chargeID: error?.charge, replayed: replayed)
+        case 409:
+            let error = try? JSONDecoder().decode(WireErrorEnvelope.self, from: body).error
+            guard error?.type == "idempotency_error" else { return .conflict(retryAfter: Self.retryAfter(headerValue)) }
+            return .rejected(status: status, type: error?.type, code: error?.code)
+        case 500...599:
+            return .unavailable(status: status, retryAfter: Self.retryAfter(headerValue))
+        default:
+            let error = try? JSONDecoder().decode(WireErrorEnvelope.self, from: body).error
+            return .rejected(status: status, type: error?.type, code: error?.code)
+        }
+    }
+
+    /// The end of the retry-later window the server asks for (`Retry-After: <seconds>`), if any.
+    public var retryAfter: Duration? {
+        switch self {
+        case .conflict(let after), .unavailable(_, let after): after
+        default: nil
+        }
+    }
+
+    /// `Retry-After` in whole seconds (the form Paisa sends), clamped to an hour.
+    private static func retryAfter(_ headerValue: (String) -> String?) -> Duration? {
+        headerValue("retry-after").flatMap { Int($0) }.map { .seconds(min(max($0, 0), 3600)) }
+    }
+}

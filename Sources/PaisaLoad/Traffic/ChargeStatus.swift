@@ -1,0 +1,4 @@
+/// A charge's status as the API reports it.
+public enum ChargeStatus: String, Sendable, Codable {
+    case succeeded, pending, failed
+}

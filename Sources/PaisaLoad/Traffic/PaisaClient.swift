@@ -1,0 +1,137 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import Synchronization
+
+/// The HTTP side of the generator: creates charges, lists them and reads balances, against any base URL.
+///
+/// One AsyncHTTPClient with a connection pool sized for the in-flight cap (its default of 8 connections per host
+/// would otherwise cap the load silently), no redirects, no silent connect retries, and a read timeout equal to
+/// the attempt timeout.
+public final class PaisaClient: Sendable {
+    /// A charge, list or balance answer is a few KiB; anything larger is not Paisa answering.
+    public static let responseBytesMax = 4 * 1024 * 1024
+    /// How long a connection may take to open before the attempt counts as a connection error.
+    public static let connectTimeout: Duration = .seconds(5)
+
+    private let http: HTTPClient
+    /// Where payment attempts go, round-robin; the first also answers the audit's reads.
+    private let baseURLs: [String]
+    private var baseURL: String { self.baseURLs[0] }
+    private let attempts = Atomic<Int>(0)
+    private let attemptTimeout: Duration
+
+    /// A client for `baseURLs`, each `https://host`, `http://127.0.0.1:8080` or either with `/v1`.
+    public init(baseURLs: [String], connections: Int, attemptTimeout: Duration) {
+        precondition(!baseURLs.isEmpty, "a client needs a base URL")
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(
+                connect: .nanoseconds(Self.connectTimeout.nanoseconds), read: .nanoseconds(attemptTimeout.nanoseconds)))
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connections, 1))
+        // A failed connect is an attempt that failed: our retry policy (counted, backed off) handles it, rather
+        // than the pool retrying silently until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.baseURLs = baseURLs.map(Self.normalized)
+        self.attemptTimeout = attemptTimeout
+    }
+
+    /// The base URL without a trailing slash or `/v1`.
+    static func normalized(_ url: String) -> String {
+        var url = url.trimmingSpaces
+        while url.hasSuffix("/") { url.removeLast() }
+        if url.hasSuffix("/v1") { url.removeLast(3) }
+        return url
+    }
+
+    /// Closes the connections; call once, after the audit.
+    public func shutdown() async {
+        try? await self.http.shutdown()
+    }
+
+    /// One attempt of `POST /v1/charges`; never throws: every failure is an outcome.
+    public func createCharge(apiKey: String, idempotencyKey: String, body: String) async -> AttemptOutcome {
+        let attempt = self.attempts.add(1, ordering: .relaxed).oldValue
+        var request = HTTPClientRequest(url: self.baseURLs[attempt % self.baseURLs.count] + "/v1/charges")
+        request.method = .POST
+        self.authorize(&request, apiKey: apiKey)
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
+        request.body = .bytes(ByteBuffer(string: body))
+        do {
+            let response = try await self.http.execute(
+                request, timeout: .nanoseconds(self.attemptTimeout.nanoseconds))
+            let bytes = try await response.body.collect(upTo: Self.responseBytesMax)
+            return AttemptOutcome.classify(
+                status: Int(response.status.code), headerValue: { response.headers.first(name: $0) },
+                body: Data(buffer: bytes))
+        } catch let error as HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .writeTimeout: return .timeout
+            default: return .connection(String(describing: error))
+            }
+        } catch {
+            return .connection(String(describing: error))
+        }
+    }
+
+    /// One `GET` of `path` for probe mode: nil on a 2xx, otherwise the error class (`http_404`, `timeout`, …).
+    func probe(path: String, apiKey: String) async -> String? {
+        var request = HTTPClientRequest(url: self.baseURL + path)
+        self.authorize(&request, apiKey: apiKey)
+        do {
+            let response = try await self.http.execute(request, timeout: .nanoseconds(self.attemptTimeout.nanoseconds))
+            _ = try await response.body.collect(upTo: Self.responseBytesMax)
+            return (200..<300).contains(Int(response.status.code)) ? nil : "http_\(response.status.code)"
+        } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .writeTimeout].contains(error) {
+            return "timeout"
+        } catch {
+            return "connection"
+        }
+    }
+
+    /// One page of `GET /v1/charges`, newest first, created at or after `createdFrom` (unix seconds), with the
+    /// balance transactions expanded.
+    func listCharges(apiKey: String, createdFrom: Int64, startingAfter: String?, pageSize: Int) async throws
+        -> WireChargeList
+    {
+        var query: [(String, String)] = [
+            ("limit", String(pageSize)), ("created[gte]", String(createdFrom)),
+            ("expand[]", "data.balance_transaction"),
+        ]
+        if let startingAfter { query.append(("starting_after", startingAfter)) }
+        return try await self.get("/v1/charges?" + FormEncoding.query(query), apiKey: apiKey, as: WireChargeList.self)
+    }
+
+    /// `GET /v1/balance`, as available plus pending per currency.
+    func balance(apiKey: String) async throws -> [String: Int64] {
+        let balance = try await self.get("/v1/balance", apiKey: apiKey, as: WireBalance.self)
+        var totals: [String: Int64] = [:]
+        for entry in balance.available + balance.pending {
+            totals[entry.currency, default: 0] += entry.amount
+        }
+        return totals
+    }
+
+    private func get<Answer: Decodable>(_ path: String, apiKey: String, as type: Answer.Type) async throws -> Answer {
+        var request = HTTPClientRequest(url: self.baseURL + path)
+        self.authorize(&request, apiKey: apiKey)
+        let response = try await self.http.execute(request, timeout: .nanoseconds(self.attemptTimeout.nanoseconds))
+        let bytes = try await response.body.collect(upTo: Self.responseBytesMax)
+        guard response.status == .ok else {
+            let message = (try? JSONDecoder().decode(WireErrorEnvelope.self, from: bytes))?.error.message
+            throw APIProblem(
+                "GET \(path.prefix { $0 != "?" }) answered \(response.status.code)"
+                    + (message.map { ": \($0)" } ?? "."))
+        }
+        return try JSONDecoder().decode(Answer.self, from: bytes)
+    }
+
+    private func authorize(_ request: inout HTTPClientRequest, apiKey: String) {
+        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        request.headers.add(name: "User-Agent", value: "paisa-load/1")
+    }
+}

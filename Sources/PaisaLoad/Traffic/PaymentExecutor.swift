@@ -1,0 +1,82 @@
+/// Runs one logical payment: its primary caller with retries, plus the deliberate duplicate or replay its plan
+/// asks for, and reports what every attempt answered.
+///
+/// The payment ends, for latency, at the first definitive answer any caller got (the user has their answer
+/// then; a concurrent duplicate that lost the race and waits out `Retry-After` does not delay it), or when the
+/// primary caller gave up. It is an error only when no caller got an answer.
+struct PaymentExecutor: Sendable {
+    /// How one caller ended.
+    struct CallerResult: Sendable {
+        var answers: [PaymentRecord.Answer] = []
+        var final: AttemptOutcome = .timeout
+        var attempts = 0
+        var firstSent: ContinuousClock.Instant
+        var finished: ContinuousClock.Instant
+        /// When the first definitive answer arrived, if one did.
+        var answeredAt: ContinuousClock.Instant? = nil
+    }
+
+    let client: PaisaClient
+    let workload: Workload
+    let apiKeys: [String]
+    let retry: RetryPolicy
+    /// Called after every attempt, for the attempt counters and the live view.
+    let onAttempt: @Sendable (AttemptOutcome) -> Void
+
+    /// Runs the payment to its end; every loop inside is bounded by the retry policy.
+    func run(_ plan: PaymentPlan) async -> Completion {
+        let key = self.workload.idempotencyKey(for: plan.index)
+        let body = self.workload.formBody(for: plan)
+        let apiKey = self.apiKeys[plan.accountIndex]
+        var primary: CallerResult
+        var extra: CallerResult? = nil
+        switch plan.duplication {
+        case .none:
+            primary = await self.call(key: key, body: body, apiKey: apiKey, stream: 0, plan: plan)
+        case .concurrentDuplicate:
+            async let first = self.call(key: key, body: body, apiKey: apiKey, stream: 0, plan: plan)
+            async let second = self.call(key: key, body: body, apiKey: apiKey, stream: 1, plan: plan)
+            primary = await first
+            extra = await second
+        case .sequentialRetry:
+            primary = await self.call(key: key, body: body, apiKey: apiKey, stream: 0, plan: plan)
+            extra = await self.call(key: key, body: body, apiKey: apiKey, stream: 1, plan: plan)
+        }
+        let answers = primary.answers + (extra?.answers ?? [])
+        let record = PaymentRecord(
+            plan: plan, answers: answers, errorClass: answers.isEmpty ? primary.final.errorClass : nil,
+            attempts: primary.attempts + (extra?.attempts ?? 0))
+        let answeredAt = [primary.answeredAt, extra?.answeredAt].compactMap { $0 }.min()
+        return Completion(
+            errorClass: record.errorClass, firstAnswer: primary.answers.first ?? extra?.answers.first,
+            attempts: record.attempts, record: record, firstSent: primary.firstSent,
+            finished: answeredAt ?? primary.finished)
+    }
+
+    /// One caller: attempts with the same key and body until an answer, a final refusal or the attempt limit.
+    private func call(key: String, body: String, apiKey: String, stream: UInt64, plan: PaymentPlan) async
+        -> CallerResult
+    {
+        let clock = ContinuousClock()
+        var random = SeededRandom(seed: self.workload.seed ^ 0x5EED, stream: UInt64(plan.index) << 1 | stream)
+        var result = CallerResult(firstSent: clock.now, finished: clock.now)
+        for attempt in 1...self.retry.attemptsMax {
+            let outcome = await self.client.createCharge(apiKey: apiKey, idempotencyKey: key, body: body)
+            self.onAttempt(outcome)
+            result.attempts = attempt
+            result.final = outcome
+            switch outcome {
+            case .charged(let id, let status, _): result.answers.append(.charge(id: id, status: status))
+            case .declined(let id, _): result.answers.append(.declined(chargeID: id))
+            default: break
+            }
+            if outcome.isAnswer && result.answeredAt == nil { result.answeredAt = clock.now }
+            guard outcome.isRetryable, attempt < self.retry.attemptsMax else { break }
+            let pause = self.retry.delay(
+                afterAttempt: attempt, retryAfter: outcome.retryAfter, unit: random.unitInterval())
+            try? await Task.sleep(for: pause)
+        }
+        result.finished = clock.now
+        return result
+    }
+}

@@ -1,0 +1,76 @@
+/// A charge as the API renders it, reduced to the fields the generator and the audit read.
+struct WireCharge: Decodable {
+    let id: String
+    let status: String
+    let amount: Int64
+    let currency: String
+    let captured: Bool?
+    let created: Int64?
+    let metadata: [String: String]?
+    /// The id, the expanded object, or null.
+    let balanceTransaction: WireBalanceTransaction?
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, amount, currency, captured, created, metadata
+        case balanceTransaction = "balance_transaction"
+    }
+
+    /// Decodes leniently where Paisa renders a field in more than one shape.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.id = try container.decode(String.self, forKey: .id)
+        self.status = try container.decode(String.self, forKey: .status)
+        self.amount = try container.decode(Int64.self, forKey: .amount)
+        self.currency = try container.decode(String.self, forKey: .currency)
+        self.captured = try container.decodeIfPresent(Bool.self, forKey: .captured)
+        self.created = try container.decodeIfPresent(Int64.self, forKey: .created)
+        self.metadata = try container.decodeIfPresent([String: String].self, forKey: .metadata)
+        // Unexpanded, the field is an id string; we only use the expanded object.
+        self.balanceTransaction = try? container.decodeIfPresent(
+            WireBalanceTransaction.self, forKey: .balanceTransaction)
+    }
+}
+
+/// An expanded balance transaction: gross, fee and net of one posting.
+struct WireBalanceTransaction: Decodable {
+    let amount: Int64
+    let fee: Int64
+    let net: Int64
+    let currency: String
+}
+
+/// `{"error": {...}}`.
+struct WireErrorEnvelope: Decodable {
+    let error: WireError
+}
+
+/// A Stripe error object; `charge` names the failed charge of a card error.
+struct WireError: Decodable {
+    let type: String?
+    let code: String?
+    let message: String?
+    let charge: String?
+}
+
+/// A page of `GET /v1/charges`.
+struct WireChargeList: Decodable {
+    let data: [WireCharge]
+    let hasMore: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case data
+        case hasMore = "has_more"
+    }
+}
+
+/// `GET /v1/balance`.
+struct WireBalance: Decodable {
+    /// One amount in one currency.
+    struct Amount: Decodable {
+        let amount: Int64
+        let currency: String
+    }
+
+    let available: [Amount]
+    let pending: [Amount]
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+@testable import PaisaLoad
+
+@Suite("Reports and exit status")
+struct ReportTests {
+    @Test("the report counts every arrival, per stage and per second, and carries the thresholds")
+    func figures() throws {
+        let report = try ReportFixture.report()
+        #expect(report.overall.scheduled == 8)
+        #expect(report.stagePhases.map(\.scheduled) == [4, 4])
+        #expect(report.overall.late == 1 && report.overall.errors == 1)
+        #expect(report.seconds.count >= 3)
+        #expect(report.seconds.prefix(3).map(\.scheduled) == [2, 2, 4])
+        #expect(report.seconds.prefix(3).map(\.stage) == ["calm", "calm", "spike"])
+        #expect(report.overall.latency.count == 8)
+        #expect(report.overall.latency.max >= 50 && report.overall.uncorrected.max < report.overall.latency.max)
+        #expect(report.attempts.classes == ["ok": 7, "timeout": 1])
+        #expect(report.thresholds.count == 6)
+    }
+
+    @Test("an error above the limit fails the run with exit 1 and says where")
+    func thresholdFailure() throws {
+        let report = try ReportFixture.report()
+        #expect(report.exitCode == 1)
+        #expect(report.reasons.contains { $0.contains("errors<0.1%") && $0.contains("calm") })
+        #expect(report.thresholds.filter { !$0.passed }.map(\.scope) == ["calm", "overall"])
+        let lenient = try ReportFixture.report(thresholds: ["p99<2s", "errors<50%"])
+        #expect(lenient.exitCode == 0)
+    }
+
+    @Test("a generator that fell behind exits 2, above threshold failures")
+    func generatorBehind() throws {
+        let configuration = try ReportFixture.configuration()
+        let measurement = ReportFixture.measurement(configuration, lag: .milliseconds(80))
+        let report = RunReport.build(
+            configuration: configuration, measurement: measurement, audit: nil, startedAt: Date())
+        #expect(!report.generator.keptUp)
+        #expect(report.exitCode == 2)
+        #expect(report.reasons.count == 3)
+    }
+
+    private func audit(_ verdict: AuditReport.Verdict) -> AuditReport {
+        AuditReport(
+            verdict: verdict, payments: 8, answered: 7, unansweredCharged: 0, serverCharges: 8, pendingRemaining: 0,
+            counts: ["doubled": verdict == .failed ? 1 : 0], problems: [], balances: [], notes: ["n"])
+    }
+
+    @Test("money errors exit 3 above everything; an inconclusive audit fails like a threshold")
+    func auditPrecedence() throws {
+        let generator = RunReport.Generator(
+            wallSeconds: 1, cpuSeconds: 1, coresUsed: 1, coresOnline: 2, lagP50Ms: 0, lagP99Ms: 99, lagMaxMs: 99,
+            lagLimitMs: 50, keptUp: false, reason: "lag")
+        let failedCheck = ThresholdCheck(
+            threshold: "p99<1ms", scope: "overall", value: 5, display: "5ms", passed: false, note: nil)
+        let worst = ExitStatus.decide(
+            checks: [failedCheck], generator: generator, audit: self.audit(.failed), finished: 8, errors: 1)
+        #expect(worst.status == .auditFailed && worst.reasons.count == 3)
+        var healthy = generator
+        healthy.keptUp = true
+        #expect(
+            ExitStatus.decide(checks: [], generator: healthy, audit: self.audit(.inconclusive), finished: 8, errors: 0)
+                .status == .thresholdFailed)
+        #expect(
+            ExitStatus.decide(checks: [], generator: healthy, audit: self.audit(.passed), finished: 8, errors: 0).status
+                == .passed)
+        #expect(
+            ExitStatus.decide(checks: [], generator: healthy, audit: nil, finished: 8, errors: 8).status
+                == .thresholdFailed)
+    }
+
+    @Test("JSON holds every figure and reads back the same")
+    func json() throws {
+        let report = try ReportFixture.report(audit: self.audit(.passed))
+        let again = try RunReport.decode(try report.jsonData())
+        #expect(again.overall == report.overall)
+        #expect(again.seconds == report.seconds)
+        #expect(again.audit == report.audit)
+        #expect(again.exitCode == report.exitCode)
+    }
+
+    @Test("the HTML page is self-contained: no external resources, data embedded safely")
+    func html() throws {
+        let page = try HTMLReport.render(try ReportFixture.report())
+        for external in ["src=", "href=", "@import", "url(", "<link", "<iframe", "fetch(", "XMLHttpRequest"] {
+            #expect(!page.contains(external), "found \(external)")
+        }
+        #expect(page.contains("<svg") || page.contains("createElementNS"))
+        // The base URL contained "</script><b>": it must not end the data element early.
+        #expect(!page.contains("1/</script><b>"))
+        #expect(page.contains(#"1/<\/script><b>"#))
+        let data = try #require(page.range(of: #"<script type="application/json" id="data">"#))
+        let end = try #require(page.range(of: "</script>", range: data.upperBound..<page.endIndex))
+        let json = page[data.upperBound..<end.lowerBound].replacingOccurrences(of: #"<\/"#, with: "</")
+        #expect(try RunReport.decode(Data(json.utf8)).runID == "fixture")
+    }
+
+    @Test("the summary table lists each stage, the overall row, thresholds and the verdict")
+    func table() throws {
+        let text = SummaryTable.render(try ReportFixture.report())
+        #expect(text.contains("\ncalm "))
+        #expect(text.contains("\nspike "))
+        #expect(text.contains("\noverall "))
+        #expect(text.contains("FAIL  errors<0.1%"))
+        #expect(text.contains("Result: exit 1 (failed)"))
+    }
+}
