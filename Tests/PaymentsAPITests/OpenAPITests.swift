@@ -1,0 +1,362 @@
+import Foundation
+import HTTPTypes
+import PaisaTestSupport
+import Payments
+import PaymentsAPI
+import Testing
+
+@Suite("The OpenAPI document and the error reference")
+struct OpenAPITests {
+    @Test("every route is described in docs/openapi.json, and every documented /v1 operation is a route")
+    func coverage() async throws {
+        let document = try OpenAPIValidator.document.get()
+        try await Paisa.with { paisa in
+            let routes = Set(
+                paisa.server.api.routes.routes.map { "\($0.method.rawValue) \(Self.template($0.pattern))" })
+            // Public operations (`security: []`: /v1/openapi.json, health, metrics) are served outside the table.
+            let documented = Set(
+                document.operations.filter { $0.template.hasPrefix("/v1/") && !$0.isPublic }
+                    .map { "\($0.method.uppercased()) \($0.template)" })
+            #expect(routes.count >= 14, "the route table looks empty: \(routes.sorted())")
+            let undocumented = routes.subtracting(documented).sorted()
+            #expect(
+                undocumented.isEmpty,
+                "routes the document does not describe; add them to docs/openapi.json: \(undocumented)")
+            let unrouted = documented.subtracting(routes).sorted()
+            #expect(
+                unrouted.isEmpty,
+                "documented operations the server does not route; remove them or add the routes: \(unrouted)")
+        }
+    }
+
+    @Test("the public endpoints the document describes answer as it says, without a key")
+    func publicEndpoints() async throws {
+        let document = try OpenAPIValidator.document.get()
+        let public_ = document.operations.filter(\.isPublic)
+        #expect(
+            Set(public_.map(\.template)) == ["/healthz", "/readyz", "/metrics", "/v1/openapi.json", "/docs/errors"])
+        try await Paisa.with { paisa in
+            for operation in public_ {
+                let reply = try await paisa.send(.get, operation.template, key: nil)
+                #expect(reply.status == 200, "GET \(operation.template)")
+                #expect(Self.problems(.get, operation.template, reply) == [])
+            }
+            let served = try await paisa.send(.get, "/v1/openapi.json", key: nil)
+            #expect(served.body == Array(try Data(contentsOf: URL(fileURLWithPath: OpenAPIValidator.documentPath))))
+        }
+    }
+
+    @Test("successful responses of every endpoint, in the newest and the oldest version, match the document")
+    func successesValidate() async throws {
+        let (_, key) = try await TestDatabase.account()
+        try await Paisa.with { paisa in
+            let x = Exchange(paisa: paisa, key: key)
+            try await x.expect(200, .get, "/v1/account")
+            let charge = try await x.expect(
+                200, .post, "/v1/charges",
+                form: [
+                    ("amount", "2000"), ("currency", "inr"), ("source", "tok_visa"), ("description", "Thali"),
+                    ("metadata[order_id]", "6735"), ("receipt_email", "asha@example.in"),
+                    ("statement_descriptor", "PAISA THALI"), ("expand[]", "balance_transaction"),
+                ])
+            let chargeID = charge.id
+            let idempotencyKey = freshKey()
+            for _ in 0..<2 {
+                try await x.expect(
+                    200, .post, "/v1/charges", form: [("amount", "900"), ("currency", "usd"), ("source", "tok_amex")],
+                    idempotencyKey: idempotencyKey)
+            }
+            let held = try await x.expect(
+                200, .post, "/v1/charges",
+                json: #"{"amount": 5000, "currency": "usd", "source": "tok_mastercard", "capture": false}"#)
+            try await x.expect(200, .post, "/v1/charges/\(held.id)/capture", form: [("amount", "3000")])
+            try await x.expect(
+                200, .post, "/v1/charges/\(chargeID)",
+                form: [("description", ""), ("metadata[table]", "7"), ("receipt_email", "")])
+            try await x.expect(
+                200, .post, "/v1/charges", form: [("amount", "1500"), ("currency", "inr"), ("source", "success@upi")])
+            let pending = try await x.expect(
+                200, .post, "/v1/charges", form: [("amount", "1500"), ("currency", "inr"), ("source", "pending@upi")])
+            #expect(pending.string("status") == "pending")
+            let declined = try await x.expect(
+                402, .post, "/v1/charges",
+                form: [("amount", "2000"), ("currency", "usd"), ("source", "tok_chargeDeclined")])
+            try await x.expect(
+                402, .post, "/v1/charges", form: [("amount", "1500"), ("currency", "inr"), ("source", "failure@upi")])
+            try await x.expect(
+                402, .post, "/v1/charges", form: [("amount", "1500"), ("currency", "inr"), ("source", "failure@upi")],
+                version: "2022-08-01")
+            try await x.expect(200, .get, "/v1/charges/\(declined.chargeID ?? "")")
+
+            let refund = try await x.expect(
+                200, .post, "/v1/refunds",
+                form: [
+                    ("charge", chargeID), ("amount", "500"), ("reason", "requested_by_customer"),
+                    ("metadata[ticket]", "77"),
+                    ("expand[]", "balance_transaction"),
+                ])
+            try await x.expect(200, .post, "/v1/refunds/\(refund.id)", form: [("metadata[ticket]", "")])
+            try await x.expect(200, .get, "/v1/refunds/\(refund.id)?expand[]=balance_transaction")
+            try await x.expect(200, .get, "/v1/refunds?charge=\(chargeID)&expand[]=data.balance_transaction")
+            try await x.expect(200, .get, "/v1/refunds?limit=1")
+            try await x.expect(200, .get, "/v1/charges/\(chargeID)/refunds")
+
+            try await x.expect(200, .get, "/v1/charges/\(chargeID)?expand[]=balance_transaction")
+            try await x.expect(200, .get, "/v1/charges?limit=20&expand[]=data.balance_transaction")
+            try await x.expect(200, .get, "/v1/charges?created[gte]=0&limit=2")
+            let old = try await x.expect(200, .get, "/v1/charges/\(chargeID)", version: "2022-08-01")
+            #expect(old.json["refunds"] != nil, "a charge at 2022-08-01 embeds its refunds")
+            try await x.expect(200, .get, "/v1/charges", version: "2022-08-01")
+            try await x.expect(
+                200, .post, "/v1/charges/\(chargeID)", form: [("description", "old")], version: "2022-08-01")
+
+            try await x.expect(200, .get, "/v1/balance")
+            let transactions = try await x.expect(200, .get, "/v1/balance_transactions?limit=5")
+            let transactionID = try #require(((transactions.json["data"] as? [[String: Any]])?.first?["id"]) as? String)
+            try await x.expect(200, .get, "/v1/balance_transactions/\(transactionID)")
+        }
+    }
+
+    @Test("error responses (400, 401, 402, 403, 404, 405, 409, 413, 500, 503) match the document")
+    func errorsValidate() async throws {
+        let (_, key) = try await TestDatabase.account()
+        let (_, readOnly) = try await TestDatabase.account(restricted: [Permission(.charges, .read)])
+        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = 60_000 }) { paisa in
+            let x = Exchange(paisa: paisa, key: key)
+            try await x.expect(400, .get, "/v1/charges?colour=blue")
+            try await x.expect(
+                400, .post, "/v1/charges", form: [("amount", "10"), ("currency", "inr"), ("source", "tok_visa")])
+            try await x.expect(
+                400, .post, "/v1/charges", form: [("amount", "1000"), ("currency", "inr"), ("source", "tok_nothing")])
+            try await x.expect(400, .get, "/v1/account", version: "1999-01-01")
+            let reused = freshKey()
+            try await x.expect(
+                200, .post, "/v1/charges", form: [("amount", "1000"), ("currency", "inr"), ("source", "tok_visa")],
+                idempotencyKey: reused)
+            let mismatch = try await x.expect(
+                400, .post, "/v1/charges", form: [("amount", "1001"), ("currency", "inr"), ("source", "tok_visa")],
+                idempotencyKey: reused)
+            #expect(mismatch.error["type"] as? String == "idempotency_error")
+            try await x.expect(401, .get, "/v1/charges", anonymous: true)
+            try await x.expect(401, .get, "/v1/charges", key: "sk_test_doesnotexist")
+            try await x.expect(
+                402, .post, "/v1/charges",
+                form: [("amount", "2000"), ("currency", "usd"), ("source", "tok_chargeDeclinedInsufficientFunds")])
+            try await x.expect(
+                403, .post, "/v1/charges", key: readOnly,
+                form: [("amount", "1000"), ("currency", "inr"), ("source", "tok_visa")])
+            try await x.expect(404, .get, "/v1/charges/ch_missing")
+            try await x.expect(404, .get, "/v1/refunds?starting_after=re_missing")
+            try await x.expect(404, .post, "/v1/refunds", form: [("charge", "ch_missing")])
+            try await x.expect(404, .get, "/v1/nothing-here")
+            try await x.expect(405, .delete, "/v1/charges")
+            try await x.expect(
+                413, .post, "/v1/charges",
+                form: [("description", String(repeating: "a", count: Limits.requestBodyBytesMax + 1))])
+
+            // A request that stops after claiming its key answers 500 and keeps the key locked (for the lease,
+            // a minute here): its retry is told the key is in use.
+            paisa.server.faults.arm(.afterClaim, .init(action: .crash, remaining: 1))
+            let stuck = freshKey()
+            let form = [("amount", "1000"), ("currency", "inr"), ("source", "tok_visa")]
+            try await x.expect(500, .post, "/v1/charges", form: form, idempotencyKey: stuck)
+            try await x.expect(409, .post, "/v1/charges", form: form, idempotencyKey: stuck)
+
+            // The database refusing every transaction: the retry loop gives up and answers 503.
+            paisa.server.faults.arm(.serializationFailure, .init(action: .fail))
+            try await x.expect(503, .get, "/v1/charges")
+        }
+    }
+
+    @Test("a response missing a required field, with a wrong type, or not in the document is reported")
+    func validatorRefusesWrongBodies() throws {
+        let refund =
+            #"{"id":"re_1","object":"refund","amount":500,"balance_transaction":"txn_3","charge":"ch_1","#
+            + #""created":1767225600,"currency":"inr","metadata":{},"reason":null,"status":"succeeded"}"#
+        func problems(_ body: String, method: String = "GET", path: String = "/v1/refunds/re_1", status: Int = 200)
+            -> [String]
+        {
+            OpenAPIValidator.validate(method: method, path: path, status: status, body: Array(body.utf8))
+        }
+        func expectReported(_ body: String, _ fragment: String, path: String = "/v1/refunds/re_1", status: Int = 200) {
+            let found = problems(body, path: path, status: status)
+            #expect(found.contains { $0.contains(fragment) }, "expected a problem mentioning \(fragment); got \(found)")
+        }
+        #expect(problems(refund) == [], "the unchanged body is valid")
+        #expect(
+            problems(
+                #"{"object":"list","data":["# + refund + #"],"has_more":false,"url":"/v1/refunds"}"#,
+                path: "/v1/refunds") == [])
+
+        expectReported(
+            refund.replacingOccurrences(of: #""amount":500,"#, with: ""), #"required property "amount" is missing"#)
+        expectReported(
+            refund.replacingOccurrences(of: #""amount":500"#, with: #""amount":"500""#),
+            "$.amount: expected integer, found string")
+        expectReported(
+            refund.replacingOccurrences(of: #""amount":500"#, with: #""amount":500.5"#),
+            "$.amount: expected integer, found number")
+        expectReported(
+            refund.replacingOccurrences(of: #""succeeded""#, with: #""refunded""#),
+            "$.status: string \"refunded\" is not one of")
+        expectReported(refund.replacingOccurrences(of: #""reason":null"#, with: #""reason":"because""#), "$.reason")
+        expectReported(
+            refund.replacingOccurrences(of: #""metadata":{}"#, with: #""metadata":{"a":1}"#),
+            "$.metadata.a: expected string")
+        expectReported(
+            refund.replacingOccurrences(of: #""charge":"ch_1","#, with: #""charge":"ch_1","surprise":true,"#),
+            #"property "surprise" is not in the schema"#)
+        let expanded = refund.replacingOccurrences(of: #""txn_3""#, with: #"{"id":"txn_3"}"#)
+        expectReported(expanded, "$.balance_transaction: object matches none of the anyOf")
+        expectReported(expanded, #"$.balance_transaction: required property "object" is missing"#)
+        expectReported(
+            #"{"object":"list","data":["# + refund.replacingOccurrences(of: #""amount":500"#, with: #""amount":null"#)
+                + #"],"has_more":false,"url":"/v1/refunds"}"#,
+            "$.data[0].amount: expected integer, found null", path: "/v1/refunds")
+        expectReported(
+            #"{"error":{"doc_url":"x#y","message":"No such refund","type":"invalid_request_error"}}"#,
+            #"$.error: required property "code" is missing"#, status: 404)
+        expectReported(
+            #"{"error":{"code":"x","doc_url":"x#x","message":"m","type":"oops"}}"#, "$.error.type", status: 404)
+        expectReported(refund, "declares no response 402", status: 402)
+        expectReported(refund, "describes no operation GET /v1/refund", path: "/v1/refund")
+        expectReported("not json", "the body is not JSON")
+        #expect(problems(refund, method: "DELETE").contains { $0.contains("describes no operation DELETE") })
+    }
+
+    @Test("the validator reads JSON exactly: escapes, integers apart from other numbers, malformed text refused")
+    func jsonReader() throws {
+        typealias JSON = OpenAPIValidator.JSON
+        let text = #"{"a": "\u00e9\ud83d\ude00\n", "b": [1, -2, 2.5, 1e3, true, null, {}]}"#
+        #expect(
+            try JSON.parse(Array(text.utf8))
+                == .object([
+                    "a": .string("é😀\n"),
+                    "b": .array([
+                        .integer(1), .integer(-2), .number(2.5), .number(1000), .bool(true), .null, .object([:]),
+                    ]),
+                ]))
+        for bad in ["{", "[1,]", #"{"a":1,"a":2}"#, "01x", #""\x""#, "1 2", "tru", ""] {
+            #expect(throws: JSON.ParseError.self, "\(bad)") { try JSON.parse(Array(bad.utf8)) }
+        }
+    }
+
+    @Test("every example in the document matches its own schema, and the validator checks every keyword used")
+    func documentIsConsistent() throws {
+        let document = try OpenAPIValidator.document.get()
+        var checked = 0
+        func check(_ contents: OpenAPIValidator.JSON?, _ label: String) {
+            for (mediaType, content) in contents?.objectValue ?? [:] {
+                guard let schema = content["schema"] else { continue }
+                var examples = (content["examples"]?.objectValue ?? [:]).compactMapValues { $0["value"] }
+                if let example = content["example"] { examples["example"] = example }
+                for (name, value) in examples {
+                    checked += 1
+                    let problems = document.problems(of: value, against: schema)
+                    #expect(problems == [], "example \(name) of \(label) \(mediaType)")
+                }
+            }
+        }
+        for operation in document.operations {
+            let label = "\(operation.method) \(operation.template)"
+            check(document.resolved(operation.requestBody ?? .null)?["content"], "\(label) request")
+            for (status, response) in operation.responses.objectValue ?? [:] {
+                check(document.resolved(response)?["content"], "\(label) \(status)")
+            }
+        }
+        #expect(checked > 20, "the document should carry examples for its requests and responses")
+        #expect(OpenAPIValidator.unsupportedKeywords() == [])
+    }
+
+    @Test("every error code the sources can emit has its anchor in docs/errors.md, and every anchor is a code")
+    func errorReferenceCoversEveryCode() throws {
+        let codes = try ErrorCodes.emitted()
+        for known in ["resource_missing", "api_key_missing", "card_declined", "payment_method_provider_decline"] {
+            #expect(codes.contains(known), "the scan of Sources/ should find \(known); is the pattern out of date?")
+        }
+        let anchors = try ErrorCodes.anchors()
+        let missing = codes.subtracting(anchors).sorted()
+        #expect(missing.isEmpty, "docs/errors.md lacks a section (<a id=\"CODE\"></a> and a heading) for: \(missing)")
+        let stale = anchors.subtracting(codes).sorted()
+        #expect(stale.isEmpty, "docs/errors.md has sections for codes nothing emits any more: \(stale)")
+    }
+}
+
+extension OpenAPITests {
+    /// `/v1/charges/:id` → `/v1/charges/{id}`.
+    static func template(_ pattern: String) -> String {
+        pattern.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+    }
+
+    static func problems(_ method: HTTPRequest.Method, _ path: String, _ reply: Reply) -> [String] {
+        OpenAPIValidator.validate(method: method, path: path, status: reply.status, body: reply.body)
+    }
+
+    /// Sends requests (as one account unless told otherwise) and checks each answer's status and its match with the
+    /// document; an error's `doc_url` must also land on a section of the error reference.
+    struct Exchange {
+        let paisa: Paisa
+        let key: String
+
+        @discardableResult
+        func expect(
+            _ status: Int, _ method: HTTPRequest.Method, _ path: String, key: String? = nil, anonymous: Bool = false,
+            form: [(String, String)] = [], json: String? = nil, idempotencyKey: String? = nil, version: String? = nil
+        ) async throws -> Reply {
+            let reply = try await self.paisa.send(
+                method, path, key: anonymous ? nil : key ?? self.key, form: form, json: json,
+                idempotencyKey: idempotencyKey,
+                headers: version.map { [("Stripe-Version", $0)] } ?? [])
+            #expect(reply.status == status, "\(method) \(path): \(reply.text)")
+            #expect(OpenAPITests.problems(method, path, reply) == [])
+            if let code = reply.error["code"] as? String {
+                #expect(try ErrorCodes.anchors().contains(code), "docs/errors.md has no section for \(code)")
+                #expect((reply.error["doc_url"] as? String)?.hasSuffix("#\(code)") == true)
+            }
+            return reply
+        }
+    }
+
+    /// The error codes Paisa can emit, found in its sources, and the anchors of the error reference.
+    enum ErrorCodes {
+        static let root: URL = {
+            var url = URL(fileURLWithPath: #filePath)
+            for _ in 0..<3 { url.deleteLastPathComponent() }
+            return url
+        }()
+
+        /// Where codes are written in the sources: `code: "…"` (wire and domain errors, card failures), the first
+        /// argument of `unauthenticated(` (401s) and of the sandbox's `decline(`, and `oldCode = "…"` (codes an older
+        /// API version reports instead of a newer one).
+        static let patterns = [
+            #"code: "([a-z_]+)""#, #"unauthenticated\(\s*"([a-z_]+)""#, #"decline\(\s*"([a-z_]+)""#,
+            #"oldCode = "([a-z_]+)""#,
+        ]
+
+        static func emitted() throws -> Set<String> {
+            let sources = Self.root.appendingPathComponent("Sources")
+            let files =
+                FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?
+                .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+            let regexes = try Self.patterns.map { try Regex($0) }
+            var codes: Set<String> = []
+            // The load generator is a client of the API: it reads codes, it emits none.
+            for file in files where !file.path.contains("/Sources/PaisaLoad") {
+                let text = try String(contentsOf: file, encoding: .utf8)
+                for regex in regexes {
+                    for match in text.matches(of: regex) {
+                        if let code = match.output[1].substring { codes.insert(String(code)) }
+                    }
+                }
+            }
+            // The currency table also says `code:`; currencies are not error codes.
+            return codes.subtracting(Currency.supported.keys)
+        }
+
+        static func anchors() throws -> Set<String> {
+            let text = try String(contentsOf: Self.root.appendingPathComponent("docs/errors.md"), encoding: .utf8)
+            return Set(text.matches(of: #/<a id="([^"]+)"></a>/#).map { String($0.output.1) })
+        }
+    }
+}
