@@ -33,22 +33,20 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("database-url"), help: "PostgreSQL URL, postgres://user:password@host:port/db. [DATABASE_URL]")
     var url: String?
 
-    @Option(help: "Connections kept open when idle. [PAISA_POOL_MIN, default 4]")
-    var poolMin: Int?
-
-    @Option(help: "Most connections the pool opens. [PAISA_POOL_MAX, default 16]")
+    @Option(help: "Most connections the pool opens. [PAISA_POOL_MAX, default \(DatabaseSettings.poolConnectionsMaxDefault)]")
     var poolMax: Int?
 
     /// The settings, or a clear refusal when no URL is given anywhere.
-    func settings(statementTimeoutMilliseconds: Int = 2000) throws -> DatabaseSettings {
+    func settings(statementTimeoutMilliseconds: Int = DatabaseSettings.statementTimeoutMillisecondsDefault) throws -> DatabaseSettings {
         guard let url = Environment.string(self.url, "DATABASE_URL") else {
             throw CommandProblem(
                 "No database given. Set DATABASE_URL or pass --database-url (`make run` sets it for you).")
         }
         do {
             return try DatabaseSettings(
-                url: url, poolConnectionsMin: try Environment.integer(self.poolMin, "PAISA_POOL_MIN", default: 4),
-                poolConnectionsMax: try Environment.integer(self.poolMax, "PAISA_POOL_MAX", default: 16),
+                url: url,
+                poolConnectionsMax: try Environment.integer(
+                    self.poolMax, "PAISA_POOL_MAX", default: DatabaseSettings.poolConnectionsMaxDefault),
                 statementTimeoutMilliseconds: statementTimeoutMilliseconds)
         } catch let problem as DatabaseSettings.URLProblem {
             throw CommandProblem(problem.description)

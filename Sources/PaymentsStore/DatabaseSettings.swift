@@ -8,6 +8,16 @@ import Foundation
 
 /// Where the database is and how to use it, read from a `postgres://` URL plus pool settings.
 public struct DatabaseSettings: Sendable, Equatable {
+    /// The pool's default size: enough for a 2-core machine's PostgreSQL to group-commit, few enough to leave
+    /// room for several instances under `max_connections`.
+    public static let poolConnectionsMaxDefault = 16
+    /// The default per-statement limit: a request's whole budget.
+    public static let statementTimeoutMillisecondsDefault = 2000
+    /// How long a connection may take to open.
+    public static let connectTimeout: Duration = .seconds(2)
+    /// A transaction left open by a dead request is rolled back after this rather than holding its locks.
+    public static let idleInTransactionTimeoutMilliseconds = 10_000
+
     public var host: String
     public var port: Int
     public var user: String
@@ -15,8 +25,6 @@ public struct DatabaseSettings: Sendable, Equatable {
     public var database: String
     /// `disable`, `prefer` or `require`, as libpq's `sslmode`.
     public var tlsMode: String
-    /// Connections kept open even when idle, so a spike does not start by opening them.
-    public var poolConnectionsMin: Int
     /// The most connections the pool opens; past it, requests wait (within their deadline) for one.
     public var poolConnectionsMax: Int
     /// The longest one statement may run, enforced by PostgreSQL: no statement outlives a request's budget.
@@ -29,8 +37,10 @@ public struct DatabaseSettings: Sendable, Equatable {
 
     /// Reads `postgres://user:password@host:port/database?sslmode=disable`.
     public init(
-        url: String, poolConnectionsMin: Int = 4, poolConnectionsMax: Int = 16, statementTimeoutMilliseconds: Int = 2000
+        url: String, poolConnectionsMax: Int = Self.poolConnectionsMaxDefault,
+        statementTimeoutMilliseconds: Int = Self.statementTimeoutMillisecondsDefault
     ) throws {
+        guard poolConnectionsMax >= 1 else { throw URLProblem(description: "The pool needs at least 1 connection.") }
         guard let components = URLComponents(string: url), let scheme = components.scheme,
             scheme == "postgres" || scheme == "postgresql"
         else {
@@ -55,7 +65,6 @@ public struct DatabaseSettings: Sendable, Equatable {
         self.password = components.password.flatMap { $0.removingPercentEncoding }
         self.database = database
         self.tlsMode = tlsMode
-        self.poolConnectionsMin = poolConnectionsMin
         self.poolConnectionsMax = poolConnectionsMax
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
     }
@@ -71,15 +80,18 @@ public struct DatabaseSettings: Sendable, Equatable {
         var configuration = PostgresClient.Configuration(
             host: self.host, port: self.port, username: self.user, password: self.password, database: self.database,
             tls: tls)
-        configuration.options.minimumConnections = self.poolConnectionsMin
+        // No minimum: with one, PostgresNIO 1.33's pool trips a precondition and kills the process when the
+        // database comes back after a restart (its refill races demand connections). Connections it opened stay
+        // open while idle for the pool's idle timeout (60 s), so a warm server keeps them anyway.
+        configuration.options.minimumConnections = 0
         configuration.options.maximumConnections = self.poolConnectionsMax
-        configuration.options.connectTimeout = .seconds(2)
+        configuration.options.connectTimeout = Self.connectTimeout
         configuration.options.additionalStartupParameters = [
             ("application_name", "paisa"),
             ("statement_timeout", "\(self.statementTimeoutMilliseconds)"),
             ("lock_timeout", "\(self.statementTimeoutMilliseconds)"),
             // A transaction left open by a dead request is rolled back rather than holding its locks.
-            ("idle_in_transaction_session_timeout", "10000"),
+            ("idle_in_transaction_session_timeout", "\(Self.idleInTransactionTimeoutMilliseconds)"),
         ]
         return configuration
     }

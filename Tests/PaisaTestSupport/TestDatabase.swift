@@ -84,7 +84,7 @@ public enum TestDatabase {
         func client() async throws -> PostgresClient {
             if let started { return try await started.value }
             let task = Task {
-                let settings = try DatabaseSettings(url: TestDatabase.url, poolConnectionsMin: 2, poolConnectionsMax: 40)
+                let settings = try DatabaseSettings(url: TestDatabase.url, poolConnectionsMax: 40)
                 let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: TestDatabase.logger)
                 Task.detached { await client.run() }
                 let migrations = try Migrator.load(directory: TestDatabase.migrationsDirectory)

@@ -19,7 +19,7 @@ struct MigratorTests {
         defer {
             Task { try? await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name)"), logger: TestDatabase.logger) }
         }
-        var settings = try DatabaseSettings(url: TestDatabase.url, poolConnectionsMin: 0, poolConnectionsMax: 2)
+        var settings = try DatabaseSettings(url: TestDatabase.url, poolConnectionsMax: 2)
         settings.database = name
         let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: TestDatabase.logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
