@@ -11,40 +11,57 @@ import NIOCore
 import Glibc
 #endif
 
+/// The defaults of `paisa serve`, one place for the code and the help text.
+enum ServeDefault {
+    static let host = "127.0.0.1"
+    static let port = 8080
+    static let budgetMilliseconds = Limits.requestBudgetMillisecondsDefault
+    static let budgetMillisecondsRange = 100...60_000
+    /// Requests in flight before new ones are shed: far above what the pool can serve inside the budget, so only
+    /// a real overload reaches it.
+    static let inFlightMax = 512
+    static let retentionHours = Limits.idempotencyRetentionSecondsDefault / 3600
+    static let sandboxCardLatencyMilliseconds = 0
+    /// Longer than the budget: `slow@upi` charges are answered `pending` and settled by the reconciler.
+    static let sandboxSlowMilliseconds = 3000
+    static let sandboxPendingMilliseconds = 5000
+    static let docsDirectory = "docs"
+}
+
 /// `paisa serve`: runs the API until SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the /v1 API.")
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Address to listen on. [PAISA_HOST, default 127.0.0.1]")
+    @Option(help: "Address to listen on. [PAISA_HOST, default \(ServeDefault.host)]")
     var host: String?
 
-    @Option(help: "Port to listen on. [PORT, default 8080]")
+    @Option(help: "Port to listen on. [PORT, default \(ServeDefault.port)]")
     var port: Int?
 
-    @Option(help: "Each request's time budget in milliseconds. [PAISA_BUDGET_MS, default 2000]")
+    @Option(help: "Each request's time budget in milliseconds. [PAISA_BUDGET_MS, default \(ServeDefault.budgetMilliseconds)]")
     var budgetMs: Int?
 
-    @Option(help: "Requests in flight before new ones are shed with 503. [PAISA_IN_FLIGHT_MAX, default 512]")
+    @Option(help: "Requests in flight before new ones are shed with 503. [PAISA_IN_FLIGHT_MAX, default \(ServeDefault.inFlightMax)]")
     var inFlightMax: Int?
 
     @Option(help: "Base URL of the error reference that doc_url links point into. [PAISA_DOCS_URL]")
     var docsUrl: String?
 
-    @Option(help: "Folder with errors.md and openapi.json, served at /docs/errors and /v1/openapi.json. [PAISA_DOCS_DIR, default docs]")
+    @Option(help: "Folder with errors.md and openapi.json, served at /docs/errors and /v1/openapi.json. [PAISA_DOCS_DIR, default \(ServeDefault.docsDirectory)]")
     var docsDir: String?
 
-    @Option(help: "Hours finished idempotency keys are kept. [PAISA_IDEMPOTENCY_RETENTION_HOURS, default 24]")
+    @Option(help: "Hours finished idempotency keys are kept. [PAISA_IDEMPOTENCY_RETENTION_HOURS, default \(ServeDefault.retentionHours)]")
     var retentionHours: Int?
 
-    @Option(help: "Sandbox card authorization latency in ms. [PAISA_SANDBOX_CARD_LATENCY_MS, default 0]")
+    @Option(help: "Sandbox card authorization latency in ms. [PAISA_SANDBOX_CARD_LATENCY_MS, default \(ServeDefault.sandboxCardLatencyMilliseconds)]")
     var sandboxCardLatencyMs: Int?
 
-    @Option(help: "How long slow@upi takes to answer, in ms. [PAISA_SANDBOX_SLOW_MS, default 3000]")
+    @Option(help: "How long slow@upi takes to answer, in ms. [PAISA_SANDBOX_SLOW_MS, default \(ServeDefault.sandboxSlowMilliseconds)]")
     var sandboxSlowMs: Int?
 
-    @Option(help: "How long pending@upi stays pending, in ms. [PAISA_SANDBOX_PENDING_MS, default 5000]")
+    @Option(help: "How long pending@upi stays pending, in ms. [PAISA_SANDBOX_PENDING_MS, default \(ServeDefault.sandboxPendingMilliseconds)]")
     var sandboxPendingMs: Int?
 
     @Option(help: "Fault injection for tests, point=action[:count|@probability],... [PAISA_FAULTS, default none]")
@@ -74,15 +91,20 @@ struct Serve: AsyncParsableCommand {
 
     /// Flags, then environment, then defaults, into one typed configuration.
     func serverConfiguration() throws -> ServerConfiguration {
-        let host = Environment.string(self.host, "PAISA_HOST", default: "127.0.0.1")!
-        let port = try Environment.integer(self.port, "PORT", default: 8080)
+        let host = Environment.string(self.host, "PAISA_HOST", default: ServeDefault.host)!
+        let port = try Environment.integer(self.port, "PORT", default: ServeDefault.port)
         guard (1...65535).contains(port) else { throw ValidationError("The port must be between 1 and 65535.") }
-        let budget = try Environment.integer(self.budgetMs, "PAISA_BUDGET_MS", default: Limits.requestBudgetMillisecondsDefault)
-        guard (100...60_000).contains(budget) else {
-            throw ValidationError("The budget must be between 100 and 60000 ms.")
+        let budget = try Environment.integer(
+            self.budgetMs, "PAISA_BUDGET_MS", default: ServeDefault.budgetMilliseconds)
+        let budgets = ServeDefault.budgetMillisecondsRange
+        guard budgets.contains(budget) else {
+            throw ValidationError("The budget must be between \(budgets.lowerBound) and \(budgets.upperBound) ms.")
         }
-        let retentionHours = try Environment.integer(self.retentionHours, "PAISA_IDEMPOTENCY_RETENTION_HOURS", default: 24)
-        guard retentionHours >= 24 else {
+        let inFlightMax = try Environment.integer(self.inFlightMax, "PAISA_IN_FLIGHT_MAX", default: ServeDefault.inFlightMax)
+        guard inFlightMax >= 1 else { throw ValidationError("--in-flight-max must be at least 1.") }
+        let retentionHours = try Environment.integer(
+            self.retentionHours, "PAISA_IDEMPOTENCY_RETENTION_HOURS", default: ServeDefault.retentionHours)
+        guard retentionHours >= ServeDefault.retentionHours else {
             throw ValidationError("Idempotency keys are kept at least 24 hours, as clients rely on.")
         }
         var configuration = ServerConfiguration(
@@ -90,16 +112,18 @@ struct Serve: AsyncParsableCommand {
             api: APIConfiguration(
                 requestBudgetMilliseconds: budget,
                 docsURL: Environment.string(self.docsUrl, "PAISA_DOCS_URL", default: "http://\(host):\(port)/docs/errors")!,
-                inFlightMax: try Environment.integer(self.inFlightMax, "PAISA_IN_FLIGHT_MAX", default: 512)),
+                inFlightMax: inFlightMax),
             sandbox: SandboxSettings(
                 cardLatencyMilliseconds: try Environment.integer(
-                    self.sandboxCardLatencyMs, "PAISA_SANDBOX_CARD_LATENCY_MS", default: 0),
-                slowMilliseconds: try Environment.integer(self.sandboxSlowMs, "PAISA_SANDBOX_SLOW_MS", default: 3000),
+                    self.sandboxCardLatencyMs, "PAISA_SANDBOX_CARD_LATENCY_MS",
+                    default: ServeDefault.sandboxCardLatencyMilliseconds),
+                slowMilliseconds: try Environment.integer(
+                    self.sandboxSlowMs, "PAISA_SANDBOX_SLOW_MS", default: ServeDefault.sandboxSlowMilliseconds),
                 pendingSettleMilliseconds: try Environment.integer(
-                    self.sandboxPendingMs, "PAISA_SANDBOX_PENDING_MS", default: 5000)),
+                    self.sandboxPendingMs, "PAISA_SANDBOX_PENDING_MS", default: ServeDefault.sandboxPendingMilliseconds)),
             faults: Environment.string(self.faults, "PAISA_FAULTS", default: "")!,
             idempotencyRetentionSeconds: retentionHours * 3600)
-        configuration.docsDirectory = Environment.string(self.docsDir, "PAISA_DOCS_DIR", default: "docs")!
+        configuration.docsDirectory = Environment.string(self.docsDir, "PAISA_DOCS_DIR", default: ServeDefault.docsDirectory)!
         return configuration
     }
 }
