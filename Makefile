@@ -4,6 +4,8 @@
 #   make test      the whole suite against a real PostgreSQL: the Swift tests, then the official Stripe SDK
 #                  (pinned, in a Python venv the suite creates) against a live server
 #   make key       print a fresh test secret key for the default account, alone on stdout
+#   make chaos     the fault scenarios at full length (kills, database restarts, two instances, injected faults,
+#                  a slow processor) and the fuzz tests with many more cases; `make test` runs them short
 #   make db-stop   stop the embedded PostgreSQL;  make db-clean  also delete its files
 #
 # Settings (environment or make variables): PORT (8080), DATABASE_URL (embedded cluster when unset),
@@ -16,7 +18,7 @@ export PORT
 DB := scripts/db.sh
 BIN := .build/debug
 
-.PHONY: run test key build db-up db-stop db-clean
+.PHONY: run test chaos key build db-up db-stop db-clean
 
 build:
 	swift build --product paisa
@@ -44,6 +46,17 @@ test:
 	DATABASE_URL="$$url" $(BIN)/paisa migrate; \
 	PAISA_TEST_DATABASE_URL="$$url" swift test --skip-build; \
 	scripts/sdk-tests.sh "$$url"
+	scripts/scenarios.py --short
+
+# Fuzz cases for `make chaos` (make test runs the suite's default).
+FUZZ_CASES ?= 20000
+
+chaos:
+	swift build --build-tests
+	@url=$$($(DB) url paisa_test); \
+	DATABASE_URL="$$url" $(BIN)/paisa migrate; \
+	PAISA_TEST_DATABASE_URL="$$url" PAISA_FUZZ_CASES=$(FUZZ_CASES) swift test --skip-build --filter Fuzz
+	scripts/scenarios.py --json .paisa/scenarios/chaos.json
 
 db-up:
 	@$(DB) up

@@ -4,7 +4,7 @@
 #
 #   scripts/db.sh up            create (first time) and start the cluster
 #   scripts/db.sh url NAME      create database NAME if missing and print its URL
-#   scripts/db.sh stop          stop the cluster
+#   scripts/db.sh stop [MODE]   stop the cluster (MODE: fast, the default, or immediate: a crash, for fault tests)
 #   scripts/db.sh clean         stop it and delete its files
 #   scripts/db.sh psql NAME     a psql shell on database NAME
 #
@@ -111,11 +111,13 @@ cmd_url() {
 }
 
 cmd_stop() {
+  local mode="${1:-fast}"
+  case "$mode" in fast | immediate) ;; *) die "stop takes fast or immediate, not $mode" ;; esac
   [ -e "$LINK" ] || return 0
   local dir
   dir=$(cluster_dir)
   if running "$dir"; then
-    as_owner "$(bindir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    as_owner "$(bindir)/pg_ctl" -D "$dir/data" -m "$mode" -w stop >/dev/null
     say "stopped"
   fi
 }
@@ -134,8 +136,8 @@ cmd_psql() {
 case "${1:-}" in
   up) cmd_up ;;
   url) shift; cmd_url "$@" ;;
-  stop) cmd_stop ;;
+  stop) shift; cmd_stop "$@" ;;
   clean) cmd_clean ;;
   psql) shift; cmd_psql "$@" ;;
-  *) die "usage: scripts/db.sh up|url NAME|stop|clean|psql [NAME]" ;;
+  *) die "usage: scripts/db.sh up|url NAME|stop [fast|immediate]|clean|psql [NAME]" ;;
 esac

@@ -1,0 +1,483 @@
+#!/usr/bin/env python3
+"""Fault scenarios: paisa-load traffic with retries while something breaks, then the audit.
+
+Each scenario starts its own Paisa server(s) on free ports against a database of its own, offers payment
+traffic with paisa-load (deliberate retries and concurrent duplicates, retries on timeouts, 409 and 5xx with
+the same key), breaks something on purpose mid-run, and then checks the money:
+
+  * paisa-load's audit through the API: exactly one charge per logical payment, no charge nobody asked for,
+    the balance moved by exactly the successful charges;
+  * the database itself: every ledger posting sums to zero per currency, GET /v1/balance equals the sum of the
+    ledger rows, every succeeded charge has its posting, and no idempotency key is left unfinished once the
+    completer had time to resume it.
+
+A scenario fails on any double, loss or unbalanced ledger; it prints its figures either way.
+
+    scripts/scenarios.py [--short] [--only NAME ...] [--bin DIR] [--json FILE]
+
+--short is the form `make test` runs (a few seconds of traffic each); without it, `make chaos` runs longer and
+also runs the fuzz tests with many more cases. The database is the embedded cluster's `paisa_scenarios`
+(`scripts/db.sh`), or DATABASE_URL's server when set; the PostgreSQL restart scenario needs the embedded one.
+"""
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STATE = os.path.join(ROOT, ".paisa", "scenarios")
+DB_SCRIPT = os.path.join(ROOT, "scripts", "db.sh")
+DATABASE = "paisa_scenarios"
+# The server's request budget; the completer resumes a key once its lease (budget + 1 s) has expired.
+BUDGET_MS = 2000
+# How long a scenario waits for the completer to finish abandoned keys after the traffic stopped.
+SETTLE_SECONDS_MAX = 30
+# How long a server may take to answer /healthz after it was started.
+START_SECONDS_MAX = 30
+# Payment mix of the scenarios: success, decline, UPI success, UPI pending and the slow UPI address.
+MIX = "card=60,decline=10,upi=15,pending=5,slow=10"
+
+
+def log(message):
+    print(message, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(command, **kwargs):
+    return subprocess.run(command, check=True, text=True, capture_output=True, **kwargs).stdout.strip()
+
+
+class Database:
+    """The scenarios' database: its URL, psql access, and (for the embedded cluster) stop and start."""
+
+    def __init__(self):
+        self.embedded = not os.environ.get("DATABASE_URL")
+        if self.embedded:
+            self.url = run([DB_SCRIPT, "url", DATABASE])
+        else:
+            self.url = os.environ["DATABASE_URL"]
+
+    def query(self, sql):
+        """Rows of `sql` as lists of strings."""
+        psql = os.path.join(run(["pg_config", "--bindir"]), "psql")
+        out = run([psql, self.url, "-X", "-q", "-t", "-A", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        return [line.split("\t") for line in out.splitlines() if line]
+
+    def stop(self, mode):
+        run([DB_SCRIPT, "stop", mode])
+
+    def start(self):
+        run([DB_SCRIPT, "up"])
+
+
+class Server:
+    """One `paisa serve` process on a free port, logging to a file of the scenario."""
+
+    def __init__(self, binaries, database, name, extra=()):
+        self.binaries = binaries
+        self.database = database
+        self.name = name
+        self.extra = list(extra)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+        self.starts = 0
+
+    def start(self):
+        self.starts += 1
+        log_path = os.path.join(STATE, f"{self.name}-{self.starts}.log")
+        command = [
+            os.path.join(self.binaries, "paisa"), "serve", "--port", str(self.port), "--log-level", "warning",
+            "--budget-ms", str(BUDGET_MS), *self.extra,
+        ]
+        env = dict(os.environ, DATABASE_URL=self.database.url)
+        with open(log_path, "w") as log_file:
+            self.process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env)
+        started = time.monotonic()
+        while time.monotonic() - started < START_SECONDS_MAX:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.name}: the server exited at start; see {log_path}")
+            if http_status(self.url + "/healthz") == 200:
+                return time.monotonic() - started
+            time.sleep(0.05)
+        raise SystemExit(f"{self.name}: no answer on /healthz within {START_SECONDS_MAX} s; see {log_path}")
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def metric(self, name):
+        """The sum of every series of a Prometheus counter, 0 when absent."""
+        try:
+            with urllib.request.urlopen(self.url + "/metrics", timeout=5) as response:
+                text = response.read().decode()
+        except OSError:
+            return 0
+        total = 0.0
+        for line in text.splitlines():
+            if line.startswith(name) and (line[len(name)] in " {"):
+                total += float(line.rsplit(" ", 1)[1])
+        return int(total)
+
+
+def http_status(url, method="GET", data=None, headers=None, timeout=5):
+    """The status of one request, or None when it got no answer; with the answer's time in seconds."""
+    return http_call(url, method, data, headers, timeout)[0]
+
+
+def http_call(url, method="GET", data=None, headers=None, timeout=5):
+    request = urllib.request.Request(url, method=method, data=data, headers=headers or {})
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+            return response.status, time.monotonic() - started, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        error.read()
+        return error.code, time.monotonic() - started, dict(error.headers)
+    except OSError:
+        return None, time.monotonic() - started, {}
+
+
+class Scenario:
+    """What every scenario shares: an account and key of its own, servers, a paisa-load run and the checks."""
+
+    def __init__(self, name, context):
+        self.name = name
+        self.context = context
+        self.database = context.database
+        self.figures = {}
+        self.failures = []
+        account = run(
+            [self.paisa, "accounts", "create", "--name", f"scenario-{name}"], env=self.env)
+        self.account = account
+        self.key = run([self.paisa, "keys", "create", "--account", account], env=self.env)
+        self.servers = []
+
+    @property
+    def paisa(self):
+        return os.path.join(self.context.binaries, "paisa")
+
+    @property
+    def env(self):
+        return dict(os.environ, DATABASE_URL=self.database.url)
+
+    def server(self, extra=()):
+        server = Server(self.context.binaries, self.database, f"{self.name}-{len(self.servers) + 1}", extra)
+        self.servers.append(server)
+        server.start()
+        return server
+
+    def load(self, urls, schedule, extra=(), background=False):
+        """Runs paisa-load with `schedule` (its stage or profile flags); returns the result with its report, or a
+        thread and the result it will fill."""
+        report_path = os.path.join(STATE, f"{self.name}-load.json")
+        command = [os.path.join(self.context.binaries, "paisa-load")]
+        for url in urls:
+            command += ["--base-url", url]
+        command += [
+            "--key", self.key, *schedule, "--mix", MIX, "--retry-share", "0.1",
+            "--duplicate-share", "0.1", "--attempts", "10", "--seed", str(self.context.seed),
+            "--run-id", f"{self.name}-{int(time.time())}", "--json", report_path, "--no-progress", "--quiet",
+            "--threshold", "errors<5%", "--lag-limit", "10s", "--audit-timeout", "60s", *extra,
+        ]
+        result = {}
+
+        def go():
+            completed = subprocess.run(command, text=True, capture_output=True)
+            result["exit"] = completed.returncode
+            result["stderr"] = completed.stderr
+            try:
+                with open(report_path) as report_file:
+                    result["report"] = json.load(report_file)
+            except (OSError, ValueError):
+                result["report"] = None
+
+        if background:
+            thread = threading.Thread(target=go)
+            thread.start()
+            return thread, result
+        go()
+        return result
+
+    def judge_load(self, result):
+        """Records paisa-load's figures and fails the scenario on a money finding or an inconclusive audit."""
+        report = result.get("report")
+        if report is None:
+            self.failures.append(f"paisa-load wrote no report (exit {result.get('exit')}): {result.get('stderr')}")
+            return
+        overall, attempts, audit = report["overall"], report["attempts"], report.get("audit") or {}
+        counts = audit.get("counts", {})
+        self.figures.update({
+            "payments": overall["scheduled"],
+            "answered": audit.get("answered"),
+            "errors": overall["errors"],
+            "attempts": attempts["total"],
+            "retries and duplicates": attempts["beyondFirst"],
+            "replayed": attempts["replayed"],
+            "attempt classes": attempts["classes"],
+            "p99 ms": round(overall["latency"]["p99"], 1),
+            "max ms": round(overall["latency"]["max"], 1),
+            "charges on server": audit.get("serverCharges"),
+            "unanswered but charged": audit.get("unansweredCharged"),
+            "doubles": counts.get("doubled", 0),
+            "losses": counts.get("lost", 0),
+            "unrequested": counts.get("unrequested", 0),
+            "audit": audit.get("verdict", "missing"),
+        })
+        if audit.get("verdict") != "passed":
+            self.failures.append(f"audit {audit.get('verdict')}: counts {counts}, notes {audit.get('notes')}")
+        if result["exit"] == 1:
+            self.failures.append("paisa-load: " + "; ".join(report.get("reasons", [])))
+        if result["exit"] == 2:
+            log(f"  note: {'; '.join(report.get('reasons', []))}")
+
+    def check_database(self):
+        """The ledger and idempotency invariants, read from PostgreSQL itself."""
+        waited = 0.0
+        while True:
+            unfinished = int(self.database.query(
+                "SELECT count(*) FROM idempotency_keys "
+                f"WHERE account_id = '{self.account}' AND recovery_point <> 'finished'")[0][0])
+            if unfinished == 0 or waited >= SETTLE_SECONDS_MAX:
+                break
+            time.sleep(0.5)
+            waited += 0.5
+        self.figures["keys left unfinished"] = unfinished
+        self.figures["seconds until every key finished"] = waited
+        if unfinished:
+            self.failures.append(f"{unfinished} idempotency keys still unfinished after {SETTLE_SECONDS_MAX} s")
+        unbalanced = self.database.query(
+            "SELECT posting_id, currency, sum(amount) FROM ledger_entries "
+            f"WHERE account_id = '{self.account}' GROUP BY posting_id, currency HAVING sum(amount) <> 0")
+        self.figures["unbalanced postings"] = len(unbalanced)
+        if unbalanced:
+            self.failures.append(f"{len(unbalanced)} ledger postings do not sum to zero, e.g. {unbalanced[0]}")
+        missing = self.database.query(
+            "SELECT c.id FROM charges c WHERE c.account_id = '{0}' AND c.status = 'succeeded' AND NOT EXISTS "
+            "(SELECT 1 FROM ledger_entries e WHERE e.account_id = c.account_id AND e.source_id = c.id)"
+            .format(self.account))
+        self.figures["succeeded charges without a posting"] = len(missing)
+        if missing:
+            self.failures.append(f"{len(missing)} succeeded charges have no ledger posting, e.g. {missing[0][0]}")
+        ledger = {
+            currency: int(total) for currency, total in self.database.query(
+                "SELECT currency, sum(amount) FROM ledger_entries "
+                f"WHERE account_id = '{self.account}' AND ledger_account = 'merchant_balance' GROUP BY currency")
+        }
+        api = self.balance()
+        self.figures["balance equals ledger"] = api == ledger
+        if api != ledger:
+            self.failures.append(f"GET /v1/balance {api} differs from the ledger rows {ledger}")
+
+    def balance(self):
+        url = (self.servers[0].url if self.servers and self.servers[0].process.poll() is None
+               else self.server().url)
+        request = urllib.request.Request(url + "/v1/balance", headers={"Authorization": f"Bearer {self.key}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            balance = json.load(response)
+        totals = {}
+        for entry in balance["available"] + balance["pending"]:
+            totals[entry["currency"]] = totals.get(entry["currency"], 0) + entry["amount"]
+        return {currency: amount for currency, amount in totals.items() if amount != 0}
+
+    def close(self):
+        for server in self.servers:
+            server.stop()
+
+
+def steady(seconds, rate):
+    """paisa-load's flags for one stage of `rate` payments a second."""
+    return ["--stage", f"{seconds}s:{rate}"]
+
+
+# The scenarios. Each takes the scenario and the run's length factor and breaks one thing.
+
+def scenario_spike(s, short):
+    """No fault: the spike profile, for the exactly-once audit at 10x the baseline rate."""
+    server = s.server()
+    scale = "0.1" if short else "0.3"
+    result = s.load([server.url], ["--profile", "spike", "--rate", "10" if short else "20", "--duration-scale", scale])
+    s.judge_load(result)
+
+
+def scenario_server_kill(s, short):
+    """The server is killed with SIGKILL several times mid-run and restarted; the completer finishes the rest."""
+    server = s.server()
+    seconds, kills = (15, 3) if short else (40, 8)
+    thread, result = s.load([server.url], steady(seconds, 20 if short else 40), background=True)
+    recoveries = []
+    for _ in range(kills):
+        time.sleep(seconds / (kills + 1))
+        server.kill()
+        time.sleep(0.3)
+        recoveries.append(server.start())
+    thread.join()
+    s.figures["kills"] = kills
+    s.figures["restart to healthy, s (max)"] = round(max(recoveries), 2)
+    s.judge_load(result)
+
+
+def scenario_postgres_restart(s, short):
+    """PostgreSQL stops mid-run (immediate, then fast shutdown): 503 with Retry-After while down, then recovery."""
+    if not s.database.embedded:
+        s.figures["skipped"] = "needs the embedded cluster (DATABASE_URL is set)"
+        return
+    server = s.server()
+    seconds, down = (16, 2.0) if short else (40, 5.0)
+    thread, result = s.load([server.url], steady(seconds, 20 if short else 40), background=True)
+    outages = []
+    for mode in ("immediate", "fast"):
+        time.sleep(seconds / 4)
+        s.database.stop(mode)
+        stopped = time.monotonic()
+        statuses, slowest, retry_after = [], 0.0, True
+        while time.monotonic() - stopped < down:
+            status, took, headers = http_call(
+                server.url + "/v1/charges", "POST", b"amount=100&currency=inr&source=tok_visa",
+                {"Authorization": f"Bearer {s.key}", "Content-Type": "application/x-www-form-urlencoded"},
+                timeout=BUDGET_MS / 1000 * 3)
+            statuses.append(status)
+            slowest = max(slowest, took)
+            if status == 503 and "retry-after" not in {name.lower() for name in headers}:
+                retry_after = False
+            time.sleep(0.1)
+        s.database.start()
+        restarted = time.monotonic()
+        while True:
+            status, _, _ = http_call(server.url + "/v1/balance", headers={"Authorization": f"Bearer {s.key}"})
+            if status == 200 or time.monotonic() - restarted > START_SECONDS_MAX:
+                break
+            time.sleep(0.05)
+        outages.append({
+            "mode": mode, "answers while down": {str(k): statuses.count(k) for k in set(statuses)},
+            "slowest answer while down, ms": round(slowest * 1000), "503 with Retry-After": retry_after,
+            "database up to first 200, s": round(time.monotonic() - restarted, 2),
+        })
+        if set(statuses) - {503}:
+            s.failures.append(f"{mode}: while the database was down the server answered {set(statuses)}, not 503")
+        if not retry_after:
+            s.failures.append(f"{mode}: a 503 without Retry-After")
+        if status != 200:
+            s.failures.append(f"{mode}: the server did not recover within {START_SECONDS_MAX} s")
+        if not short and slowest > BUDGET_MS / 1000 + 0.5:
+            s.failures.append(f"{mode}: an answer took {slowest:.2f} s while the database was down")
+    thread.join()
+    s.figures["outages"] = outages
+    s.judge_load(result)
+
+
+def scenario_two_instances(s, short):
+    """Two servers on one database; attempts alternate between them, so duplicate-key storms split across both."""
+    first, second = s.server(), s.server()
+    result = s.load([first.url, second.url], steady(12 if short else 40, 30 if short else 60),
+                    extra=["--duplicate-share", "0.5", "--retry-share", "0.3"])
+    s.figures["replays answered by either instance"] = (
+        first.metric("paisa_idempotent_replays_total") + second.metric("paisa_idempotent_replays_total"))
+    s.figures["409s while the other instance held the key"] = (
+        first.metric("paisa_idempotency_conflicts_total") + second.metric("paisa_idempotency_conflicts_total"))
+    s.judge_load(result)
+
+
+def scenario_injected_faults(s, short):
+    """Serialization failures, deadlocks and in-process crashes injected at a high rate."""
+    faults = "serialization_failure=fail@0.3,deadlock=fail@0.2,after_processor_call=crash@0.03"
+    server = s.server(["--faults", faults])
+    result = s.load([server.url], steady(12 if short else 40, 20 if short else 40))
+    s.figures["faults"] = faults
+    s.figures["database retries"] = server.metric("paisa_db_retries_total")
+    s.judge_load(result)
+    if s.figures["database retries"] == 0:
+        s.failures.append("no database retry was counted: the faults were not injected")
+
+
+def scenario_slow_processor(s, short):
+    """Half the payments go to slow@upi (answers after 1.7 s) under load, against the 2-second budget."""
+    server = s.server(["--sandbox-slow-ms", "1700"])
+    result = s.load([server.url], steady(12 if short else 40, 20 if short else 50),
+                    extra=["--mix", "slow=50,card=50", "--retry-share", "0", "--duplicate-share", "0"])
+    s.judge_load(result)
+    report = result.get("report") or {}
+    classes = (report.get("attempts") or {}).get("classes", {})
+    s.figures["answered after the budget (timeouts)"] = classes.get("timeout", 0)
+
+
+SCENARIOS = {
+    "spike": scenario_spike,
+    "server-kill": scenario_server_kill,
+    "postgres-restart": scenario_postgres_restart,
+    "two-instances": scenario_two_instances,
+    "injected-faults": scenario_injected_faults,
+    "slow-processor": scenario_slow_processor,
+}
+
+
+class Context:
+    def __init__(self, binaries, seed):
+        self.binaries = binaries
+        self.seed = seed
+        self.database = Database()
+        run([os.path.join(binaries, "paisa"), "migrate"], env=dict(os.environ, DATABASE_URL=self.database.url))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--short", action="store_true", help="the short form make test runs")
+    parser.add_argument("--only", action="append", choices=sorted(SCENARIOS), help="run only these scenarios")
+    parser.add_argument("--bin", default=os.path.join(ROOT, ".build", "debug"), help="where paisa and paisa-load are")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", help="write every scenario's figures to this file")
+    arguments = parser.parse_args()
+    os.makedirs(STATE, exist_ok=True)
+    context = Context(arguments.bin, arguments.seed)
+    outcomes = []
+    for name in arguments.only or list(SCENARIOS):
+        log(f"scenario {name}: {SCENARIOS[name].__doc__}")
+        scenario = Scenario(name, context)
+        started = time.monotonic()
+        try:
+            SCENARIOS[name](scenario, arguments.short)
+            if "skipped" not in scenario.figures:
+                scenario.check_database()
+        finally:
+            scenario.close()
+        scenario.figures["seconds"] = round(time.monotonic() - started, 1)
+        for key, value in scenario.figures.items():
+            log(f"  {key}: {value}")
+        for failure in scenario.failures:
+            log(f"  FAILED: {failure}")
+        log(f"  -> {'failed' if scenario.failures else 'passed'}")
+        outcomes.append({"scenario": name, "passed": not scenario.failures, "figures": scenario.figures,
+                         "failures": scenario.failures})
+    if arguments.json:
+        with open(arguments.json, "w") as out:
+            json.dump({"short": arguments.short, "scenarios": outcomes}, out, indent=2, default=str)
+    failed = [o["scenario"] for o in outcomes if not o["passed"]]
+    log(f"scenarios: {len(outcomes) - len(failed)} passed, {len(failed)} failed" +
+        (f" ({', '.join(failed)})" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
