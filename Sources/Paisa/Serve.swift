@@ -26,6 +26,7 @@ enum ServeDefault {
     static let sandboxSlowMilliseconds = 3000
     static let sandboxPendingMilliseconds = 5000
     static let docsDirectory = "docs"
+    static let keyCacheMilliseconds = APIConfiguration.keyCacheMillisecondsDefault
 }
 
 /// `paisa serve`: runs the API until SIGTERM or SIGINT.
@@ -45,6 +46,13 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Requests in flight before new ones are shed with 503. [PAISA_IN_FLIGHT_MAX, default \(ServeDefault.inFlightMax)]")
     var inFlightMax: Int?
+
+    @Option(
+        help: """
+            How long an authenticated key is remembered, in ms; a revoked key stops working within this time. 0 \
+            reads it on every request. [PAISA_KEY_CACHE_MS, default \(ServeDefault.keyCacheMilliseconds)]
+            """)
+    var keyCacheMs: Int?
 
     @Option(help: "Base URL of the error reference that doc_url links point into. [PAISA_DOCS_URL]")
     var docsUrl: String?
@@ -102,6 +110,9 @@ struct Serve: AsyncParsableCommand {
         }
         let inFlightMax = try Environment.integer(self.inFlightMax, "PAISA_IN_FLIGHT_MAX", default: ServeDefault.inFlightMax)
         guard inFlightMax >= 1 else { throw ValidationError("--in-flight-max must be at least 1.") }
+        let keyCache = try Environment.integer(
+            self.keyCacheMs, "PAISA_KEY_CACHE_MS", default: ServeDefault.keyCacheMilliseconds)
+        guard (0...60_000).contains(keyCache) else { throw ValidationError("--key-cache-ms must be 0 to 60000.") }
         let retentionHours = try Environment.integer(
             self.retentionHours, "PAISA_IDEMPOTENCY_RETENTION_HOURS", default: ServeDefault.retentionHours)
         guard retentionHours >= ServeDefault.retentionHours else {
@@ -112,7 +123,7 @@ struct Serve: AsyncParsableCommand {
             api: APIConfiguration(
                 requestBudgetMilliseconds: budget,
                 docsURL: Environment.string(self.docsUrl, "PAISA_DOCS_URL", default: "http://\(host):\(port)/docs/errors")!,
-                inFlightMax: inFlightMax),
+                inFlightMax: inFlightMax, keyCacheMilliseconds: keyCache),
             sandbox: SandboxSettings(
                 cardLatencyMilliseconds: try Environment.integer(
                     self.sandboxCardLatencyMs, "PAISA_SANDBOX_CARD_LATENCY_MS",

@@ -11,6 +11,7 @@ import Foundation
 /// name. Keys are looked up by hash; the answer never hints whether an account exists.
 struct Authenticator: Sendable {
     let store: any PaymentsStore
+    let cache: PrincipalCache
 
     func authenticate(_ request: Request, deadline: Deadline) async throws -> Principal {
         guard let header = request.headers[.authorization], !header.isEmpty else {
@@ -22,7 +23,11 @@ struct Authenticator: Sendable {
         guard let key = Self.key(from: header), APIKey.shape(of: key) != nil else {
             throw Self.invalidKey(nil)
         }
-        guard let principal = try await self.store.principal(keyHash: APIKey.hash(of: key), deadline: deadline) else {
+        let hash = APIKey.hash(of: key)
+        let found = try await self.cache.principal(keyHash: hash) {
+            try await self.store.principal(keyHash: hash, deadline: deadline)
+        }
+        guard let principal = found else {
             throw Self.invalidKey(key)
         }
         return principal

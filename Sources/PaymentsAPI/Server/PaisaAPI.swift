@@ -10,14 +10,22 @@ public struct APIConfiguration: Sendable {
     public var docsURL: String
     /// Requests in flight before new ones are shed.
     public var inFlightMax: Int
+    /// How long an authenticated key is remembered: a revoked key, or a new pinned version, takes effect within
+    /// this time. Zero reads the key from the database on every request.
+    public var keyCacheMilliseconds: Int
+
+    /// The default of `keyCacheMilliseconds`: one database read per key and second instead of one per request.
+    public static let keyCacheMillisecondsDefault = 1000
 
     public init(
         requestBudgetMilliseconds: Int = Limits.requestBudgetMillisecondsDefault,
-        docsURL: String = "http://127.0.0.1:8080/docs/errors", inFlightMax: Int = 512
+        docsURL: String = "http://127.0.0.1:8080/docs/errors", inFlightMax: Int = 512,
+        keyCacheMilliseconds: Int = Self.keyCacheMillisecondsDefault
     ) {
         self.requestBudgetMilliseconds = requestBudgetMilliseconds
         self.docsURL = docsURL
         self.inFlightMax = inFlightMax
+        self.keyCacheMilliseconds = keyCacheMilliseconds
     }
 }
 
@@ -44,7 +52,8 @@ public struct PaisaAPI: Sendable {
         self.mutations = MutationService(store: store)
         self.idempotency = IdempotencyLayer(store: store, logger: logger)
         self.versioning = versioning
-        self.authenticator = Authenticator(store: store)
+        self.authenticator = Authenticator(
+            store: store, cache: PrincipalCache(lifetime: .milliseconds(configuration.keyCacheMilliseconds)))
         self.logger = logger
         self.routes = self.buildRoutes()
     }

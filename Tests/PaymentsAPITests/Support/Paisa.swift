@@ -25,6 +25,8 @@ struct Paisa {
             database: try DatabaseSettings(url: TestDatabase.url), idempotencyLeaseMilliseconds: 300,
             runBackgroundServices: false)
         configuration.docsDirectory = Self.docsDirectory
+        // Tests revoke keys and change pinned versions, and expect the next request to see it.
+        configuration.api.keyCacheMilliseconds = 0
         configure(&configuration)
         if live { configuration.port = 0 }
         let (app, server) = try buildApplication(
