@@ -3,18 +3,19 @@ import Payments
 import PostgresNIO
 
 extension PostgresPaymentsStore {
-    /// Phase 3 of a charge as one statement: finish the key (only if this attempt still holds it), insert the
-    /// charge and insert its posting's lines. One round trip, one commit, all or nothing.
+    /// Phase 3 of a charge as one statement (`RecordChargeStatement`): finish the key, insert the charge and its
+    /// posting's lines. One round trip, one commit, all or nothing.
     public func recordCharge(
         _ charge: Charge, posting: Posting?, response: StoredResponse, key: ClaimedKey, deadline: Deadline
     ) async throws -> Bool {
         let crash = self.faults.fire(.beforeFinishCommit)
         let mode: Database.Mode = crash == nil ? .statement : .transaction
         return try await self.database.run("record charge", mode, deadline: deadline) { connection in
-            let rows = try await connection.query(
-                Self.recordChargeQuery(charge, posting: posting, response: response, key: key), logger: self.logger)
+            let statement = RecordChargeStatement(charge: charge, posting: posting, response: response, key: key)
             var recorded = false
-            for try await count in rows.decode(Int64.self) { recorded = count == 1 }
+            for try await count in try await connection.execute(statement, logger: self.logger) {
+                recorded = count == 1
+            }
             if let crash {
                 // The test's simulated death between the writes and the commit: the transaction rolls back.
                 if crash == .exit { try self.faults.check(.beforeFinishCommit) }
@@ -22,54 +23,6 @@ extension PostgresPaymentsStore {
             }
             return recorded
         }
-    }
-
-    private static func recordChargeQuery(
-        _ charge: Charge, posting: Posting?, response: StoredResponse, key: ClaimedKey
-    ) -> PostgresQuery {
-        let card = Rows.cardColumns(charge.paymentMethod)
-        let lines = PostingLines(posting)
-        let body = ByteBuffer(bytes: response.body)
-        let metadata = Rows.json(charge.metadata)
-        return """
-            WITH finished AS (
-                UPDATE idempotency_keys
-                SET recovery_point = 'finished', response_status = \(Int32(response.status)),
-                    response_body = \(body), lock_token = NULL, locked_until = NULL, finished_at = now()
-                WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode)
-                  AND key = \(key.key) AND lock_token = \(key.lockToken) AND recovery_point = 'started'
-                RETURNING 1
-            ), charge AS (
-                INSERT INTO charges (
-                    account_id, livemode, id, amount, currency, amount_captured, amount_refunded, captured,
-                    capture_method, status, failure_code, decline_code, failure_message, method_type, card_id,
-                    card_brand, card_last4, card_exp_month, card_exp_year, card_funding, card_country, upi_vpa,
-                    balance_transaction_id, description, metadata, receipt_email, statement_descriptor,
-                    processor_key, created_at, updated_at)
-                SELECT \(charge.scope.accountID), \(charge.scope.livemode), \(charge.id), \(charge.amount),
-                       \(charge.currency.code), \(charge.amountCaptured), \(charge.amountRefunded), \(charge.captured),
-                       \(charge.captureMethod.rawValue), \(charge.status.rawValue), \(charge.failure?.code),
-                       \(charge.failure?.declineCode), \(charge.failure?.message), \(charge.paymentMethod.type),
-                       \(card?.id), \(card?.brand), \(card?.last4), \(card.map { Int16($0.expMonth) }),
-                       \(card.map { Int16($0.expYear) }), \(card?.funding), \(card?.country),
-                       \(Rows.vpa(charge.paymentMethod)), \(charge.balanceTransactionID), \(charge.description),
-                       \(metadata)::jsonb, \(charge.receiptEmail), \(charge.statementDescriptor),
-                       \(charge.processorKey), \(charge.created), \(charge.created)
-                FROM finished
-                RETURNING 1
-            ), ledger AS (
-                INSERT INTO ledger_entries (
-                    account_id, livemode, posting_id, line, ledger_account, currency, amount, posting_type,
-                    source_id, description, created_at, available_on)
-                SELECT \(charge.scope.accountID), \(charge.scope.livemode), \(lines.postingID), e.line, e.account,
-                       \(charge.currency.code), e.amount, \(lines.kind), \(charge.id), \(posting?.description),
-                       \(lines.created), \(lines.availableOn)
-                FROM unnest(\(lines.numbers)::smallint[], \(lines.accounts)::text[], \(lines.amounts)::bigint[])
-                     AS e(line, account, amount)
-                WHERE EXISTS (SELECT 1 FROM finished)
-            )
-            SELECT count(*) FROM finished
-            """
     }
 
     public func charge(id: String, scope: Scope, deadline: Deadline) async throws -> Charge? {

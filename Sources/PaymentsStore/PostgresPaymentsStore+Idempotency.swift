@@ -9,31 +9,16 @@ extension PostgresPaymentsStore {
     public func claim(_ request: IdempotentRequest, deadline: Deadline) async throws -> ClaimOutcome {
         let token = ObjectID.randomBase62(count: ObjectID.randomCharacters)
         let processorKey = "pk_" + ObjectID.randomBase62(count: ObjectID.randomCharacters)
-        let fingerprint = ByteBuffer(bytes: request.fingerprint)
         let leaseMilliseconds = self.leaseMilliseconds
         for _ in 0..<3 {
             let claimed = try await self.database.run("claim", .statement, deadline: deadline) {
                 connection -> (String, String, Int)? in
-                let rows = try await connection.query(
-                    """
-                    INSERT INTO idempotency_keys AS k
-                        (account_id, livemode, key, fingerprint, method, path, api_version, request_params,
-                         recovery_point, processor_key, lock_token, locked_until, original_request_id)
-                    VALUES (\(request.scope.accountID), \(request.scope.livemode), \(request.key), \(fingerprint),
-                            \(request.method), \(request.path), \(request.version), \(request.parameters),
-                            'started', \(processorKey), \(token),
-                            now() + make_interval(secs => \(leaseMilliseconds)::float8 / 1000), \(request.requestID))
-                    ON CONFLICT (account_id, livemode, key) DO UPDATE
-                        SET lock_token = EXCLUDED.lock_token,
-                            locked_until = EXCLUDED.locked_until,
-                            attempts = k.attempts + CASE WHEN k.lock_token = EXCLUDED.lock_token THEN 0 ELSE 1 END,
-                            last_run_at = now()
-                        WHERE k.recovery_point <> 'finished'
-                          AND k.fingerprint = EXCLUDED.fingerprint
-                          AND (k.locked_until IS NULL OR k.locked_until < now() OR k.lock_token = EXCLUDED.lock_token)
-                    RETURNING k.recovery_point, k.processor_key, k.attempts
-                    """, logger: self.logger)
-                for try await (point, processorKey, attempts) in rows.decode((String, String, Int32).self) {
+                let statement = ClaimStatement(
+                    request: request, processorKey: processorKey, lockToken: token,
+                    leaseMilliseconds: leaseMilliseconds)
+                for try await (point, processorKey, attempts) in try await connection.execute(
+                    statement, logger: self.logger)
+                {
                     return (point, processorKey, Int(attempts))
                 }
                 return nil

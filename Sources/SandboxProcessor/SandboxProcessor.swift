@@ -82,20 +82,10 @@ public struct SandboxProcessor: PaymentProcessor {
         // The first call inserts and reads its row back in one round trip. A repeated call finds the row there and
         // reads it with a second statement: a read inside the inserting statement could not see a row that a
         // concurrent call committed while this statement waited on it.
-        let inserted = try await self.client.query(
-            """
-            INSERT INTO sandbox_processor_payments (
-                processor_key, amount, currency, source, decision, available_immediately, failure_code,
-                decline_code, failure_message, answers_at, settles_at)
-            VALUES (\(authorization.processorKey), \(authorization.amount), \(authorization.currency.code),
-                    \(authorization.source.description), \(decision), \(immediately), \(failure?.code),
-                    \(failure?.declineCode), \(failure?.message),
-                    now() + make_interval(secs => \(answersIn)::float8 / 1000),
-                    now() + make_interval(secs => \(settlesIn)::float8 / 1000))
-            ON CONFLICT (processor_key) DO NOTHING
-            RETURNING \(unescaped: Record.columns)
-            """, logger: self.logger)
-        for try await row in inserted { return try Record(row) }
+        let insert = InsertRecord(
+            authorization: authorization, decision: decision, availableImmediately: immediately, failure: failure,
+            answersInMilliseconds: answersIn, settlesInMilliseconds: settlesIn)
+        for try await record in try await self.client.execute(insert, logger: self.logger) { return record }
         let rows = try await self.client.query(
             "\(unescaped: Record.select) WHERE processor_key = \(authorization.processorKey)", logger: self.logger)
         for try await row in rows {
@@ -110,6 +100,49 @@ public struct SandboxProcessor: PaymentProcessor {
         }
         throw SandboxError(description: "processor record \(authorization.processorKey) vanished")
     }
+}
+
+/// The first call's insert, prepared once per connection: every authorization runs it.
+struct InsertRecord: PostgresPreparedStatement {
+    static let sql = """
+        INSERT INTO sandbox_processor_payments (
+            processor_key, amount, currency, source, decision, available_immediately, failure_code,
+            decline_code, failure_message, answers_at, settles_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                now() + make_interval(secs => $10::float8 / 1000), now() + make_interval(secs => $11::float8 / 1000))
+        ON CONFLICT (processor_key) DO NOTHING
+        RETURNING \(Record.columns)
+        """
+    /// Declared, because a statement is prepared with its first call's types and a NULL carries none.
+    static let bindingDataTypes: [PostgresDataType] = [
+        .text, .int8, .text, .text, .text, .bool, .text, .text, .text, .int8, .int8,
+    ]
+    typealias Row = Record
+
+    let authorization: Authorization
+    let decision: String
+    let availableImmediately: Bool
+    let failure: Charge.Failure?
+    let answersInMilliseconds: Int
+    let settlesInMilliseconds: Int?
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 11)
+        bindings.append(self.authorization.processorKey)
+        bindings.append(self.authorization.amount)
+        bindings.append(self.authorization.currency.code)
+        bindings.append(self.authorization.source.description)
+        bindings.append(self.decision)
+        bindings.append(self.availableImmediately)
+        bindings.append(self.failure?.code)
+        bindings.append(self.failure?.declineCode)
+        bindings.append(self.failure?.message)
+        bindings.append(self.answersInMilliseconds)
+        bindings.append(self.settlesInMilliseconds)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Record { try Record(row) }
 }
 
 /// A row of the sandbox's record, with its times relative to the database's clock.
