@@ -1,4 +1,6 @@
 import ArgumentParser
+import NIOCore
+import NIOPosix
 
 /// `paisa`: the server and its administration.
 @main
@@ -11,4 +13,11 @@ struct PaisaCommand: AsyncParsableCommand {
             environment.
             """,
         subcommands: [Serve.self, Migrate.self, Bootstrap.self, Accounts.self, Keys.self])
+
+    static func main() async {
+        // Swift Concurrency's jobs run on NIO's event loops, the threads that already do the HTTP and database I/O:
+        // a request then awaits its database round trips without hopping between two thread pools each time.
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await Self.main(nil)
+    }
 }
