@@ -35,6 +35,8 @@ STATE = os.path.join(ROOT, ".paisa", "scenarios")
 DATABASE = "paisa_scenarios"
 # How long a scenario waits for the completer to finish abandoned keys after the traffic stopped.
 SETTLE_SECONDS_MAX = 30
+# Reads of the balance for the final check, retried on a 5xx or no answer.
+BALANCE_ATTEMPTS_MAX = 5
 # Payment mix of the scenarios: success, decline, UPI success, UPI pending and the slow UPI address.
 MIX = "card=60,decline=10,upi=15,pending=5,slow=10"
 
@@ -132,6 +134,14 @@ class Scenario:
         if result["exit"] == 2:
             log(f"  note: {'; '.join(report.get('reasons', []))}")
 
+    def refuse_server_errors(self, result, meaning):
+        """Fails the scenario when any attempt of the run got a 5xx."""
+        classes = ((result.get("report") or {}).get("attempts") or {}).get("classes", {})
+        server_errors = {name: count for name, count in classes.items() if name.startswith("http_5")}
+        self.figures["5xx answers"] = sum(server_errors.values())
+        if server_errors:
+            self.failures.append(f"{server_errors}: {meaning}")
+
     def check_database(self):
         """The ledger and idempotency invariants, read from PostgreSQL itself."""
         waited = 0.0
@@ -167,15 +177,26 @@ class Scenario:
         }
         api = self.balance()
         self.figures["balance equals ledger"] = api == ledger
-        if api != ledger:
+        if api is None:
+            self.failures.append("GET /v1/balance did not answer 200")
+        elif api != ledger:
             self.failures.append(f"GET /v1/balance {api} differs from the ledger rows {ledger}")
 
     def balance(self):
+        """The account's balance, available plus pending per currency; None when the server would not say."""
         url = (self.servers[0].url if self.servers and self.servers[0].process.poll() is None
                else self.server().url)
         request = urllib.request.Request(url + "/v1/balance", headers={"Authorization": f"Bearer {self.key}"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            balance = json.load(response)
+        balance = None
+        for _ in range(BALANCE_ATTEMPTS_MAX):
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    balance = json.load(response)
+                break
+            except OSError:
+                time.sleep(0.5)
+        if balance is None:
+            return None
         totals = {}
         for entry in balance["available"] + balance["pending"]:
             totals[entry["currency"]] = totals.get(entry["currency"], 0) + entry["amount"]
@@ -289,11 +310,7 @@ def scenario_injected_faults(s, short):
     s.judge_load(result)
     if s.figures["database retries"] == 0:
         s.failures.append("no database retry was counted: the faults were not injected")
-    classes = ((result.get("report") or {}).get("attempts") or {}).get("classes", {})
-    server_errors = {name: count for name, count in classes.items() if name.startswith("http_5")}
-    s.figures["5xx answers"] = sum(server_errors.values())
-    if server_errors:
-        s.failures.append(f"the client saw {server_errors}: a retryable database failure reached it")
+    s.refuse_server_errors(result, "a retryable database failure reached the client")
 
 
 def scenario_slow_processor(s, short):
@@ -309,6 +326,7 @@ def scenario_slow_processor(s, short):
     report = result.get("report") or {}
     classes = (report.get("attempts") or {}).get("classes", {})
     s.figures["answered pending"] = (report.get("overall") or {}).get("pending")
+    s.refuse_server_errors(result, "a slow processor must make pending charges, not errors")
     s.figures[f"not answered within {timeout_ms} ms"] = classes.get("timeout", 0)
     # A timed check, so only in the long form: shared CI machines are too noisy for it.
     if not short and classes.get("timeout", 0):
@@ -352,6 +370,8 @@ def main():
             SCENARIOS[name](scenario, arguments.short)
             if "skipped" not in scenario.figures:
                 scenario.check_database()
+        except Exception as error:  # a broken scenario is a failed one, with its reason
+            scenario.failures.append(f"the scenario itself failed: {error!r}")
         finally:
             scenario.close()
         scenario.figures["seconds"] = round(time.monotonic() - started, 1)
