@@ -4,6 +4,8 @@
 #   make test      the whole suite against a real PostgreSQL: the Swift tests, then the official Stripe SDK
 #                  (pinned, in a Python venv the suite creates) against a live server
 #   make key       print a fresh test secret key for the default account, alone on stdout
+#   make bench     release build, then pgbench as the reference and paisa-load against Paisa on the same
+#                  database; writes docs/bench/latest.md and latest.json
 #   make chaos     the fault scenarios at full length (kills, database restarts, two instances, injected faults,
 #                  a slow processor) and the fuzz tests with many more cases; `make test` runs them short
 #   make db-stop   stop the embedded PostgreSQL;  make db-clean  also delete its files
@@ -18,7 +20,7 @@ export PORT
 DB := scripts/db.sh
 BIN := .build/debug
 
-.PHONY: run test chaos key build db-up db-stop db-clean
+.PHONY: run test chaos bench key build db-up db-stop db-clean
 
 build:
 	swift build --product paisa
@@ -50,6 +52,11 @@ test:
 
 # Fuzz cases for `make chaos` (make test runs the suite's default).
 FUZZ_CASES ?= 20000
+
+bench:
+	swift build -c release --product paisa
+	swift build -c release --product paisa-load
+	scripts/bench.py
 
 chaos:
 	swift build --build-tests
