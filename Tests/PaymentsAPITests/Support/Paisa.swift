@@ -7,6 +7,7 @@ import PaisaTestSupport
 import Payments
 import PaymentsAPI
 import PaymentsStore
+import Testing
 
 import Foundation
 
@@ -62,7 +63,13 @@ struct Paisa {
         }
         for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
         let response = try await self.client.executeRequest(uri: path, method: method, headers: headers, body: body)
-        return Reply(status: Int(response.status.code), headers: response.headers, body: Array(response.body.readableBytesView))
+        let reply = Reply(
+            status: Int(response.status.code), headers: response.headers,
+            body: Array(response.body.readableBytesView))
+        // Every answer the suite gets is checked against the OpenAPI document, whatever the test looks at.
+        let problems = OpenAPIValidator.validate(method: method, path: path, status: reply.status, body: reply.body)
+        #expect(problems.isEmpty, "\(method) \(path) → \(reply.status) differs from docs/openapi.json: \(problems)")
+        return reply
     }
 
     /// `POST /v1/charges` with sensible defaults.
