@@ -9,8 +9,9 @@ struct PaisaCommand: AsyncParsableCommand {
         commandName: "paisa",
         abstract: "Paisa: an idempotent payments API on PostgreSQL.",
         discussion: """
-            Every option can also be set by the environment variable named in its help; a flag wins over the \
-            environment.
+            Every setting can also come from the environment variable named in its help; a flag wins over the \
+            environment. What names one object (an account's name, a key's permissions, an id) is given as a flag \
+            or argument only.
             """,
         subcommands: [Serve.self, Migrate.self, Bootstrap.self, Accounts.self, Keys.self])
 
