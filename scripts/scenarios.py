@@ -23,6 +23,7 @@ also runs the fuzz tests with many more cases. The database is the embedded clus
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -333,6 +334,39 @@ def scenario_slow_processor(s, short):
         s.failures.append(f"{classes['timeout']} attempts got no answer within {timeout_ms} ms")
 
 
+def scenario_graceful_shutdown(s, short):
+    """SIGTERM while requests are in flight: every one of them is answered, then the server exits cleanly."""
+    server = s.server(["--sandbox-slow-ms", "1200"])
+    in_flight = 8 if short else 32
+    answers = [None] * in_flight
+
+    def pay(index):
+        body = f"amount={1000 + index}&currency=inr&source=slow@upi".encode()
+        answers[index] = http_call(
+            server.url + "/v1/charges", "POST", body,
+            {"Authorization": f"Bearer {s.key}", "Content-Type": "application/x-www-form-urlencoded",
+             "Idempotency-Key": f"graceful-{s.account}-{index}"}, timeout=BUDGET_MS / 1000 * 3)[0]
+
+    threads = [threading.Thread(target=pay, args=(index,)) for index in range(in_flight)]
+    for thread in threads:
+        thread.start()
+    # The requests are with the slow processor when the signal arrives.
+    time.sleep(0.5)
+    signalled = time.monotonic()
+    server.process.send_signal(signal.SIGTERM)
+    exit_status = server.process.wait(timeout=BUDGET_MS / 1000 * 10)
+    s.figures["exit after SIGTERM, s"] = round(time.monotonic() - signalled, 2)
+    for thread in threads:
+        thread.join()
+    s.figures["requests in flight at SIGTERM"] = in_flight
+    s.figures["answers"] = {str(status): answers.count(status) for status in set(answers)}
+    s.figures["exit status"] = exit_status
+    if any(status != 200 for status in answers):
+        s.failures.append(f"in-flight requests were not all answered 200: {answers}")
+    if exit_status != 0:
+        s.failures.append(f"the server exited with status {exit_status}")
+
+
 SCENARIOS = {
     "spike": scenario_spike,
     "server-kill": scenario_server_kill,
@@ -340,6 +374,7 @@ SCENARIOS = {
     "two-instances": scenario_two_instances,
     "injected-faults": scenario_injected_faults,
     "slow-processor": scenario_slow_processor,
+    "graceful-shutdown": scenario_graceful_shutdown,
 }
 
 
