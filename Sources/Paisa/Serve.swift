@@ -133,7 +133,9 @@ struct Serve: AsyncParsableCommand {
                 pendingSettleMilliseconds: try Environment.integer(
                     self.sandboxPendingMs, "PAISA_SANDBOX_PENDING_MS", default: ServeDefault.sandboxPendingMilliseconds)),
             faults: Environment.string(self.faults, "PAISA_FAULTS", default: "")!,
-            idempotencyRetentionSeconds: retentionHours * 3600)
+            idempotencyRetentionSeconds: retentionHours * 3600,
+            // A key is held for the request's whole budget, whatever the budget is.
+            idempotencyLeaseMilliseconds: Limits.idempotencyLeaseMilliseconds(budgetMilliseconds: budget))
         configuration.docsDirectory = Environment.string(self.docsDir, "PAISA_DOCS_DIR", default: ServeDefault.docsDirectory)!
         return configuration
     }

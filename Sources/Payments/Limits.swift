@@ -48,9 +48,18 @@ public enum Limits {
     /// a processor that answers late still leaves time to record the charge as pending.
     public static let finishReserveMilliseconds = 300
 
-    /// A live request never holds its key longer than its budget; the lease adds a second of margin for
-    /// clock skew between the budget and the database. Past it, a retry or the completer may take over.
-    public static let idempotencyLeaseMilliseconds = requestBudgetMillisecondsDefault + 1000
+    /// A live request never holds its key longer than its budget; the lease adds this margin for clock skew
+    /// between the budget and the database. Past it, a retry or the completer may take over.
+    public static let idempotencyLeaseMarginMilliseconds = 1000
+
+    /// The lease of a key under a given budget.
+    public static func idempotencyLeaseMilliseconds(budgetMilliseconds: Int) -> Int {
+        budgetMilliseconds + idempotencyLeaseMarginMilliseconds
+    }
+
+    /// The lease under the default budget.
+    public static let idempotencyLeaseMilliseconds = idempotencyLeaseMilliseconds(
+        budgetMilliseconds: requestBudgetMillisecondsDefault)
 
     /// Stripe keeps keys at least 24 hours; so do we, by default.
     public static let idempotencyRetentionSecondsDefault = 24 * 3600
