@@ -122,6 +122,11 @@ struct FoundationTests {
                 #expect(reply.header("Content-Type") == "application/json; charset=utf-8")
             }
             #expect(ids.count == replies.count)
+            // The public routes, outside /v1, carry one too.
+            for path in ["/healthz", "/readyz", "/metrics", "/v1/openapi.json", "/docs/errors"] {
+                let reply = try await paisa.send(.get, path, key: nil)
+                #expect(reply.header("Request-Id")?.hasPrefix("req_") == true, "\(path) has no Request-Id")
+            }
         }
     }
 

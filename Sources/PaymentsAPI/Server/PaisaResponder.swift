@@ -30,7 +30,9 @@ public struct PaisaResponder: HTTPResponder {
             return logger
         }()
         if request.method == .get, let route = self.publicRoutes[request.uri.path] {
-            return await route(deadline)
+            var response = await route(deadline)
+            response.headers[.requestID] = requestID
+            return response
         }
         let match = self.api.routes.match(request.method, request.uri.path)
         let response = await self.admitted(request, match, requestID: requestID, deadline: deadline, logger: logger)
