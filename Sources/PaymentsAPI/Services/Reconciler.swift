@@ -31,8 +31,14 @@ public struct Reconciler: Service {
         do {
             let pending = try await self.api.store.pendingCharges(limit: Limits.reconcilerBatchSize, deadline: deadline)
             var settled = 0
-            for charge in pending where try await self.api.charges.settle(charge, deadline: deadline) {
-                settled += 1
+            for charge in pending {
+                // One charge the processor cannot answer for must not hold up the others behind it.
+                do {
+                    if try await self.api.charges.settle(charge, deadline: deadline) { settled += 1 }
+                } catch {
+                    self.logger.warning(
+                        "reconciler could not settle a charge", metadata: ["charge": "\(charge.id)", "error": "\(error)"])
+                }
             }
             return settled
         } catch {
