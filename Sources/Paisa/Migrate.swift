@@ -19,7 +19,9 @@ struct Migrate: AsyncParsableCommand {
         } catch let problem as Migrator.Problem {
             throw CommandProblem(problem.description)
         }
-        let applied = try await withDatabase(try self.database.settings(), logger: logger) { client in
+        // No statement or lock timeout: a migration may take as long as it needs (0 turns both off).
+        let settings = try self.database.settings(statementTimeoutMilliseconds: 0)
+        let applied = try await withDatabase(settings, logger: logger) { client in
             do {
                 return try await Migrator(client: client, logger: logger).migrate(files)
             } catch let problem as Migrator.Problem {
