@@ -142,6 +142,10 @@ class Bench:
             log(f"Half the maximum, {half_rate}/s …")
             half = self.load("half", ["--stage", f"{self.arguments.seconds}s:{half_rate}"],
                              ["--mix", "card=100", "--retry-share", "0", "--duplicate-share", "0", "--no-audit"])
+            search_peak_rss = self.server.peak_rss_mb()
+            # A fresh server for the spike, so its peak memory is the spike's, not the rate search's overloads.
+            self.server.stop()
+            self.server.start()
             spike_base = max(int(maximum / 10), 1)
             log(f"Spike from {spike_base}/s to {spike_base * 10}/s with retries, duplicates and the audit …")
             spike = self.load("spike", ["--profile", "spike", "--rate", str(spike_base),
@@ -162,7 +166,9 @@ class Bench:
                         "ratioToPgbench": round(maximum / reference["tps"], 2), "search": steps},
             "half": summary(half, f"{half_rate}/s", None),
             "spike": summary(spike, f"{spike_base}/s -> {spike_base * 10}/s", spike["exit"] == 0),
-            "server": {"peakRssMB": round(peak_rss, 1) if peak_rss else None, "shedRequests": shed},
+            "server": {"peakRssMB": round(peak_rss, 1) if peak_rss else None,
+                       "peakRssDuringSearchMB": round(search_peak_rss, 1) if search_peak_rss else None,
+                       "shedRequests": shed},
             "command": "make bench",
         }
         os.makedirs(self.arguments.out, exist_ok=True)
@@ -221,7 +227,9 @@ def markdown(result):
         f"- Half that rate: p99 **{result['half']['overall']['p99']} ms**",
         f"- Spike: p99.9 **{spike['overall']['p999']} ms**, max {spike['overall']['max']} ms, "
         f"errors {spike['overall']['errors']}, audit **{spike['audit']}** {spike['auditCounts'] or ''}",
-        f"- Server: peak RSS **{result['server']['peakRssMB']} MB**, shed requests {result['server']['shedRequests']}; "
+        f"- Server: peak RSS during the spike **{result['server']['peakRssMB']} MB** (during the rate search, with "
+        f"its overloaded steps: {result['server']['peakRssDuringSearchMB']} MB), shed requests in the spike "
+        f"{result['server']['shedRequests']}; "
         f"cores used at the maximum {best['serverCores']} (generator {best['generatorCores']})",
         "",
         *rows,
