@@ -1,5 +1,6 @@
 import Foundation
 import PaisaTestSupport
+import SandboxProcessor
 import Testing
 
 @Suite("Operations: /metrics")
@@ -32,6 +33,32 @@ struct MetricsTests {
             #expect(Self.value(after, "paisa_idempotent_replays_total") - Self.value(before.text, "paisa_idempotent_replays_total") >= 1)
             #expect(after.contains("paisa_http_request_duration_seconds_bucket"))
             #expect(after.contains("paisa_processor_duration_seconds_bucket"))
+        }
+    }
+
+    @Test("a request past the in-flight cap is shed at once: 503 overloaded with Retry-After, counted and timed")
+    func shedding() async throws {
+        let (_, key) = try await TestDatabase.account()
+        try await Paisa.with(configuration: {
+            $0.api.inFlightMax = 1
+            $0.sandbox = SandboxSettings(slowMilliseconds: 1000)
+        }) { paisa in
+            let before = try await paisa.send(.get, "/metrics", key: nil).text
+            // Slow payments sent at once: the first admitted holds the only slot for a second, the rest find it taken.
+            let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
+                for _ in 0..<6 {
+                    group.addTask { try await paisa.charge(key: key, currency: "inr", source: "slow@upi") }
+                }
+                return try await group.reduce(into: [Reply]()) { $0.append($1) }
+            }
+            #expect(replies.contains { $0.status == 200 })
+            let refused = try #require(replies.first { $0.status == 503 }, "no request was shed while the slot was taken")
+            #expect(refused.error["code"] as? String == "overloaded")
+            #expect(refused.header("Retry-After") != nil)
+            let after = try await paisa.send(.get, "/metrics", key: nil).text
+            let counter = #"paisa_http_requests_shed_total{reason="overloaded"}"#
+            #expect(Self.value(after, counter) - Self.value(before, counter) >= 1)
+            #expect(after.contains(#"paisa_http_shed_duration_seconds_bucket{reason="overloaded""#))
         }
     }
 }

@@ -55,7 +55,7 @@ public struct PaisaResponder: HTTPResponder {
     ) async -> Response {
         let fallbackVersion = self.headerVersion(request)
         guard self.admission.enter() else {
-            Observability.recordShed(reason: "overloaded")
+            Observability.recordShed(reason: "overloaded", elapsed: self.elapsed(deadline))
             return self.errorResponse(WireError(.overloaded), requestID: requestID, version: fallbackVersion)
         }
         Observability.inFlight.record(self.admission.current)
@@ -68,13 +68,18 @@ public struct PaisaResponder: HTTPResponder {
             return self.errorResponse(error, requestID: requestID, version: fallbackVersion, logger: logger)
         }
         let timeout: @Sendable () -> Response = {
-            Observability.recordShed(reason: "deadline")
+            Observability.recordShed(reason: "deadline", elapsed: self.elapsed(deadline))
             return self.errorResponse(WireError(.deadlineExceeded), requestID: requestID, version: fallbackVersion)
         }
         guard !deadline.hasPassed else { return timeout() }
         return await DeadlineRace.run(deadline: deadline, onTimeout: timeout) {
             await self.handle(request, match, body: body, requestID: requestID, deadline: deadline, logger: logger)
         }
+    }
+
+    /// The time since the request arrived, from its deadline.
+    private func elapsed(_ deadline: Deadline) -> Duration {
+        .milliseconds(self.api.configuration.requestBudgetMilliseconds) - deadline.remaining
     }
 
     /// Everything after the body is read; errors become error objects in the resolved version.
