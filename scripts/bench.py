@@ -44,6 +44,11 @@ STEP_LATE_SHARE_MAX = 0.01
 # The server's environment beyond the database URL: glibc's malloc keeps one arena per thread that allocated, and
 # the pool of event-loop and task threads otherwise holds far more memory than the live data needs.
 SERVER_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
+# The overload phase: a server with this in-flight cap, offered this multiple of the maximum rate, so that it
+# sheds; how fast it answers the requests it sheds is read from its own histogram.
+SHED_IN_FLIGHT_MAX = 32
+SHED_OVERLOAD = 1.5
+SHED_GOAL_SECONDS = 0.05
 # Requests in flight the generator allows: far above what a sustainable rate needs.
 IN_FLIGHT_MAX = 512
 
@@ -92,6 +97,25 @@ class Bench:
         report["command"] = " ".join(command).replace(os.path.join(self.arguments.bin, ""), "").replace(ROOT + os.sep, "")
         report["exit"] = completed.returncode
         return report
+
+    def overload(self, maximum):
+        """Offers more than the maximum to a server with a small in-flight cap; returns how fast it shed."""
+        rate = int(maximum * SHED_OVERLOAD)
+        log(f"Overload: {rate}/s against --in-flight-max {SHED_IN_FLIGHT_MAX} …")
+        self.server = Server(self.arguments.bin, self.database, "bench-shedding", STATE,
+                             extra=["--in-flight-max", str(SHED_IN_FLIGHT_MAX)], environment=SERVER_ENVIRONMENT)
+        self.server.start()
+        report = self.load("overload", ["--stage", f"{self.arguments.seconds}s:{rate}"],
+                           ["--mix", "card=100", "--retry-share", "0", "--duplicate-share", "0", "--no-audit",
+                            "--attempts", "1"])
+        buckets = self.server.histogram("paisa_http_shed_duration_seconds", 'reason="overloaded"')
+        total = buckets[-1][1] if buckets else 0
+        within = next((count for bound, count in buckets if bound >= SHED_GOAL_SECONDS), total)
+        p99 = next((bound for bound, count in buckets if total and count >= 0.99 * total), None)
+        return {"offered": rate, "inFlightMax": SHED_IN_FLIGHT_MAX, "shed": total,
+                "shareWithin50ms": round(within / total, 4) if total else None,
+                "p99UpperBoundSeconds": p99, "answered": round(report["overall"]["achievedRate"], 1),
+                "attempts": report["attempts"]["classes"], "command": report["command"]}
 
     def step(self, rate):
         """A steady run at `rate`: card charges only, fresh keys, no retries, no audit."""
@@ -153,6 +177,8 @@ class Bench:
                               ["--mix", "card=90,decline=10", "--html", os.path.join(STATE, "spike.html")])
             peak_rss = self.server.peak_rss_mb()
             shed = self.server.metric("paisa_http_requests_shed_total")
+            self.server.stop()
+            shedding = self.overload(maximum)
         finally:
             self.server.stop()
         result = {
@@ -166,6 +192,7 @@ class Bench:
                         "ratioToPgbench": round(maximum / reference["tps"], 2), "search": steps},
             "half": summary(half, f"{half_rate}/s", None),
             "spike": summary(spike, f"{spike_base}/s -> {spike_base * 10}/s", spike["exit"] == 0),
+            "shedding": shedding,
             "server": {"peakRssMB": round(peak_rss, 1) if peak_rss else None,
                        "peakRssDuringSearchMB": round(search_peak_rss, 1) if search_peak_rss else None,
                        "shedRequests": shed},
@@ -231,6 +258,10 @@ def markdown(result):
         f"its overloaded steps: {result['server']['peakRssDuringSearchMB']} MB), shed requests in the spike "
         f"{result['server']['shedRequests']}; "
         f"cores used at the maximum {best['serverCores']} (generator {best['generatorCores']})",
+        f"- Shedding: {result['shedding']['offered']}/s against `--in-flight-max {result['shedding']['inFlightMax']}`: "
+        f"{result['shedding']['shed']} requests shed with 503, "
+        f"**{(result['shedding']['shareWithin50ms'] or 0):.1%} of them within 50 ms** of arrival "
+        f"(p99 ≤ {result['shedding']['p99UpperBoundSeconds']} s, from the server's histogram)",
         "",
         *rows,
         "",
@@ -242,6 +273,7 @@ def markdown(result):
         f"    {best['command']}",
         f"    {result['half']['command']}",
         f"    {spike['command']}",
+        f"    {result['shedding']['command']}",
         "",
     ]
     return "\n".join(lines)

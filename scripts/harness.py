@@ -113,6 +113,20 @@ class Server:
                     return int(line.split()[1]) / 1024
         return None
 
+    def histogram(self, name, labels):
+        """The cumulative buckets of one Prometheus histogram series as (upper bound, count), +Inf last."""
+        try:
+            with urllib.request.urlopen(self.url + "/metrics", timeout=5) as response:
+                text = response.read().decode()
+        except OSError:
+            return []
+        buckets = []
+        for line in text.splitlines():
+            if line.startswith(name + "_bucket{") and labels in line:
+                bound = line.split('le="', 1)[1].split('"', 1)[0]
+                buckets.append((float("inf") if bound == "+Inf" else float(bound), int(float(line.rsplit(" ", 1)[1]))))
+        return sorted(buckets)
+
     def metric(self, name):
         """The sum of every series of a Prometheus counter, 0 when absent."""
         try:
