@@ -30,14 +30,20 @@ enum Environment {
 
 /// The database options every subcommand shares.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"), help: "PostgreSQL URL, postgres://user:password@host:port/db. [DATABASE_URL]")
+    @Option(
+        name: .customLong("database-url"), help: "PostgreSQL URL, postgres://user:password@host:port/db. [DATABASE_URL]"
+    )
     var url: String?
 
-    @Option(help: "Most connections the pool opens. [PAISA_POOL_MAX, default \(DatabaseSettings.poolConnectionsMaxDefault)]")
+    @Option(
+        help: "Most connections the pool opens. [PAISA_POOL_MAX, default \(DatabaseSettings.poolConnectionsMaxDefault)]"
+    )
     var poolMax: Int?
 
     /// The settings, or a clear refusal when no URL is given anywhere.
-    func settings(statementTimeoutMilliseconds: Int = DatabaseSettings.statementTimeoutMillisecondsDefault) throws -> DatabaseSettings {
+    func settings(
+        statementTimeoutMilliseconds: Int = DatabaseSettings.statementTimeoutMillisecondsDefault
+    ) throws -> DatabaseSettings {
         guard let url = Environment.string(self.url, "DATABASE_URL") else {
             throw CommandProblem(
                 "No database given. Set DATABASE_URL or pass --database-url (`make run` sets it for you).")

@@ -34,7 +34,8 @@ struct Keys: AsyncParsableCommand {
         @Flag(help: "A restricted key (rk_…) limited to --permission.")
         var restricted = false
 
-        @Option(name: .customLong("permission"), help: "resource:level for restricted keys, repeatable (charges:write).")
+        @Option(
+            name: .customLong("permission"), help: "resource:level for restricted keys, repeatable (charges:write).")
         var permissions: [String] = []
 
         func validate() throws {
@@ -43,7 +44,8 @@ struct Keys: AsyncParsableCommand {
             }
             if let bad = self.permissions.first(where: { Permission($0) == nil }) {
                 throw ValidationError(
-                    "Unknown permission '\(bad)'. Use one of: \(Permission.all.map(\.description).joined(separator: ", ")).")
+                    "Unknown permission '\(bad)'. Use one of: \(Permission.all.map(\.description).joined(separator: ", "))."
+                )
             }
         }
 

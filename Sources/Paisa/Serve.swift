@@ -1,11 +1,11 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import NIOCore
 import Payments
 import PaymentsAPI
 import PaymentsStore
 import SandboxProcessor
-import NIOCore
 
 #if canImport(Glibc)
 import Glibc
@@ -41,10 +41,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on. [PORT, default \(ServeDefault.port)]")
     var port: Int?
 
-    @Option(help: "Each request's time budget in milliseconds. [PAISA_BUDGET_MS, default \(ServeDefault.budgetMilliseconds)]")
+    @Option(
+        help:
+            "Each request's time budget in milliseconds. [PAISA_BUDGET_MS, default \(ServeDefault.budgetMilliseconds)]")
     var budgetMs: Int?
 
-    @Option(help: "Requests in flight before new ones are shed with 503. [PAISA_IN_FLIGHT_MAX, default \(ServeDefault.inFlightMax)]")
+    @Option(
+        help:
+            "Requests in flight before new ones are shed with 503. [PAISA_IN_FLIGHT_MAX, default \(ServeDefault.inFlightMax)]"
+    )
     var inFlightMax: Int?
 
     @Option(
@@ -57,19 +62,34 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Base URL of the error reference that doc_url links point into. [PAISA_DOCS_URL]")
     var docsUrl: String?
 
-    @Option(help: "Folder with errors.md and openapi.json, served at /docs/errors and /v1/openapi.json. [PAISA_DOCS_DIR, default \(ServeDefault.docsDirectory)]")
+    @Option(
+        help:
+            "Folder with errors.md and openapi.json, served at /docs/errors and /v1/openapi.json. [PAISA_DOCS_DIR, default \(ServeDefault.docsDirectory)]"
+    )
     var docsDir: String?
 
-    @Option(help: "Hours finished idempotency keys are kept. [PAISA_IDEMPOTENCY_RETENTION_HOURS, default \(ServeDefault.retentionHours)]")
+    @Option(
+        help:
+            "Hours finished idempotency keys are kept. [PAISA_IDEMPOTENCY_RETENTION_HOURS, default \(ServeDefault.retentionHours)]"
+    )
     var retentionHours: Int?
 
-    @Option(help: "Sandbox card authorization latency in ms. [PAISA_SANDBOX_CARD_LATENCY_MS, default \(ServeDefault.sandboxCardLatencyMilliseconds)]")
+    @Option(
+        help:
+            "Sandbox card authorization latency in ms. [PAISA_SANDBOX_CARD_LATENCY_MS, default \(ServeDefault.sandboxCardLatencyMilliseconds)]"
+    )
     var sandboxCardLatencyMs: Int?
 
-    @Option(help: "How long slow@upi takes to answer, in ms. [PAISA_SANDBOX_SLOW_MS, default \(ServeDefault.sandboxSlowMilliseconds)]")
+    @Option(
+        help:
+            "How long slow@upi takes to answer, in ms. [PAISA_SANDBOX_SLOW_MS, default \(ServeDefault.sandboxSlowMilliseconds)]"
+    )
     var sandboxSlowMs: Int?
 
-    @Option(help: "How long pending@upi stays pending, in ms. [PAISA_SANDBOX_PENDING_MS, default \(ServeDefault.sandboxPendingMilliseconds)]")
+    @Option(
+        help:
+            "How long pending@upi stays pending, in ms. [PAISA_SANDBOX_PENDING_MS, default \(ServeDefault.sandboxPendingMilliseconds)]"
+    )
     var sandboxPendingMs: Int?
 
     @Option(help: "Fault injection for tests, point=action[:count|@probability],... [PAISA_FAULTS, default none]")
@@ -108,7 +128,8 @@ struct Serve: AsyncParsableCommand {
         guard budgets.contains(budget) else {
             throw ValidationError("The budget must be between \(budgets.lowerBound) and \(budgets.upperBound) ms.")
         }
-        let inFlightMax = try Environment.integer(self.inFlightMax, "PAISA_IN_FLIGHT_MAX", default: ServeDefault.inFlightMax)
+        let inFlightMax = try Environment.integer(
+            self.inFlightMax, "PAISA_IN_FLIGHT_MAX", default: ServeDefault.inFlightMax)
         guard inFlightMax >= 1 else { throw ValidationError("--in-flight-max must be at least 1.") }
         let keyCache = try Environment.integer(
             self.keyCacheMs, "PAISA_KEY_CACHE_MS", default: ServeDefault.keyCacheMilliseconds)
@@ -122,7 +143,8 @@ struct Serve: AsyncParsableCommand {
             host: host, port: port, database: try self.database.settings(statementTimeoutMilliseconds: budget),
             api: APIConfiguration(
                 requestBudgetMilliseconds: budget,
-                docsURL: Environment.string(self.docsUrl, "PAISA_DOCS_URL", default: "http://\(host):\(port)/docs/errors")!,
+                docsURL: Environment.string(
+                    self.docsUrl, "PAISA_DOCS_URL", default: "http://\(host):\(port)/docs/errors")!,
                 inFlightMax: inFlightMax, keyCacheMilliseconds: keyCache),
             sandbox: SandboxSettings(
                 cardLatencyMilliseconds: try Environment.integer(
@@ -131,12 +153,14 @@ struct Serve: AsyncParsableCommand {
                 slowMilliseconds: try Environment.integer(
                     self.sandboxSlowMs, "PAISA_SANDBOX_SLOW_MS", default: ServeDefault.sandboxSlowMilliseconds),
                 pendingSettleMilliseconds: try Environment.integer(
-                    self.sandboxPendingMs, "PAISA_SANDBOX_PENDING_MS", default: ServeDefault.sandboxPendingMilliseconds)),
+                    self.sandboxPendingMs, "PAISA_SANDBOX_PENDING_MS", default: ServeDefault.sandboxPendingMilliseconds)
+            ),
             faults: Environment.string(self.faults, "PAISA_FAULTS", default: "")!,
             idempotencyRetentionSeconds: retentionHours * 3600,
             // A key is held for the request's whole budget, whatever the budget is.
             idempotencyLeaseMilliseconds: Limits.idempotencyLeaseMilliseconds(budgetMilliseconds: budget))
-        configuration.docsDirectory = Environment.string(self.docsDir, "PAISA_DOCS_DIR", default: ServeDefault.docsDirectory)!
+        configuration.docsDirectory = Environment.string(
+            self.docsDir, "PAISA_DOCS_DIR", default: ServeDefault.docsDirectory)!
         return configuration
     }
 }

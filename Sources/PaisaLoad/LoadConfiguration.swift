@@ -44,7 +44,8 @@ public struct LoadConfiguration: Sendable {
 
     /// A validated configuration.
     public init(
-        baseURLs: [String], apiKeys: [String], profile: LoadProfile, poisson: Bool, workload: Workload, inFlightMax: Int,
+        baseURLs: [String], apiKeys: [String], profile: LoadProfile, poisson: Bool, workload: Workload,
+        inFlightMax: Int,
         attemptTimeout: Duration, retry: RetryPolicy, lateAfter: Duration, dropAfter: Duration,
         thresholds: [Threshold], probePath: String? = nil, audit: Bool, auditTimeout: Duration, lagLimit: Duration,
         showProgress: Bool

@@ -91,13 +91,17 @@ extension PostgresPaymentsStore {
                     """, logger: self.logger)
             }
         } catch {
-            self.logger.warning("could not release an idempotency key; its lease will expire", metadata: [
-                "error": "\(String(reflecting: error))"
-            ])
+            self.logger.warning(
+                "could not release an idempotency key; its lease will expire",
+                metadata: [
+                    "error": "\(String(reflecting: error))"
+                ])
         }
     }
 
-    public func abandonedRequests(limit: Int, attemptsMax: Int, deadline: Deadline) async throws
+    public func abandonedRequests(
+        limit: Int, attemptsMax: Int, deadline: Deadline
+    ) async throws
         -> [AbandonedRequest]
     {
         try await self.database.run("abandoned", .statement, deadline: deadline) { connection in

@@ -15,7 +15,9 @@ extension PostgresPaymentsStore {
         }
     }
 
-    public func refunds(scope: Scope, chargeID: String?, page: PageRequest, deadline: Deadline) async throws
+    public func refunds(
+        scope: Scope, chargeID: String?, page: PageRequest, deadline: Deadline
+    ) async throws
         -> Page<Refund>
     {
         try await self.list(
@@ -23,7 +25,9 @@ extension PostgresPaymentsStore {
             decode: Rows.refund)
     }
 
-    public func refunds(ofCharge chargeID: String, scope: Scope, limit: Int, deadline: Deadline) async throws
+    public func refunds(
+        ofCharge chargeID: String, scope: Scope, limit: Int, deadline: Deadline
+    ) async throws
         -> Page<Refund>
     {
         try await self.refunds(
@@ -43,7 +47,9 @@ extension PostgresPaymentsStore {
         }
     }
 
-    public func balanceTransactions(scope: Scope, page: PageRequest, deadline: Deadline) async throws
+    public func balanceTransactions(
+        scope: Scope, page: PageRequest, deadline: Deadline
+    ) async throws
         -> Page<BalanceTransaction>
     {
         try await self.list(

@@ -97,7 +97,9 @@ extension PostgresPaymentsStore {
     }
 
     /// The creation time of the cursor object; a cursor that names nothing of this scope is a client error.
-    private func cursorPosition(_ source: ListSource, scope: Scope, page: PageRequest, deadline: Deadline)
+    private func cursorPosition(
+        _ source: ListSource, scope: Scope, page: PageRequest, deadline: Deadline
+    )
         async throws -> CursorPosition?
     {
         let id: String

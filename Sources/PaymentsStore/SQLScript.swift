@@ -36,7 +36,9 @@ enum SQLScript {
             if character == "$", let tag = Self.dollarTag(in: characters, at: index) {
                 let body = index + tag.count
                 var end = body
-                while end < characters.count && !String(characters[end..<min(end + tag.count, characters.count)]).elementsEqual(tag) {
+                while end < characters.count
+                    && !String(characters[end..<min(end + tag.count, characters.count)]).elementsEqual(tag)
+                {
                     end += 1
                 }
                 end = min(end + tag.count, characters.count)

@@ -58,14 +58,16 @@ public enum StoreFailure {
     /// (a constraint the code should never violate), which travels on as it is.
     static func domainError(for error: any Error) -> PaymentsError? {
         if let transactionError = error as? PostgresTransactionError {
-            if let inner = transactionError.closureError ?? transactionError.beginError ?? transactionError.commitError {
+            if let inner = transactionError.closureError ?? transactionError.beginError ?? transactionError.commitError
+            {
                 return Self.domainError(for: inner)
             }
             return nil
         }
         if let domain = error as? PaymentsError { return domain }
         if let poolError = error as? ConnectionPoolError {
-            return poolError == .requestCancelled ? .deadlineExceeded : .unavailable(message: "The database is unavailable.")
+            return poolError == .requestCancelled
+                ? .deadlineExceeded : .unavailable(message: "The database is unavailable.")
         }
         guard let error = error as? PSQLError else { return nil }
         if let state = error.sqlState {

@@ -83,7 +83,9 @@ public enum SandboxCatalog {
     ]
 
     /// What a source does, or the client's mistake that stops it.
-    public static func behaviour(of source: PaymentSource, currency: Currency, capture: Bool) throws(PaymentsError)
+    public static func behaviour(
+        of source: PaymentSource, currency: Currency, capture: Bool
+    ) throws(PaymentsError)
         -> (PaymentMethodDetails, Behaviour)
     {
         switch source {

@@ -31,7 +31,9 @@ public struct SandboxProcessor: PaymentProcessor {
         self.logger = logger
     }
 
-    public func describe(source: PaymentSource, currency: Currency, capture: Bool) throws(PaymentsError)
+    public func describe(
+        source: PaymentSource, currency: Currency, capture: Bool
+    ) throws(PaymentsError)
         -> PaymentMethodDetails
     {
         try SandboxCatalog.behaviour(of: source, currency: currency, capture: capture).0

@@ -29,7 +29,9 @@ enum ReportFixture {
 
     /// Runs the recorder by hand over the configuration's schedule: arrival 3 errors, arrival 5 is late, all
     /// others answer in 10 ms (+1 ms per index).
-    static func measurement(_ configuration: LoadConfiguration, lag: Duration = .microseconds(200))
+    static func measurement(
+        _ configuration: LoadConfiguration, lag: Duration = .microseconds(200)
+    )
         -> LoadRunner.Measurement
     {
         let recorder = RunRecorder(stageCount: configuration.profile.stages.count, lateAfter: configuration.lateAfter)
@@ -54,7 +56,9 @@ enum ReportFixture {
         return LoadRunner.Measurement(statistics: recorder.statistics(), wall: .seconds(3), cpu: .milliseconds(300))
     }
 
-    static func report(thresholds: [String] = ["p99<2000ms", "errors<0.1%"], audit: AuditReport? = nil) throws
+    static func report(
+        thresholds: [String] = ["p99<2000ms", "errors<0.1%"], audit: AuditReport? = nil
+    ) throws
         -> RunReport
     {
         let configuration = try self.configuration(thresholds: thresholds)

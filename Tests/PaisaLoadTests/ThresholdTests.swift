@@ -51,7 +51,9 @@ struct ThresholdTests {
         #expect(throws: LoadInputError.self) { try Threshold.parse(text) }
     }
 
-    private func statistics(latenciesMs: [Int], errors: Int = 0, scheduled: Int? = nil, late: Int = 0)
+    private func statistics(
+        latenciesMs: [Int], errors: Int = 0, scheduled: Int? = nil, late: Int = 0
+    )
         -> PhaseStatistics
     {
         var statistics = PhaseStatistics(digits: .three)

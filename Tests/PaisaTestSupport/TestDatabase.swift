@@ -51,7 +51,9 @@ public enum TestDatabase {
     }
 
     /// A store over the shared pool with its own fault injector, so faults armed by one test touch no other.
-    public static func store(faults: FaultInjector = FaultInjector(), leaseMilliseconds: Int = 300) async throws
+    public static func store(
+        faults: FaultInjector = FaultInjector(), leaseMilliseconds: Int = 300
+    ) async throws
         -> PostgresPaymentsStore
     {
         PostgresPaymentsStore(
@@ -85,7 +87,8 @@ public enum TestDatabase {
             if let started { return try await started.value }
             let task = Task {
                 let settings = try DatabaseSettings(url: TestDatabase.url, poolConnectionsMax: 40)
-                let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: TestDatabase.logger)
+                let client = PostgresClient(
+                    configuration: settings.clientConfiguration, backgroundLogger: TestDatabase.logger)
                 Task.detached { await client.run() }
                 let migrations = try Migrator.load(directory: TestDatabase.migrationsDirectory)
                 _ = try await Migrator(client: client, logger: TestDatabase.logger).migrate(migrations)

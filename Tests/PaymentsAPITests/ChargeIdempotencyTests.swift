@@ -36,8 +36,10 @@ struct ChargeIdempotencyTests {
         let (_, key) = try await TestDatabase.account()
         let idempotencyKey = freshKey()
         try await Paisa.with { paisa in
-            let first = try await paisa.charge(key: key, idempotencyKey: idempotencyKey, extra: [("metadata[order]", "42")])
-            let second = try await paisa.charge(key: key, idempotencyKey: idempotencyKey, extra: [("metadata[order]", "42")])
+            let first = try await paisa.charge(
+                key: key, idempotencyKey: idempotencyKey, extra: [("metadata[order]", "42")])
+            let second = try await paisa.charge(
+                key: key, idempotencyKey: idempotencyKey, extra: [("metadata[order]", "42")])
             #expect(first.status == 200)
             #expect(second.body == first.body)
             #expect(first.header("Idempotent-Replayed") == "false")
@@ -56,7 +58,8 @@ struct ChargeIdempotencyTests {
             #expect(try await paisa.charge(key: key, amount: 2000, idempotencyKey: idempotencyKey).status == 200)
             let otherAmount = try await paisa.charge(key: key, amount: 2001, idempotencyKey: idempotencyKey)
             let otherVersion = try await paisa.charge(
-                key: key, amount: 2000, idempotencyKey: idempotencyKey, headers: [("Stripe-Version", "2024-09-30.acacia")])
+                key: key, amount: 2000, idempotencyKey: idempotencyKey,
+                headers: [("Stripe-Version", "2024-09-30.acacia")])
             let otherPath = try await paisa.send(
                 .post, "/v1/charges/ch_doesnotmatter/capture", key: key, idempotencyKey: idempotencyKey)
             for reply in [otherAmount, otherVersion, otherPath] {
@@ -171,16 +174,34 @@ struct ChargeIdempotencyTests {
         try await Paisa.with { paisa in
             let cases: [([(String, String)], String, String)] = [
                 ([("currency", "inr"), ("source", "tok_visa")], "parameter_missing", "amount"),
-                ([("amount", "12.5"), ("currency", "inr"), ("source", "tok_visa")], "parameter_invalid_integer", "amount"),
+                (
+                    [("amount", "12.5"), ("currency", "inr"), ("source", "tok_visa")], "parameter_invalid_integer",
+                    "amount"
+                ),
                 ([("amount", "100000000"), ("currency", "inr"), ("source", "tok_visa")], "amount_too_large", "amount"),
                 ([("amount", "10"), ("currency", "inr"), ("source", "tok_visa")], "amount_too_small", "amount"),
-                ([("amount", "2000"), ("currency", "xyz"), ("source", "tok_visa")], "charge_invalid_parameter", "currency"),
+                (
+                    [("amount", "2000"), ("currency", "xyz"), ("source", "tok_visa")], "charge_invalid_parameter",
+                    "currency"
+                ),
                 ([("amount", "2000"), ("currency", "inr")], "parameter_missing", "source"),
                 ([("amount", "2000"), ("currency", "inr"), ("source", "tok_nope")], "resource_missing", "source"),
-                ([("amount", "2000"), ("currency", "usd"), ("source", "success@upi")], "charge_invalid_parameter", "currency"),
-                ([("amount", "2000"), ("currency", "inr"), ("source", "tok_visa"), ("capture", "yes")], "parameter_invalid_boolean", "capture"),
-                ([("amount", "2000"), ("currency", "inr"), ("source", "tok_visa"), ("colour", "red")], "parameter_unknown", "colour"),
-                ([("amount", "99999999999999999999"), ("currency", "inr"), ("source", "tok_visa")], "parameter_invalid_integer", "amount"),
+                (
+                    [("amount", "2000"), ("currency", "usd"), ("source", "success@upi")], "charge_invalid_parameter",
+                    "currency"
+                ),
+                (
+                    [("amount", "2000"), ("currency", "inr"), ("source", "tok_visa"), ("capture", "yes")],
+                    "parameter_invalid_boolean", "capture"
+                ),
+                (
+                    [("amount", "2000"), ("currency", "inr"), ("source", "tok_visa"), ("colour", "red")],
+                    "parameter_unknown", "colour"
+                ),
+                (
+                    [("amount", "99999999999999999999"), ("currency", "inr"), ("source", "tok_visa")],
+                    "parameter_invalid_integer", "amount"
+                ),
             ]
             for (form, code, param) in cases {
                 let reply = try await paisa.send(.post, "/v1/charges", key: key, form: form)

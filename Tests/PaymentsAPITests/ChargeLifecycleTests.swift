@@ -9,7 +9,8 @@ struct ChargeLifecycleTests {
     func partialCapture() async throws {
         let (account, key) = try await TestDatabase.account()
         try await Paisa.with { paisa in
-            let authorized = try await paisa.charge(key: key, amount: 5000, currency: "usd", extra: [("capture", "false")])
+            let authorized = try await paisa.charge(
+                key: key, amount: 5000, currency: "usd", extra: [("capture", "false")])
             #expect(authorized.json["captured"] as? Bool == false)
             #expect(authorized.json["paid"] as? Bool == true)
             #expect(authorized.json["balance_transaction"] is NSNull)
@@ -17,7 +18,8 @@ struct ChargeLifecycleTests {
             #expect(try await Ledger.postingCount(account: account.id) == 0)
 
             let captured = try await paisa.send(
-                .post, "/v1/charges/\(id)/capture", key: key, form: [("amount", "3000"), ("expand[]", "balance_transaction")])
+                .post, "/v1/charges/\(id)/capture", key: key,
+                form: [("amount", "3000"), ("expand[]", "balance_transaction")])
             #expect(captured.status == 200)
             #expect(captured.json["amount_captured"] as? Int == 3000)
             #expect(captured.json["amount_refunded"] as? Int == 2000)
@@ -39,7 +41,8 @@ struct ChargeLifecycleTests {
         try await Paisa.with { paisa in
             let authorized = try #require(
                 try await paisa.charge(key: key, amount: 1000, currency: "usd", extra: [("capture", "false")]).chargeID)
-            let tooMuch = try await paisa.send(.post, "/v1/charges/\(authorized)/capture", key: key, form: [("amount", "1001")])
+            let tooMuch = try await paisa.send(
+                .post, "/v1/charges/\(authorized)/capture", key: key, form: [("amount", "1001")])
             #expect(tooMuch.error["code"] as? String == "amount_too_large")
             #expect(tooMuch.error["param"] as? String == "amount")
             let declined = try #require(try await paisa.charge(key: key, source: "tok_chargeDeclined").chargeID)
@@ -61,13 +64,17 @@ struct ChargeLifecycleTests {
                 ).chargeID)
             let updated = try await paisa.send(
                 .post, "/v1/charges/\(id)", key: key,
-                form: [("description", "second"), ("metadata[a]", ""), ("metadata[c]", "3"), ("receipt_email", "asha@example.in")])
+                form: [
+                    ("description", "second"), ("metadata[a]", ""), ("metadata[c]", "3"),
+                    ("receipt_email", "asha@example.in"),
+                ])
             #expect(updated.status == 200)
             #expect(updated.string("description") == "second")
             #expect(updated.json["metadata"] as? [String: String] == ["b": "2", "c": "3"])
             #expect(updated.string("receipt_email") == "asha@example.in")
             let cleared = try await paisa.send(
-                .post, "/v1/charges/\(id)", key: key, form: [("description", ""), ("metadata", ""), ("receipt_email", "")])
+                .post, "/v1/charges/\(id)", key: key,
+                form: [("description", ""), ("metadata", ""), ("receipt_email", "")])
             #expect(cleared.json["description"] is NSNull)
             #expect(cleared.json["metadata"] as? [String: String] == [:])
             #expect(cleared.json["receipt_email"] is NSNull)
@@ -85,12 +92,15 @@ struct ChargeLifecycleTests {
             let id = try #require(try await paisa.charge(key: key, amount: 10_000, currency: "inr").chargeID)
             let first = try await paisa.send(
                 .post, "/v1/refunds", key: key,
-                form: [("charge", id), ("amount", "4000"), ("reason", "requested_by_customer"), ("metadata[ticket]", "77")])
+                form: [
+                    ("charge", id), ("amount", "4000"), ("reason", "requested_by_customer"), ("metadata[ticket]", "77"),
+                ])
             #expect(first.status == 200)
             #expect(first.string("object") == "refund")
             #expect(first.string("status") == "succeeded")
             #expect(first.json["metadata"] as? [String: String] == ["ticket": "77"])
-            let tooMuch = try await paisa.send(.post, "/v1/refunds", key: key, form: [("charge", id), ("amount", "6001")])
+            let tooMuch = try await paisa.send(
+                .post, "/v1/refunds", key: key, form: [("charge", id), ("amount", "6001")])
             #expect(tooMuch.error["code"] as? String == "amount_too_large")
             let rest = try await paisa.send(.post, "/v1/refunds", key: key, form: [("charge", id)])
             #expect(rest.json["amount"] as? Int == 6000)
@@ -102,7 +112,8 @@ struct ChargeLifecycleTests {
             let refunds = try await paisa.send(.get, "/v1/refunds?charge=\(id)", key: key)
             #expect((refunds.json["data"] as? [[String: Any]])?.count == 2)
             #expect(try await Ledger.postingCount(account: account.id) == 3)
-            let badReason = try await paisa.send(.post, "/v1/refunds", key: key, form: [("charge", id), ("reason", "bored")])
+            let badReason = try await paisa.send(
+                .post, "/v1/refunds", key: key, form: [("charge", id), ("reason", "bored")])
             #expect(badReason.error["param"] as? String == "reason")
         }
     }
@@ -113,8 +124,10 @@ struct ChargeLifecycleTests {
         try await Paisa.with { paisa in
             let charge = try #require(try await paisa.charge(key: key, amount: 3000, currency: "usd").chargeID)
             let refund = try #require(
-                try await paisa.send(.post, "/v1/refunds", key: key, form: [("charge", charge), ("amount", "1000")]).string("id"))
-            let updated = try await paisa.send(.post, "/v1/refunds/\(refund)", key: key, form: [("metadata[note]", "late")])
+                try await paisa.send(.post, "/v1/refunds", key: key, form: [("charge", charge), ("amount", "1000")])
+                    .string("id"))
+            let updated = try await paisa.send(
+                .post, "/v1/refunds/\(refund)", key: key, form: [("metadata[note]", "late")])
             #expect(updated.json["metadata"] as? [String: String] == ["note": "late"])
             let fetched = try await paisa.send(.get, "/v1/refunds/\(refund)?expand[]=balance_transaction", key: key)
             let transaction = try #require(fetched.json["balance_transaction"] as? [String: Any])

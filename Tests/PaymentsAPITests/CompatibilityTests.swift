@@ -30,7 +30,9 @@ struct CompatibilityTests {
         }
     }
 
-    @Test("removing any one change module changes the output of every version before it", arguments: 0..<VersionChanges.all.count)
+    @Test(
+        "removing any one change module changes the output of every version before it",
+        arguments: 0..<VersionChanges.all.count)
     func everyChangeMatters(index: Int) async throws {
         let change = VersionChanges.all[index]
         var without = VersionChanges.all
@@ -51,7 +53,8 @@ struct CompatibilityTests {
             let charge = try #require(try await paisa.charge(key: key, amount: 3000, currency: "usd").chargeID)
             _ = try await paisa.send(.post, "/v1/refunds", key: key, form: [("charge", charge), ("amount", "100")])
             for version in Self.versions {
-                let reply = try await paisa.send(.get, "/v1/charges/\(charge)", key: key, headers: [("Stripe-Version", version)])
+                let reply = try await paisa.send(
+                    .get, "/v1/charges/\(charge)", key: key, headers: [("Stripe-Version", version)])
                 #expect(reply.header("Stripe-Version") == version)
                 let refunds = reply.json["refunds"] as? [String: Any]
                 if APIVersion(version)! < ChargesStopEmbeddingRefunds.version {
@@ -69,7 +72,8 @@ struct CompatibilityTests {
         let (account, key) = try await TestDatabase.account(version: "2022-08-01")
         let admin = AccountsAdmin(client: try await TestDatabase.client(), logger: TestDatabase.logger)
         try await Paisa.with { paisa in
-            let charge = try #require(try await paisa.charge(key: key, headers: [("Stripe-Version", Versioning.newest.text)]).chargeID)
+            let charge = try #require(
+                try await paisa.charge(key: key, headers: [("Stripe-Version", Versioning.newest.text)]).chargeID)
             let path = "/v1/charges/\(charge)"
             let newest = [("Stripe-Version", Versioning.newest.text)]
             let pinnedOld = try await paisa.send(.get, path, key: key)
@@ -98,7 +102,9 @@ struct CompatibilityTests {
                 #expect(reply.error["param"] as? String == "Stripe-Version")
                 #expect(reply.error["code"] as? String == "api_version_invalid")
             }
-            for good in ["2022-08-01", "2022-11-15", "2023-10-16", "2024-02-29", "2024-09-30.acacia", "2025-01-07.basil"] {
+            for good in [
+                "2022-08-01", "2022-11-15", "2023-10-16", "2024-02-29", "2024-09-30.acacia", "2025-01-07.basil",
+            ] {
                 let reply = try await paisa.send(.get, "/v1/account", key: key, headers: [("Stripe-Version", good)])
                 #expect(reply.status == 200, "\(good)")
                 #expect(reply.header("Stripe-Version") == good)

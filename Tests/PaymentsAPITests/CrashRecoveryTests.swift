@@ -1,6 +1,6 @@
+import Foundation
 import PaisaTestSupport
 import Payments
-import Foundation
 import Testing
 
 @Suite("A crash at each fault point, then a retry or the completer")
@@ -29,13 +29,18 @@ struct CrashRecoveryTests {
             #expect(paisa.server.faults.firedCount(point) == 1)
             #expect(try await Ledger.chargeCount(account: account.id) == 0)
 
-            let retried = try await Self.retryPastLease { try await paisa.charge(key: key, idempotencyKey: idempotencyKey) }
+            let retried = try await Self.retryPastLease {
+                try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
+            }
             #expect(retried.status == 200)
             let chargeID = try #require(retried.chargeID)
             #expect(try await Ledger.chargeCount(account: account.id) == 1)
             #expect(try await Ledger.postingCount(account: account.id) == 1)
-            #expect(try await Ledger.processorRecords(account: account.id, key: idempotencyKey) == (point == .afterClaim ? 1 : 1))
-            #expect(try await Ledger.chargeUsesKeysProcessorKey(account: account.id, key: idempotencyKey, charge: chargeID))
+            #expect(
+                try await Ledger.processorRecords(account: account.id, key: idempotencyKey)
+                    == (point == .afterClaim ? 1 : 1))
+            #expect(
+                try await Ledger.chargeUsesKeysProcessorKey(account: account.id, key: idempotencyKey, charge: chargeID))
 
             let again = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
             #expect(again.chargeID == chargeID)
@@ -66,7 +71,8 @@ struct CrashRecoveryTests {
             #expect(retry.status == 200)
             #expect(retry.header("Idempotent-Replayed") == "true")
             let chargeID = try #require(retry.chargeID)
-            #expect(try await Ledger.chargeUsesKeysProcessorKey(account: account.id, key: idempotencyKey, charge: chargeID))
+            #expect(
+                try await Ledger.chargeUsesKeysProcessorKey(account: account.id, key: idempotencyKey, charge: chargeID))
             #expect(try await Ledger.chargeCount(account: account.id) == 1)
         }
     }
@@ -95,7 +101,8 @@ struct BudgetTests {
             configuration.api.requestBudgetMilliseconds = 600
             configuration.sandbox.slowMilliseconds = 1500
         }) { paisa in
-            let reply = try await paisa.charge(key: key, currency: "inr", source: "slow@upi", idempotencyKey: freshKey())
+            let reply = try await paisa.charge(
+                key: key, currency: "inr", source: "slow@upi", idempotencyKey: freshKey())
             #expect(reply.status == 200)
             #expect(reply.string("status") == "pending")
             #expect(reply.json["balance_transaction"] is NSNull)
@@ -126,7 +133,8 @@ struct BudgetTests {
             for _ in 0..<60 where !settled {
                 try await Task.sleep(for: .milliseconds(100))
                 await paisa.server.reconciler.runOnce()
-                settled = try await paisa.send(.get, "/v1/charges/\(chargeID)", key: key).string("status") == "succeeded"
+                settled =
+                    try await paisa.send(.get, "/v1/charges/\(chargeID)", key: key).string("status") == "succeeded"
             }
             #expect(settled)
             #expect(try await Ledger.postingCount(account: account.id) == 1)

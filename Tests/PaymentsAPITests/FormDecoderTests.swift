@@ -92,13 +92,15 @@ struct FormDecoderTests {
         let first = try FormDecoder.decode("amount=2000&currency=inr&metadata[b]=2&metadata[a]=1")
         let second = try FormDecoder.decode("metadata%5Ba%5D=1&currency=inr&metadata[b]=2&amount=2000")
         #expect(first.canonical == second.canonical)
-        let json = try JSONBodyDecoder.decode(Array(#"{"metadata":{"a":"1","b":"2"},"amount":2000,"currency":"inr"}"#.utf8))
+        let json = try JSONBodyDecoder.decode(
+            Array(#"{"metadata":{"a":"1","b":"2"},"amount":2000,"currency":"inr"}"#.utf8))
         #expect(json.canonical == first.canonical)
     }
 
     @Test("JSON bodies: numbers and booleans read as their text, null as empty, non-objects refused")
     func jsonBodies() throws {
-        let values = try JSONBodyDecoder.decode(Array(#"{"amount":2000,"capture":false,"description":null}"#.utf8)).values
+        let values = try JSONBodyDecoder.decode(Array(#"{"amount":2000,"capture":false,"description":null}"#.utf8))
+            .values
         #expect(values["amount"] == .string("2000"))
         #expect(values["capture"] == .string("false"))
         #expect(values["description"] == .string(""))

@@ -1,9 +1,8 @@
+import Foundation
 import PaisaTestSupport
 import Payments
 import PaymentsStore
 import Testing
-
-import Foundation
 
 @Suite("Authentication, errors and the /v1 skeleton")
 struct FoundationTests {
@@ -28,12 +27,14 @@ struct FoundationTests {
         let (account, key) = try await TestDatabase.account()
         let admin = AccountsAdmin(client: try await TestDatabase.client(), logger: TestDatabase.logger)
         let revoked = try await admin.createKey(accountID: account.id, kind: .secret, livemode: false)
-        let revokedID = try #require(try await admin.keys(accountID: account.id).first { $0.last4 == APIKey.last4(of: revoked.secret) }?.id)
+        let revokedID = try #require(
+            try await admin.keys(accountID: account.id).first { $0.last4 == APIKey.last4(of: revoked.secret) }?.id)
         try await admin.revokeKey(id: revokedID)
         try await Paisa.with { paisa in
             let missing = try await paisa.send(.get, "/v1/account", key: nil)
             let malformed = try await paisa.send(.get, "/v1/account", key: "not-a-key")
-            let unknown = try await paisa.send(.get, "/v1/account", key: APIKey.generate(kind: .secret, livemode: false))
+            let unknown = try await paisa.send(
+                .get, "/v1/account", key: APIKey.generate(kind: .secret, livemode: false))
             let gone = try await paisa.send(.get, "/v1/account", key: revoked.secret)
             for reply in [missing, malformed, unknown, gone] {
                 #expect(reply.status == 401)

@@ -10,7 +10,8 @@ import Testing
 @Suite("Fuzzing the decoders and endpoints")
 struct FuzzTests {
     static let cases = Int(ProcessInfo.processInfo.environment["PAISA_FUZZ_CASES"] ?? "") ?? 300
-    static let seed = UInt64(ProcessInfo.processInfo.environment["PAISA_FUZZ_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
+    static let seed =
+        UInt64(ProcessInfo.processInfo.environment["PAISA_FUZZ_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
 
     @Test("no input makes Paisa answer 5xx or anything but a JSON object")
     func hostileInput() async throws {
@@ -18,7 +19,9 @@ struct FuzzTests {
         try await Paisa.with { paisa in
             var random = SplitMix(seed: Self.seed)
             let charge = try #require(try await paisa.charge(key: key, amount: 5000, currency: "usd").chargeID)
-            let paths = ["/v1/charges", "/v1/refunds", "/v1/charges/\(charge)", "/v1/charges/\(charge)/capture", "/v1/charges?"]
+            let paths = [
+                "/v1/charges", "/v1/refunds", "/v1/charges/\(charge)", "/v1/charges/\(charge)/capture", "/v1/charges?",
+            ]
             for index in 0..<Self.cases {
                 let path = paths[random.below(paths.count)]
                 let (body, contentType) = Self.body(&random)
@@ -31,7 +34,8 @@ struct FuzzTests {
                     body: method == .post ? .init(bytes: body) : nil)
                 let status = Int(reply.status.code)
                 let json = try? JSONSerialization.jsonObject(with: Data(reply.body.readableBytesView)) as? [String: Any]
-                let context = "case \(index) of seed \(Self.seed): \(method) \(target) \(String(decoding: body.prefix(200), as: UTF8.self))"
+                let context =
+                    "case \(index) of seed \(Self.seed): \(method) \(target) \(String(decoding: body.prefix(200), as: UTF8.self))"
                 #expect(status < 500, "\(context) → \(status)")
                 #expect(json != nil, "\(context) → not a JSON object")
                 if let error = json?["error"] as? [String: Any] {
@@ -70,8 +74,13 @@ struct FuzzTests {
         case 2:
             let text = Self.json(&random, depth: 0)
             return (Array(text.utf8.prefix(random.below(max(text.utf8.count, 1)))), "application/json")
-        case 3: return ((0..<random.below(300)).map { _ in UInt8(random.below(256)) }, "application/x-www-form-urlencoded")
-        default: return (Array(Self.form(&random).utf8), ["text/plain", "multipart/form-data", "application/json"][random.below(3)])
+        case 3:
+            return ((0..<random.below(300)).map { _ in UInt8(random.below(256)) }, "application/x-www-form-urlencoded")
+        default:
+            return (
+                Array(Self.form(&random).utf8),
+                ["text/plain", "multipart/form-data", "application/json"][random.below(3)]
+            )
         }
     }
 
@@ -84,11 +93,18 @@ struct FuzzTests {
     static func json(_ random: inout SplitMix, depth: Int) -> String {
         guard depth < 60 else { return "1" }
         switch random.below(depth > 3 ? 8 : 6) {
-        case 0: return "{" + (0..<random.below(5)).map { _ in "\"\(Self.names[random.below(Self.names.count)])\":\(Self.json(&random, depth: depth + 1))" }.joined(separator: ",") + "}"
-        case 1: return "[" + (0..<random.below(4)).map { _ in Self.json(&random, depth: depth + 1) }.joined(separator: ",") + "]"
+        case 0:
+            return "{"
+                + (0..<random.below(5)).map { _ in
+                    "\"\(Self.names[random.below(Self.names.count)])\":\(Self.json(&random, depth: depth + 1))"
+                }.joined(separator: ",") + "}"
+        case 1:
+            return "[" + (0..<random.below(4)).map { _ in Self.json(&random, depth: depth + 1) }.joined(separator: ",")
+                + "]"
         case 2: return ["1", "-5", "1e400", "123456789012345678901234567890", "0.1", "true", "null"][random.below(7)]
         case 3: return "\"\(Self.values[random.below(Self.values.count)].replacingOccurrences(of: "\"", with: ""))\""
-        case 4: return "{\"amount\":\(Self.json(&random, depth: depth + 1)),\"currency\":\"inr\",\"source\":\"tok_visa\"}"
+        case 4:
+            return "{\"amount\":\(Self.json(&random, depth: depth + 1)),\"currency\":\"inr\",\"source\":\"tok_visa\"}"
         default: return String(repeating: "[", count: 50) + String(repeating: "]", count: 50)
         }
     }

@@ -90,7 +90,9 @@ struct ListAndBalanceTests {
             let card = try #require(try await paisa.charge(key: key, amount: 10_000, currency: "usd").chargeID)
             _ = try await paisa.charge(key: key, amount: 7_000, currency: "inr", source: "success@upi")
             _ = try await paisa.charge(key: key, amount: 3_000, currency: "usd", source: "tok_bypassPending")
-            let held = try #require(try await paisa.charge(key: key, amount: 4_000, currency: "usd", extra: [("capture", "false")]).chargeID)
+            let held = try #require(
+                try await paisa.charge(key: key, amount: 4_000, currency: "usd", extra: [("capture", "false")]).chargeID
+            )
             _ = try await paisa.send(.post, "/v1/charges/\(held)/capture", key: key, form: [("amount", "2500")])
             _ = try await paisa.send(.post, "/v1/refunds", key: key, form: [("charge", card), ("amount", "1500")])
             _ = try await paisa.charge(key: key, source: "tok_chargeDeclined")
@@ -136,8 +138,10 @@ struct ListAndBalanceTests {
         try await Paisa.with { paisa in
             let charge = try #require(try await paisa.charge(key: owner, amount: 2000, currency: "usd").chargeID)
             let refund = try #require(
-                try await paisa.send(.post, "/v1/refunds", key: owner, form: [("charge", charge), ("amount", "100")]).string("id"))
-            let txn = try #require(try await paisa.send(.get, "/v1/charges/\(charge)", key: owner).string("balance_transaction"))
+                try await paisa.send(.post, "/v1/refunds", key: owner, form: [("charge", charge), ("amount", "100")])
+                    .string("id"))
+            let txn = try #require(
+                try await paisa.send(.get, "/v1/charges/\(charge)", key: owner).string("balance_transaction"))
             for (collection, id) in [("charges", charge), ("refunds", refund), ("balance_transactions", txn)] {
                 let crossed = try await paisa.send(.get, "/v1/\(collection)/\(id)", key: stranger)
                 let missing = try await paisa.send(.get, "/v1/\(collection)/\(id)x", key: stranger)
@@ -154,7 +158,8 @@ struct ListAndBalanceTests {
             // The same account's live key sees none of its test objects, and the reverse.
             #expect(try await paisa.send(.get, "/v1/charges/\(charge)", key: live).status == 404)
             let liveCharge = try #require(try await paisa.charge(key: live, amount: 2000, currency: "usd").chargeID)
-            #expect(try await paisa.send(.get, "/v1/charges/\(liveCharge)", key: live).json["livemode"] as? Bool == true)
+            #expect(
+                try await paisa.send(.get, "/v1/charges/\(liveCharge)", key: live).json["livemode"] as? Bool == true)
             #expect(try await paisa.send(.get, "/v1/charges/\(liveCharge)", key: owner).status == 404)
         }
     }

@@ -30,7 +30,9 @@ struct MetricsTests {
             let missing = #"paisa_http_requests_total{method="GET",route="/v1/charges/:id",status="404"}"#
             #expect(Self.value(after, created) - Self.value(before.text, created) >= 2)
             #expect(Self.value(after, missing) - Self.value(before.text, missing) >= 1)
-            #expect(Self.value(after, "paisa_idempotent_replays_total") - Self.value(before.text, "paisa_idempotent_replays_total") >= 1)
+            #expect(
+                Self.value(after, "paisa_idempotent_replays_total")
+                    - Self.value(before.text, "paisa_idempotent_replays_total") >= 1)
             #expect(after.contains("paisa_http_request_duration_seconds_bucket"))
             #expect(after.contains("paisa_processor_duration_seconds_bucket"))
         }
@@ -52,7 +54,8 @@ struct MetricsTests {
                 return try await group.reduce(into: [Reply]()) { $0.append($1) }
             }
             #expect(replies.contains { $0.status == 200 })
-            let refused = try #require(replies.first { $0.status == 503 }, "no request was shed while the slot was taken")
+            let refused = try #require(
+                replies.first { $0.status == 503 }, "no request was shed while the slot was taken")
             #expect(refused.error["code"] as? String == "overloaded")
             #expect(refused.header("Retry-After") != nil)
             let after = try await paisa.send(.get, "/metrics", key: nil).text

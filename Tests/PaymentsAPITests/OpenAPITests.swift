@@ -32,11 +32,13 @@ struct OpenAPITests {
     @Test("the public endpoints the document describes answer as it says, without a key")
     func publicEndpoints() async throws {
         let document = try OpenAPIValidator.document.get()
-        let public_ = document.operations.filter(\.isPublic)
+        let unauthenticated = document.operations.filter(\.isPublic)
         #expect(
-            Set(public_.map(\.template)) == ["/healthz", "/readyz", "/metrics", "/v1/openapi.json", "/docs/errors"])
+            Set(unauthenticated.map(\.template)) == [
+                "/healthz", "/readyz", "/metrics", "/v1/openapi.json", "/docs/errors",
+            ])
         try await Paisa.with { paisa in
-            for operation in public_ {
+            for operation in unauthenticated {
                 let reply = try await paisa.send(.get, operation.template, key: nil)
                 #expect(reply.status == 200, "GET \(operation.template)")
                 #expect(Self.problems(.get, operation.template, reply) == [])
@@ -173,7 +175,9 @@ struct OpenAPITests {
         let refund =
             #"{"id":"re_1","object":"refund","amount":500,"balance_transaction":"txn_3","charge":"ch_1","#
             + #""created":1767225600,"currency":"inr","metadata":{},"reason":null,"status":"succeeded"}"#
-        func problems(_ body: String, method: String = "GET", path: String = "/v1/refunds/re_1", status: Int = 200)
+        func problems(
+            _ body: String, method: String = "GET", path: String = "/v1/refunds/re_1", status: Int = 200
+        )
             -> [String]
         {
             OpenAPIValidator.validate(method: method, path: path, status: status, body: Array(body.utf8))

@@ -26,7 +26,8 @@ struct PrincipalCacheTests {
 
     @Test("a found key is read from the database once while fresh")
     func remembersFoundKeys() async {
-        let (reads, last) = await self.lookups(PrincipalCache(lifetime: .seconds(3600)), times: 5, answer: self.principal)
+        let (reads, last) = await self.lookups(
+            PrincipalCache(lifetime: .seconds(3600)), times: 5, answer: self.principal)
         #expect(reads == 1)
         #expect(last == self.principal)
     }

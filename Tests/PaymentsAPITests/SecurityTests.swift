@@ -17,8 +17,11 @@ struct SecurityTests {
         let (_, stranger) = try await TestDatabase.account()
         try await Paisa.with { paisa in
             let charge = try #require(try await paisa.charge(key: owner, amount: 2000, currency: "usd").chargeID)
-            let refund = try await paisa.send(.post, "/v1/refunds", key: owner, form: [("charge", charge), ("amount", "100")]).id
-            let txn = try #require(try await paisa.send(.get, "/v1/charges/\(charge)", key: owner).string("balance_transaction"))
+            let refund = try await paisa.send(
+                .post, "/v1/refunds", key: owner, form: [("charge", charge), ("amount", "100")]
+            ).id
+            let txn = try #require(
+                try await paisa.send(.get, "/v1/charges/\(charge)", key: owner).string("balance_transaction"))
             let attempts: [(HTTPTypes.HTTPRequest.Method, String, [(String, String)])] = [
                 (.get, "/v1/charges/\(charge)", []),
                 (.post, "/v1/charges/\(charge)", [("description", "taken")]),
@@ -56,9 +59,11 @@ struct SecurityTests {
                 #expect(refused.error["code"] as? String == "insufficient_permissions")
                 let permission = try #require(route.endpoint.permission)
                 let allowed = try await admin.createKey(
-                    accountID: account.id, kind: .restricted, livemode: false, permissions: [permission]).secret
+                    accountID: account.id, kind: .restricted, livemode: false, permissions: [permission]
+                ).secret
                 let answer = try await paisa.send(route.method, path, key: allowed)
-                #expect(answer.status != 403 && answer.status != 401, "\(route.method) \(route.pattern) with \(permission)")
+                #expect(
+                    answer.status != 403 && answer.status != 401, "\(route.method) \(route.pattern) with \(permission)")
             }
         }
     }

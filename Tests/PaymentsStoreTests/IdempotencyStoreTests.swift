@@ -6,7 +6,9 @@ import Testing
 
 @Suite("The idempotency key state machine in PostgreSQL")
 struct IdempotencyStoreTests {
-    static func request(_ scope: Scope, key: String, parameters: String = "{}", path: String = "/v1/charges")
+    static func request(
+        _ scope: Scope, key: String, parameters: String = "{}", path: String = "/v1/charges"
+    )
         -> IdempotentRequest
     {
         IdempotentRequest(
@@ -26,7 +28,9 @@ struct IdempotencyStoreTests {
         let store = try await TestDatabase.store(leaseMilliseconds: 60_000)
         let scope = try await Self.scope()
         let key = ObjectID.randomBase62(count: 10)
-        guard case .claimed(let claimed) = try await store.claim(Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
+        guard
+            case .claimed(let claimed) = try await store.claim(
+                Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
         else {
             Issue.record("first claim did not claim")
             return
@@ -41,11 +45,13 @@ struct IdempotencyStoreTests {
         let store = try await TestDatabase.store(leaseMilliseconds: 60_000)
         let scope = try await Self.scope()
         let key = ObjectID.randomBase62(count: 10)
-        _ = try await store.claim(Self.request(scope, key: key, parameters: #"{"a":"1"}"#), deadline: .after(milliseconds: 2000))
+        _ = try await store.claim(
+            Self.request(scope, key: key, parameters: #"{"a":"1"}"#), deadline: .after(milliseconds: 2000))
         let params = try await store.claim(
             Self.request(scope, key: key, parameters: #"{"a":"2"}"#), deadline: .after(milliseconds: 2000))
         let path = try await store.claim(
-            Self.request(scope, key: key, parameters: #"{"a":"1"}"#, path: "/v1/refunds"), deadline: .after(milliseconds: 2000))
+            Self.request(scope, key: key, parameters: #"{"a":"1"}"#, path: "/v1/refunds"),
+            deadline: .after(milliseconds: 2000))
         guard case .mismatch(let paramsDifference) = params, case .mismatch(let pathDifference) = path else {
             Issue.record("expected mismatches, got \(params) and \(path)")
             return
@@ -59,10 +65,14 @@ struct IdempotencyStoreTests {
         let store = try await TestDatabase.store(leaseMilliseconds: 60_000)
         let scope = try await Self.scope()
         let key = ObjectID.randomBase62(count: 10)
-        guard case .claimed(let first) = try await store.claim(Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
+        guard
+            case .claimed(let first) = try await store.claim(
+                Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
         else { throw Failure("no first claim") }
         await store.release(first)
-        guard case .claimed(let second) = try await store.claim(Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
+        guard
+            case .claimed(let second) = try await store.claim(
+                Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
         else { throw Failure("no second claim") }
         #expect(second.attempts == 2)
         #expect(second.processorKey == first.processorKey)
@@ -74,10 +84,14 @@ struct IdempotencyStoreTests {
         let store = try await TestDatabase.store(leaseMilliseconds: 50)
         let scope = try await Self.scope()
         let key = ObjectID.randomBase62(count: 10)
-        guard case .claimed(let stale) = try await store.claim(Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
+        guard
+            case .claimed(let stale) = try await store.claim(
+                Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
         else { throw Failure("no first claim") }
         try await Task.sleep(for: .milliseconds(120))
-        guard case .claimed(let fresh) = try await store.claim(Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
+        guard
+            case .claimed(let fresh) = try await store.claim(
+                Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
         else { throw Failure("no takeover") }
         let response = StoredResponse(status: 200, body: Array("{}".utf8))
         let staleFinished = try await store.finish(key: stale, deadline: .after(milliseconds: 2000)) { _ in response }
@@ -94,7 +108,9 @@ struct IdempotencyStoreTests {
         let store = try await TestDatabase.store(leaseMilliseconds: 60_000)
         let scope = try await Self.scope()
         let (done, open) = (ObjectID.randomBase62(count: 10), ObjectID.randomBase62(count: 10))
-        guard case .claimed(let finished) = try await store.claim(Self.request(scope, key: done), deadline: .after(milliseconds: 2000))
+        guard
+            case .claimed(let finished) = try await store.claim(
+                Self.request(scope, key: done), deadline: .after(milliseconds: 2000))
         else { throw Failure("no claim") }
         _ = try await store.finish(key: finished, deadline: .after(milliseconds: 2000)) { _ in
             StoredResponse(status: 200, body: Array("{}".utf8))
@@ -108,7 +124,8 @@ struct IdempotencyStoreTests {
             """, logger: TestDatabase.logger)
         var reaped = 0
         for _ in 0..<1000 {
-            let count = try await store.reapFinishedKeys(retentionSeconds: 24 * 3600, batchSize: 1000, deadline: .after(milliseconds: 10_000))
+            let count = try await store.reapFinishedKeys(
+                retentionSeconds: 24 * 3600, batchSize: 1000, deadline: .after(milliseconds: 10_000))
             reaped += count
             if count < 1000 { break }
         }

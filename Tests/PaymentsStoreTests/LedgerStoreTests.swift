@@ -22,12 +22,14 @@ struct LedgerStoreTests {
     func unbalancedRefused() async throws {
         let (account, _) = try await TestDatabase.account()
         await #expect(throws: PSQLError.self) {
-            try await Self.insertLines(account: account.id, posting: ObjectID.make(.balanceTransaction), amounts: [-100, 99])
+            try await Self.insertLines(
+                account: account.id, posting: ObjectID.make(.balanceTransaction), amounts: [-100, 99])
         }
         await #expect(throws: PSQLError.self) {
             try await Self.insertLines(account: account.id, posting: ObjectID.make(.balanceTransaction), amounts: [100])
         }
-        try await Self.insertLines(account: account.id, posting: ObjectID.make(.balanceTransaction), amounts: [-100, 100])
+        try await Self.insertLines(
+            account: account.id, posting: ObjectID.make(.balanceTransaction), amounts: [-100, 100])
     }
 
     @Test("ledger rows cannot be updated or deleted")
@@ -54,7 +56,10 @@ struct LedgerStoreTests {
             id: "ch_test", scope: Scope(accountID: "acct_test", livemode: false), amount: 10_000,
             currency: Currency.named("usd")!, amountCaptured: 10_000, amountRefunded: 0, captured: true,
             captureMethod: .automatic, status: .succeeded, failure: nil,
-            paymentMethod: .card(.init(id: "card_x", brand: "visa", last4: "4242", expMonth: 1, expYear: 2030, funding: "credit", country: "US")),
+            paymentMethod: .card(
+                .init(
+                    id: "card_x", brand: "visa", last4: "4242", expMonth: 1, expYear: 2030, funding: "credit",
+                    country: "US")),
             balanceTransactionID: nil, description: nil, metadata: Metadata(), receiptEmail: nil,
             statementDescriptor: nil, processorKey: "pk_x", created: .now())
         let fee = FeeSchedule.fee(for: 10_000, method: charge.paymentMethod)

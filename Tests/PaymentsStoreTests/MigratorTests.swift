@@ -17,7 +17,10 @@ struct MigratorTests {
         let admin = try await TestDatabase.client()
         try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: TestDatabase.logger)
         defer {
-            Task { try? await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name)"), logger: TestDatabase.logger) }
+            Task {
+                try? await admin.query(
+                    PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name)"), logger: TestDatabase.logger)
+            }
         }
         var settings = try DatabaseSettings(url: TestDatabase.url, poolConnectionsMax: 2)
         settings.database = name

@@ -13,7 +13,8 @@ struct SandboxProcessorTests {
 
     @Test("the same processor key answers the same decision and keeps one record")
     func idempotentPerKey() async throws {
-        let processor = SandboxProcessor(client: try await TestDatabase.client(), settings: .init(), logger: TestDatabase.logger)
+        let processor = SandboxProcessor(
+            client: try await TestDatabase.client(), settings: .init(), logger: TestDatabase.logger)
         let key = "pk_" + ObjectID.randomBase62(count: 20)
         let first = try await processor.authorize(Self.authorization(key, source: "tok_chargeDeclined"))
         let second = try await processor.authorize(Self.authorization(key, source: "tok_chargeDeclined"))
@@ -29,7 +30,8 @@ struct SandboxProcessorTests {
 
     @Test("a processor key reused for a different payment is refused, never charged again")
     func keyReuseRefused() async throws {
-        let processor = SandboxProcessor(client: try await TestDatabase.client(), settings: .init(), logger: TestDatabase.logger)
+        let processor = SandboxProcessor(
+            client: try await TestDatabase.client(), settings: .init(), logger: TestDatabase.logger)
         let key = "pk_" + ObjectID.randomBase62(count: 20)
         _ = try await processor.authorize(Self.authorization(key, amount: 1000))
         await #expect(throws: (any Error).self) {
@@ -41,12 +43,23 @@ struct SandboxProcessorTests {
     func describeRefusals() throws {
         let inr = Currency.named("inr")!
         let usd = Currency.named("usd")!
-        #expect(throws: PaymentsError.self) { try SandboxCatalog.behaviour(of: .cardToken("tok_nope"), currency: inr, capture: true) }
-        #expect(throws: PaymentsError.self) { try SandboxCatalog.behaviour(of: .upi(vpa: "a@b@c"), currency: inr, capture: true) }
-        #expect(throws: PaymentsError.self) { try SandboxCatalog.behaviour(of: .upi(vpa: "success@upi"), currency: usd, capture: true) }
-        #expect(throws: PaymentsError.self) { try SandboxCatalog.behaviour(of: .upi(vpa: "success@upi"), currency: inr, capture: false) }
-        #expect(throws: PaymentsError.self) { try SandboxCatalog.behaviour(of: .upi(vpa: "bob@okaxis"), currency: inr, capture: true) }
-        let (method, behaviour) = try SandboxCatalog.behaviour(of: .upi(vpa: "pending@upi"), currency: inr, capture: true)
+        #expect(throws: PaymentsError.self) {
+            try SandboxCatalog.behaviour(of: .cardToken("tok_nope"), currency: inr, capture: true)
+        }
+        #expect(throws: PaymentsError.self) {
+            try SandboxCatalog.behaviour(of: .upi(vpa: "a@b@c"), currency: inr, capture: true)
+        }
+        #expect(throws: PaymentsError.self) {
+            try SandboxCatalog.behaviour(of: .upi(vpa: "success@upi"), currency: usd, capture: true)
+        }
+        #expect(throws: PaymentsError.self) {
+            try SandboxCatalog.behaviour(of: .upi(vpa: "success@upi"), currency: inr, capture: false)
+        }
+        #expect(throws: PaymentsError.self) {
+            try SandboxCatalog.behaviour(of: .upi(vpa: "bob@okaxis"), currency: inr, capture: true)
+        }
+        let (method, behaviour) = try SandboxCatalog.behaviour(
+            of: .upi(vpa: "pending@upi"), currency: inr, capture: true)
         #expect(method == .upi(vpa: "pending@upi"))
         #expect(behaviour == .approveLater)
     }

@@ -21,7 +21,10 @@ struct MoneyAndKeysTests {
                 amount: amount, currency: usd, source: .cardToken("tok_visa"), capture: true, description: nil,
                 metadata: Metadata(), receiptEmail: nil, statementDescriptor: nil)
         }
-        #expect(throws: PaymentsError.invalidRequest(code: "amount_too_small", message: "Amount must be at least 0.50 usd.", param: "amount")) {
+        #expect(
+            throws: PaymentsError.invalidRequest(
+                code: "amount_too_small", message: "Amount must be at least 0.50 usd.", param: "amount")
+        ) {
             try make(49)
         }
         #expect(throws: PaymentsError.self) { try make(100_000_000) }
@@ -119,7 +122,9 @@ struct LedgerRuleTests {
     @Test("card fees round half up; UPI pays none")
     func fees() {
         let card = PaymentMethodDetails.card(
-            .init(id: "card_x", brand: "visa", last4: "4242", expMonth: 1, expYear: 2030, funding: "credit", country: "US"))
+            .init(
+                id: "card_x", brand: "visa", last4: "4242", expMonth: 1, expYear: 2030, funding: "credit", country: "US"
+            ))
         #expect(FeeSchedule.fee(for: 10_000, method: card) == 290)
         #expect(FeeSchedule.fee(for: 50, method: card) == 1)
         #expect(FeeSchedule.fee(for: 17, method: card) == 0)

@@ -2,7 +2,9 @@ extension Audit {
     /// Each account's balance moved by exactly the nets of its succeeded, captured charges, per currency.
     ///
     /// This holds only if nothing else charges those accounts during the run; the report says so.
-    func checkBalances(_ charges: [ServerCharge], findings: inout Findings, notes: inout [String]) -> [AuditReport
+    func checkBalances(
+        _ charges: [ServerCharge], findings: inout Findings, notes: inout [String]
+    ) -> [AuditReport
         .BalanceCheck]
     {
         var checks: [AuditReport.BalanceCheck] = []

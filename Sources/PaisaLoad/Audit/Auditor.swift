@@ -33,7 +33,9 @@ struct Auditor: Sendable {
     }
 
     /// Waits for the run's charges to settle (bounded by `timeout`), then audits.
-    func audit(records: [PaymentRecord], before: [[String: Int64]?], beforeNotes: [String], runStartUnix: Int64)
+    func audit(
+        records: [PaymentRecord], before: [[String: Int64]?], beforeNotes: [String], runStartUnix: Int64
+    )
         async -> AuditReport
     {
         let clock = ContinuousClock()

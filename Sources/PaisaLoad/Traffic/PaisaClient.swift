@@ -95,7 +95,9 @@ public final class PaisaClient: Sendable {
 
     /// One page of `GET /v1/charges`, newest first, created at or after `createdFrom` (unix seconds), with the
     /// balance transactions expanded.
-    func listCharges(apiKey: String, createdFrom: Int64, startingAfter: String?, pageSize: Int) async throws
+    func listCharges(
+        apiKey: String, createdFrom: Int64, startingAfter: String?, pageSize: Int
+    ) async throws
         -> WireChargeList
     {
         var query: [(String, String)] = [

@@ -54,7 +54,9 @@ struct PaymentExecutor: Sendable {
     }
 
     /// One caller: attempts with the same key and body until an answer, a final refusal or the attempt limit.
-    private func call(key: String, body: String, apiKey: String, stream: UInt64, plan: PaymentPlan) async
+    private func call(
+        key: String, body: String, apiKey: String, stream: UInt64, plan: PaymentPlan
+    ) async
         -> CallerResult
     {
         let clock = ContinuousClock()

@@ -23,7 +23,9 @@ public struct UpdateCharge: Sendable, Equatable {
     public let metadata: MetadataUpdate?
     public let receiptEmail: String??
 
-    public init(chargeID: String, description: String??, metadata: MetadataUpdate?, receiptEmail: String??)
+    public init(
+        chargeID: String, description: String??, metadata: MetadataUpdate?, receiptEmail: String??
+    )
         throws(PaymentsError)
     {
         if case .some(.some(let text)) = description {

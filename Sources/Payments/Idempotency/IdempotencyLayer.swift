@@ -65,7 +65,8 @@ public struct IdempotencyLayer: Sendable {
                 case .stored(let response):
                     return .fresh(response)
                 case .superseded:
-                    self.logger.info("idempotency key taken over mid-request", metadata: ["attempts": "\(key.attempts)"])
+                    self.logger.info(
+                        "idempotency key taken over mid-request", metadata: ["attempts": "\(key.attempts)"])
                     continue
                 }
             } catch let crash as FaultInjector.InjectedCrash {

@@ -22,7 +22,8 @@ public enum FeeSchedule {
     }
 
     /// When money captured at `time` becomes available; `immediately` for the test token that skips pending.
-    public static func availableOn(after time: Timestamp, method: PaymentMethodDetails, immediately: Bool) -> Timestamp {
+    public static func availableOn(after time: Timestamp, method: PaymentMethodDetails, immediately: Bool) -> Timestamp
+    {
         if immediately { return time }
         switch method {
         case .card: return time.adding(seconds: Self.cardAvailabilitySeconds)

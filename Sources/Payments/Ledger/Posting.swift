@@ -46,7 +46,9 @@ public struct Posting: Sendable, Equatable {
     }
 
     /// The posting for a captured charge: the processor owes the amount, the merchant gets it less the fee.
-    public static func capture(of charge: Charge, amount: Int64, fee: Int64, availableOn: Timestamp, at time: Timestamp)
+    public static func capture(
+        of charge: Charge, amount: Int64, fee: Int64, availableOn: Timestamp, at time: Timestamp
+    )
         -> Posting
     {
         precondition(amount > 0 && (0..<amount).contains(fee), "a fee is less than what it is taken from")

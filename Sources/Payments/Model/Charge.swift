@@ -51,7 +51,8 @@ public struct Charge: Sendable, Equatable {
 
     public init(
         id: String, scope: Scope, amount: Int64, currency: Currency, amountCaptured: Int64, amountRefunded: Int64,
-        captured: Bool, captureMethod: CaptureMethod, status: Status, failure: Failure?, paymentMethod: PaymentMethodDetails,
+        captured: Bool, captureMethod: CaptureMethod, status: Status, failure: Failure?,
+        paymentMethod: PaymentMethodDetails,
         balanceTransactionID: String?, description: String?, metadata: Metadata, receiptEmail: String?,
         statementDescriptor: String?, processorKey: String, created: Timestamp
     ) {

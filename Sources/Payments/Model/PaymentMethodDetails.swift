@@ -17,7 +17,9 @@ public enum PaymentMethodDetails: Sendable, Equatable {
         /// Two-letter country of issue.
         public let country: String
 
-        public init(id: String, brand: String, last4: String, expMonth: Int, expYear: Int, funding: String, country: String) {
+        public init(
+            id: String, brand: String, last4: String, expMonth: Int, expYear: Int, funding: String, country: String
+        ) {
             self.id = id
             self.brand = brand
             self.last4 = last4

@@ -5,7 +5,9 @@
 public protocol PaymentProcessor: Sendable {
     /// Checks that the processor can charge `source` in `currency` at all, before anything is stored, and says
     /// what the payment method looks like. Throws an error the client can fix (an unknown token, say).
-    func describe(source: PaymentSource, currency: Currency, capture: Bool) throws(PaymentsError)
+    func describe(
+        source: PaymentSource, currency: Currency, capture: Bool
+    ) throws(PaymentsError)
         -> PaymentMethodDetails
 
     /// Asks for the money. The call may take a while; the caller bounds it by its deadline and treats a late

@@ -60,7 +60,9 @@ public protocol PaymentsStore: Sendable {
     /// A balance transaction of this scope, or nil.
     func balanceTransaction(id: String, scope: Scope, deadline: Deadline) async throws -> BalanceTransaction?
     /// Balance transactions of this scope, newest first.
-    func balanceTransactions(scope: Scope, page: PageRequest, deadline: Deadline) async throws
+    func balanceTransactions(
+        scope: Scope, page: PageRequest, deadline: Deadline
+    ) async throws
         -> Page<BalanceTransaction>
     /// The balance, summed from the ledger at `time`.
     func balance(scope: Scope, at time: Timestamp, deadline: Deadline) async throws -> Balance

@@ -3,7 +3,9 @@
 public enum ChargeRules {
     /// Captures an authorized charge: in full, or in part with the rest released (counted as refunded, as
     /// Stripe does). Returns the captured charge and the posting of the money that moved.
-    public static func capture(_ charge: Charge, amount requested: Int64?, at time: Timestamp) throws(PaymentsError)
+    public static func capture(
+        _ charge: Charge, amount requested: Int64?, at time: Timestamp
+    ) throws(PaymentsError)
         -> (Charge, Posting)
     {
         guard charge.status == .succeeded else {
@@ -63,7 +65,9 @@ public enum ChargeRules {
     }
 
     /// Refunds part or all of what is left of a captured charge; returns the charge, the refund and its posting.
-    public static func refund(_ charge: Charge, with command: CreateRefund, at time: Timestamp) throws(PaymentsError)
+    public static func refund(
+        _ charge: Charge, with command: CreateRefund, at time: Timestamp
+    ) throws(PaymentsError)
         -> (Charge, Refund, Posting)
     {
         guard charge.status == .succeeded, charge.captured else {

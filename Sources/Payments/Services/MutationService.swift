@@ -30,7 +30,8 @@ public struct MutationService: Sendable {
             }
             try await transaction.updateCharge(outcome.0)
             try await transaction.insertPosting(outcome.1)
-            var view = try await Self.view(of: outcome.0, relations: relations.subtracting(.balanceTransaction), transaction)
+            var view = try await Self.view(
+                of: outcome.0, relations: relations.subtracting(.balanceTransaction), transaction)
             if relations.contains(.balanceTransaction) { view.balanceTransaction = BalanceTransaction(outcome.1) }
             return render(.success(view))
         }
@@ -97,7 +98,9 @@ public struct MutationService: Sendable {
     }
 
     /// A charge with the related objects the answer shows, read in the same transaction.
-    static func view(of charge: Charge, relations: ChargeRelations, _ transaction: any PaymentsTransaction)
+    static func view(
+        of charge: Charge, relations: ChargeRelations, _ transaction: any PaymentsTransaction
+    )
         async throws -> ChargeView
     {
         var view = ChargeView(charge: charge)

@@ -9,6 +9,8 @@ public enum PaymentsMetrics {
 
     /// How long the processor took to answer, by outcome (`approved`, `declined`, `pending`, `late`, `error`).
     public static func processorCall(outcome: String) -> Timer {
-        Timer(label: "paisa_processor_duration_seconds", dimensions: [("outcome", outcome)], preferredDisplayUnit: .seconds)
+        Timer(
+            label: "paisa_processor_duration_seconds", dimensions: [("outcome", outcome)],
+            preferredDisplayUnit: .seconds)
     }
 }

@@ -3,11 +3,14 @@ import Payments
 extension PaisaAPI {
     /// `GET /v1/account`: the account the key belongs to.
     func retrieveAccount() -> Endpoint {
-        Endpoint(Permission(.account, .read), .read { request in
-            _ = try ParameterReader(request.parameters, allowed: ["expand"])
-            guard let account = try await self.store.account(id: request.scope.accountID, deadline: request.deadline)
-            else { throw PaymentsError.noSuch("account", request.scope.accountID) }
-            return APIResponse(.ok, Render.account(account))
-        })
+        Endpoint(
+            Permission(.account, .read),
+            .read { request in
+                _ = try ParameterReader(request.parameters, allowed: ["expand"])
+                guard
+                    let account = try await self.store.account(id: request.scope.accountID, deadline: request.deadline)
+                else { throw PaymentsError.noSuch("account", request.scope.accountID) }
+                return APIResponse(.ok, Render.account(account))
+            })
     }
 }

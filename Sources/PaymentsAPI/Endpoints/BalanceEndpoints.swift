@@ -3,39 +3,46 @@ import Payments
 extension PaisaAPI {
     /// `GET /v1/balance`: available and pending per currency, summed from the ledger now.
     func retrieveBalance() -> Endpoint {
-        Endpoint(Permission(.balance, .read), .read { request in
-            _ = try ParameterReader(request.parameters, allowed: ["expand"])
-            let balance = try await self.store.balance(scope: request.scope, at: .now(), deadline: request.deadline)
-            return APIResponse(.ok, Render.balance(balance))
-        })
+        Endpoint(
+            Permission(.balance, .read),
+            .read { request in
+                _ = try ParameterReader(request.parameters, allowed: ["expand"])
+                let balance = try await self.store.balance(scope: request.scope, at: .now(), deadline: request.deadline)
+                return APIResponse(.ok, Render.balance(balance))
+            })
     }
 
     /// `GET /v1/balance_transactions/:id`.
     func retrieveBalanceTransaction() -> Endpoint {
-        Endpoint(Permission(.balance, .read), .read { request in
-            _ = try ParameterReader(request.parameters, allowed: ["expand"])
-            let id = request.pathParameter("id")
-            guard
-                let transaction = try await self.store.balanceTransaction(
-                    id: id, scope: request.scope, deadline: request.deadline)
-            else { throw PaymentsError.noSuch("balance transaction", id) }
-            return APIResponse(.ok, Render.balanceTransaction(transaction))
-        })
+        Endpoint(
+            Permission(.balance, .read),
+            .read { request in
+                _ = try ParameterReader(request.parameters, allowed: ["expand"])
+                let id = request.pathParameter("id")
+                guard
+                    let transaction = try await self.store.balanceTransaction(
+                        id: id, scope: request.scope, deadline: request.deadline)
+                else { throw PaymentsError.noSuch("balance transaction", id) }
+                return APIResponse(.ok, Render.balanceTransaction(transaction))
+            })
     }
 
     /// `GET /v1/balance_transactions`: newest first.
     func listBalanceTransactions() -> Endpoint {
-        Endpoint(Permission(.balance, .read), .read { request in
-            let reader = try ParameterReader(request.parameters, allowed: ParameterReader.listParameters)
-            _ = try Expansion(reader, allowed: [])
-            let page = try await self.store.balanceTransactions(
-                scope: request.scope, page: try reader.page(), deadline: request.deadline)
-            let now = Timestamp.now()
-            return APIResponse(
-                .ok,
-                Render.list(
-                    url: "/v1/balance_transactions", items: page.items.map { Render.balanceTransaction($0, at: now) },
-                    hasMore: page.hasMore))
-        })
+        Endpoint(
+            Permission(.balance, .read),
+            .read { request in
+                let reader = try ParameterReader(request.parameters, allowed: ParameterReader.listParameters)
+                _ = try Expansion(reader, allowed: [])
+                let page = try await self.store.balanceTransactions(
+                    scope: request.scope, page: try reader.page(), deadline: request.deadline)
+                let now = Timestamp.now()
+                return APIResponse(
+                    .ok,
+                    Render.list(
+                        url: "/v1/balance_transactions",
+                        items: page.items.map { Render.balanceTransaction($0, at: now) },
+                        hasMore: page.hasMore))
+            })
     }
 }

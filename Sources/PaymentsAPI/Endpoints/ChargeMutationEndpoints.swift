@@ -3,38 +3,43 @@ import Payments
 extension PaisaAPI {
     /// `POST /v1/charges/:id`: description, metadata and receipt e-mail; an empty string clears a field.
     func updateCharge() -> Endpoint {
-        Endpoint(Permission(.charges, .write), .write { request in
-            let reader = try ParameterReader(
-                request.parameters, allowed: ["description", "metadata", "receipt_email", "expand"])
-            let expansion = try Expansion(reader, allowed: ["balance_transaction"])
-            let command = try UpdateCharge(
-                chargeID: request.pathParameter("id"), description: try reader.clearableString("description"),
-                metadata: try reader.metadata(), receiptEmail: try reader.clearableString("receipt_email"))
-            let relations = self.relations(request, expansion)
-            return { key in
-                try await self.mutations.update(
-                    command, key: key, deadline: request.deadline, relations: relations
-                ) { result in
-                    Self.stored(result, request, docsURL: self.configuration.docsURL)
+        Endpoint(
+            Permission(.charges, .write),
+            .write { request in
+                let reader = try ParameterReader(
+                    request.parameters, allowed: ["description", "metadata", "receipt_email", "expand"])
+                let expansion = try Expansion(reader, allowed: ["balance_transaction"])
+                let command = try UpdateCharge(
+                    chargeID: request.pathParameter("id"), description: try reader.clearableString("description"),
+                    metadata: try reader.metadata(), receiptEmail: try reader.clearableString("receipt_email"))
+                let relations = self.relations(request, expansion)
+                return { key in
+                    try await self.mutations.update(
+                        command, key: key, deadline: request.deadline, relations: relations
+                    ) { result in
+                        Self.stored(result, request, docsURL: self.configuration.docsURL)
+                    }
                 }
-            }
-        })
+            })
     }
 
     /// `POST /v1/charges/:id/capture`: captures an authorized charge, in full or in part.
     func captureCharge() -> Endpoint {
-        Endpoint(Permission(.charges, .write), .write { request in
-            let reader = try ParameterReader(request.parameters, allowed: ["amount", "expand"])
-            let expansion = try Expansion(reader, allowed: ["balance_transaction"])
-            let command = try CaptureCharge(chargeID: request.pathParameter("id"), amount: try reader.integer("amount"))
-            let relations = self.relations(request, expansion)
-            return { key in
-                try await self.mutations.capture(
-                    command, key: key, deadline: request.deadline, relations: relations
-                ) { result in
-                    Self.stored(result, request, docsURL: self.configuration.docsURL)
+        Endpoint(
+            Permission(.charges, .write),
+            .write { request in
+                let reader = try ParameterReader(request.parameters, allowed: ["amount", "expand"])
+                let expansion = try Expansion(reader, allowed: ["balance_transaction"])
+                let command = try CaptureCharge(
+                    chargeID: request.pathParameter("id"), amount: try reader.integer("amount"))
+                let relations = self.relations(request, expansion)
+                return { key in
+                    try await self.mutations.capture(
+                        command, key: key, deadline: request.deadline, relations: relations
+                    ) { result in
+                        Self.stored(result, request, docsURL: self.configuration.docsURL)
+                    }
                 }
-            }
-        })
+            })
     }
 }

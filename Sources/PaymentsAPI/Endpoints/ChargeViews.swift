@@ -37,7 +37,9 @@ extension PaisaAPI {
     }
 
     /// The stored answer for a charge view, or for a refusal.
-    static func stored(_ result: Result<ChargeView, PaymentsError>, _ request: APIRequest, docsURL: String)
+    static func stored(
+        _ result: Result<ChargeView, PaymentsError>, _ request: APIRequest, docsURL: String
+    )
         -> StoredResponse
     {
         switch result {

@@ -9,25 +9,29 @@ extension PaisaAPI {
 
     /// `POST /v1/charges`: validate, then (holding the key) ask the processor and record the charge.
     func createCharge() -> Endpoint {
-        Endpoint(Permission(.charges, .write), .write { request in
-            let reader = try ParameterReader(request.parameters, allowed: Self.createChargeParameters)
-            let command = try Self.createChargeCommand(
-                reader, upiRefusesManualCapture: request.has(UPIRefusesManualCapture.self))
-            let expansion = try Expansion(reader, allowed: ["balance_transaction"])
-            let paymentMethod = try self.charges.paymentMethod(for: command)
-            let relations = self.relations(request, expansion)
-            let docsURL = self.configuration.docsURL
-            return { key in
-                try await self.charges.create(
-                    command, paymentMethod: paymentMethod, key: key, deadline: request.deadline
-                ) { charge, posting in
-                    var view = ChargeView(charge: charge)
-                    if relations.contains(.balanceTransaction) { view.balanceTransaction = posting.map(BalanceTransaction.init) }
-                    if relations.contains(.refunds) { view.refunds = Page(items: [], hasMore: false) }
-                    return Self.chargeAnswer(view, request: request, docsURL: docsURL)
+        Endpoint(
+            Permission(.charges, .write),
+            .write { request in
+                let reader = try ParameterReader(request.parameters, allowed: Self.createChargeParameters)
+                let command = try Self.createChargeCommand(
+                    reader, upiRefusesManualCapture: request.has(UPIRefusesManualCapture.self))
+                let expansion = try Expansion(reader, allowed: ["balance_transaction"])
+                let paymentMethod = try self.charges.paymentMethod(for: command)
+                let relations = self.relations(request, expansion)
+                let docsURL = self.configuration.docsURL
+                return { key in
+                    try await self.charges.create(
+                        command, paymentMethod: paymentMethod, key: key, deadline: request.deadline
+                    ) { charge, posting in
+                        var view = ChargeView(charge: charge)
+                        if relations.contains(.balanceTransaction) {
+                            view.balanceTransaction = posting.map(BalanceTransaction.init)
+                        }
+                        if relations.contains(.refunds) { view.refunds = Page(items: [], hasMore: false) }
+                        return Self.chargeAnswer(view, request: request, docsURL: docsURL)
+                    }
                 }
-            }
-        })
+            })
     }
 
     /// The stored answer for a new charge: the charge, or for a decline the 402 card error that names it.
@@ -37,14 +41,17 @@ extension PaisaAPI {
             return Self.stored(.success(view), request, docsURL: docsURL)
         }
         let error = WireError(
-            status: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), type: "card_error", code: failure.code, message: failure.message,
+            status: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), type: "card_error",
+            code: failure.code, message: failure.message,
             declineCode: failure.declineCode, chargeID: charge.id)
         return request.stored(error, docsURL: docsURL)
     }
 
     /// The create command from its parameters, with Stripe's refusals. Versions before UPI refused manual capture
     /// ignored `capture=false` for UPI addresses and captured at once.
-    static func createChargeCommand(_ reader: ParameterReader, upiRefusesManualCapture: Bool) throws(PaymentsError)
+    static func createChargeCommand(
+        _ reader: ParameterReader, upiRefusesManualCapture: Bool
+    ) throws(PaymentsError)
         -> CreateCharge
     {
         guard let amount = try reader.integer("amount") else { throw PaymentsError.parameterMissing("amount") }
@@ -60,41 +67,47 @@ extension PaisaAPI {
         var capture = try reader.bool("capture") ?? true
         if case .upi = source, !upiRefusesManualCapture { capture = true }
         return try CreateCharge(
-            amount: amount, currency: currency, source: source, capture: capture, description: try reader.nonEmptyString("description"),
+            amount: amount, currency: currency, source: source, capture: capture,
+            description: try reader.nonEmptyString("description"),
             metadata: try reader.newMetadata(), receiptEmail: try reader.nonEmptyString("receipt_email"),
             statementDescriptor: try reader.nonEmptyString("statement_descriptor"))
     }
 
     /// `GET /v1/charges/:id`.
     func retrieveCharge() -> Endpoint {
-        Endpoint(Permission(.charges, .read), .read { request in
-            let reader = try ParameterReader(request.parameters, allowed: ["expand"])
-            let expansion = try Expansion(reader, allowed: ["balance_transaction"])
-            let id = request.pathParameter("id")
-            guard let charge = try await self.store.charge(id: id, scope: request.scope, deadline: request.deadline)
-            else { throw PaymentsError.noSuch("charge", id) }
-            let (body, context) = Self.body(
-                try await self.view(of: charge, relations: self.relations(request, expansion), request))
-            return APIResponse(.ok, body, context: context)
-        })
+        Endpoint(
+            Permission(.charges, .read),
+            .read { request in
+                let reader = try ParameterReader(request.parameters, allowed: ["expand"])
+                let expansion = try Expansion(reader, allowed: ["balance_transaction"])
+                let id = request.pathParameter("id")
+                guard let charge = try await self.store.charge(id: id, scope: request.scope, deadline: request.deadline)
+                else { throw PaymentsError.noSuch("charge", id) }
+                let (body, context) = Self.body(
+                    try await self.view(of: charge, relations: self.relations(request, expansion), request))
+                return APIResponse(.ok, body, context: context)
+            })
     }
 
     /// `GET /v1/charges`: newest first, cursor-paginated.
     func listCharges() -> Endpoint {
-        Endpoint(Permission(.charges, .read), .read { request in
-            let reader = try ParameterReader(request.parameters, allowed: ParameterReader.listParameters)
-            let expansion = try Expansion(reader, allowed: ["data.balance_transaction"])
-            let page = try await self.store.charges(
-                scope: request.scope, page: try reader.page(), deadline: request.deadline)
-            let relations = self.relations(request, expansion, prefix: "data.")
-            var items: [JSONValue] = []
-            var context = VersionContext()
-            for charge in page.items {
-                let (body, itemContext) = Self.body(try await self.view(of: charge, relations: relations, request))
-                items.append(body)
-                context.refundsByCharge.merge(itemContext.refundsByCharge) { $1 }
-            }
-            return APIResponse(.ok, Render.list(url: "/v1/charges", items: items, hasMore: page.hasMore), context: context)
-        })
+        Endpoint(
+            Permission(.charges, .read),
+            .read { request in
+                let reader = try ParameterReader(request.parameters, allowed: ParameterReader.listParameters)
+                let expansion = try Expansion(reader, allowed: ["data.balance_transaction"])
+                let page = try await self.store.charges(
+                    scope: request.scope, page: try reader.page(), deadline: request.deadline)
+                let relations = self.relations(request, expansion, prefix: "data.")
+                var items: [JSONValue] = []
+                var context = VersionContext()
+                for charge in page.items {
+                    let (body, itemContext) = Self.body(try await self.view(of: charge, relations: relations, request))
+                    items.append(body)
+                    context.refundsByCharge.merge(itemContext.refundsByCharge) { $1 }
+                }
+                return APIResponse(
+                    .ok, Render.list(url: "/v1/charges", items: items, hasMore: page.hasMore), context: context)
+            })
     }
 }

@@ -3,79 +3,89 @@ import Payments
 extension PaisaAPI {
     /// `POST /v1/refunds`: refunds a captured charge in full or in part, with its reversing posting.
     func createRefund() -> Endpoint {
-        Endpoint(Permission(.refunds, .write), .write { request in
-            let reader = try ParameterReader(
-                request.parameters, allowed: ["charge", "amount", "reason", "metadata", "expand"])
-            let expansion = try Expansion(reader, allowed: ["balance_transaction"])
-            let reason = try reader.choice("reason", among: Refund.Reason.allCases.map(\.rawValue))
-            let command = try CreateRefund(
-                chargeID: try reader.requiredString("charge"), amount: try reader.integer("amount"),
-                reason: reason.flatMap(Refund.Reason.init(rawValue:)), metadata: try reader.newMetadata())
-            return { key in
-                try await self.mutations.refund(command, key: key, deadline: request.deadline) { result in
-                    request.stored(result, docsURL: self.configuration.docsURL) { refund, posting in
-                        Render.refund(
-                            refund,
-                            balanceTransaction: expansion.contains("balance_transaction")
-                                ? BalanceTransaction(posting) : nil)
+        Endpoint(
+            Permission(.refunds, .write),
+            .write { request in
+                let reader = try ParameterReader(
+                    request.parameters, allowed: ["charge", "amount", "reason", "metadata", "expand"])
+                let expansion = try Expansion(reader, allowed: ["balance_transaction"])
+                let reason = try reader.choice("reason", among: Refund.Reason.allCases.map(\.rawValue))
+                let command = try CreateRefund(
+                    chargeID: try reader.requiredString("charge"), amount: try reader.integer("amount"),
+                    reason: reason.flatMap(Refund.Reason.init(rawValue:)), metadata: try reader.newMetadata())
+                return { key in
+                    try await self.mutations.refund(command, key: key, deadline: request.deadline) { result in
+                        request.stored(result, docsURL: self.configuration.docsURL) { refund, posting in
+                            Render.refund(
+                                refund,
+                                balanceTransaction: expansion.contains("balance_transaction")
+                                    ? BalanceTransaction(posting) : nil)
+                        }
                     }
                 }
-            }
-        })
+            })
     }
 
     /// `POST /v1/refunds/:id`: metadata only.
     func updateRefund() -> Endpoint {
-        Endpoint(Permission(.refunds, .write), .write { request in
-            let reader = try ParameterReader(request.parameters, allowed: ["metadata", "expand"])
-            _ = try Expansion(reader, allowed: [])
-            let command = UpdateRefund(refundID: request.pathParameter("id"), metadata: try reader.metadata())
-            return { key in
-                try await self.mutations.update(command, key: key, deadline: request.deadline) { result in
-                    request.stored(result, docsURL: self.configuration.docsURL) { Render.refund($0) }
+        Endpoint(
+            Permission(.refunds, .write),
+            .write { request in
+                let reader = try ParameterReader(request.parameters, allowed: ["metadata", "expand"])
+                _ = try Expansion(reader, allowed: [])
+                let command = UpdateRefund(refundID: request.pathParameter("id"), metadata: try reader.metadata())
+                return { key in
+                    try await self.mutations.update(command, key: key, deadline: request.deadline) { result in
+                        request.stored(result, docsURL: self.configuration.docsURL) { Render.refund($0) }
+                    }
                 }
-            }
-        })
+            })
     }
 
     /// `GET /v1/refunds/:id`.
     func retrieveRefund() -> Endpoint {
-        Endpoint(Permission(.refunds, .read), .read { request in
-            let reader = try ParameterReader(request.parameters, allowed: ["expand"])
-            let expansion = try Expansion(reader, allowed: ["balance_transaction"])
-            let id = request.pathParameter("id")
-            guard let refund = try await self.store.refund(id: id, scope: request.scope, deadline: request.deadline)
-            else { throw PaymentsError.noSuch("refund", id) }
-            return APIResponse(.ok, try await self.renderRefund(refund, expansion: expansion, prefix: "", request))
-        })
+        Endpoint(
+            Permission(.refunds, .read),
+            .read { request in
+                let reader = try ParameterReader(request.parameters, allowed: ["expand"])
+                let expansion = try Expansion(reader, allowed: ["balance_transaction"])
+                let id = request.pathParameter("id")
+                guard let refund = try await self.store.refund(id: id, scope: request.scope, deadline: request.deadline)
+                else { throw PaymentsError.noSuch("refund", id) }
+                return APIResponse(.ok, try await self.renderRefund(refund, expansion: expansion, prefix: "", request))
+            })
     }
 
     /// `GET /v1/refunds`: newest first, optionally of one charge. Also `GET /v1/charges/:id/refunds`, the list
     /// that charges embedded before 2022-11-15 points at.
     func listRefunds(ofChargeInPath: Bool = false) -> Endpoint {
-        Endpoint(Permission(.refunds, .read), .read { request in
-            let allowed = ParameterReader.listParameters.union(ofChargeInPath ? [] : ["charge"])
-            let reader = try ParameterReader(request.parameters, allowed: allowed)
-            let expansion = try Expansion(reader, allowed: ["data.balance_transaction"])
-            let chargeID = ofChargeInPath ? request.pathParameter("id") : try reader.nonEmptyString("charge")
-            if ofChargeInPath, let chargeID,
-                try await self.store.charge(id: chargeID, scope: request.scope, deadline: request.deadline) == nil
-            {
-                throw PaymentsError.noSuch("charge", chargeID)
-            }
-            let page = try await self.store.refunds(
-                scope: request.scope, chargeID: chargeID, page: try reader.page(), deadline: request.deadline)
-            var items: [JSONValue] = []
-            for refund in page.items {
-                items.append(try await self.renderRefund(refund, expansion: expansion, prefix: "data.", request))
-            }
-            let url = ofChargeInPath ? "/v1/charges/\(chargeID ?? "")/refunds" : "/v1/refunds"
-            return APIResponse(.ok, Render.list(url: url, items: items, hasMore: page.hasMore))
-        })
+        Endpoint(
+            Permission(.refunds, .read),
+            .read { request in
+                let allowed = ParameterReader.listParameters.union(ofChargeInPath ? [] : ["charge"])
+                let reader = try ParameterReader(request.parameters, allowed: allowed)
+                let expansion = try Expansion(reader, allowed: ["data.balance_transaction"])
+                let chargeID = ofChargeInPath ? request.pathParameter("id") : try reader.nonEmptyString("charge")
+                if ofChargeInPath, let chargeID,
+                    try await self.store.charge(id: chargeID, scope: request.scope, deadline: request.deadline) == nil
+                {
+                    throw PaymentsError.noSuch("charge", chargeID)
+                }
+                let page = try await self.store.refunds(
+                    scope: request.scope, chargeID: chargeID, page: try reader.page(), deadline: request.deadline)
+                var items: [JSONValue] = []
+                for refund in page.items {
+                    items.append(try await self.renderRefund(refund, expansion: expansion, prefix: "data.", request))
+                }
+                let url = ofChargeInPath ? "/v1/charges/\(chargeID ?? "")/refunds" : "/v1/refunds"
+                return APIResponse(.ok, Render.list(url: url, items: items, hasMore: page.hasMore))
+            })
     }
 
     /// A stored refund with the requested expansions loaded.
-    func renderRefund(_ refund: Refund, expansion: Expansion, prefix: String, _ request: APIRequest) async throws
+    func renderRefund(
+        _ refund: Refund, expansion: Expansion, prefix: String, _ request: APIRequest
+    ) async throws
         -> JSONValue
     {
         var balanceTransaction: BalanceTransaction? = nil

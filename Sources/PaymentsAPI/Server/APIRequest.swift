@@ -31,11 +31,14 @@ public struct APIRequest: Sendable {
     }
 
     /// A body rendered in this request's version, as the bytes stored and sent.
-    func stored(_ status: HTTPResponse.Status, _ body: JSONValue, context: VersionContext = VersionContext())
+    func stored(
+        _ status: HTTPResponse.Status, _ body: JSONValue, context: VersionContext = VersionContext()
+    )
         -> StoredResponse
     {
         StoredResponse(
-            status: status.code, body: JSONWriter.bytes(self.versioning.render(body, at: self.version, context: context)))
+            status: status.code,
+            body: JSONWriter.bytes(self.versioning.render(body, at: self.version, context: context)))
     }
 
     /// An outcome rendered for storing: `body` of the value, or the refusal's error object.

@@ -37,7 +37,8 @@ public func buildApplication(
         versioning: Versioning(changes: configuration.versionChanges), logger: logger)
     let server = PaisaServer(
         api: api,
-        completer: Completer(api: api, interval: .milliseconds(configuration.completerIntervalMilliseconds), logger: logger),
+        completer: Completer(
+            api: api, interval: .milliseconds(configuration.completerIntervalMilliseconds), logger: logger),
         reconciler: Reconciler(
             api: api, interval: .milliseconds(configuration.reconcilerIntervalMilliseconds), logger: logger),
         reaper: Reaper(
@@ -47,7 +48,8 @@ public func buildApplication(
 
     _ = Observability.registry
     let responder = PaisaResponder(
-        api: api, publicRoutes: PublicRoutes.make(store: store, docsDirectory: configuration.docsDirectory, logger: logger))
+        api: api,
+        publicRoutes: PublicRoutes.make(store: store, docsDirectory: configuration.docsDirectory, logger: logger))
     var services: [any Service] = sharedClient == nil ? [client] : []
     if configuration.runBackgroundServices {
         services += [server.completer, server.reconciler, server.reaper] as [any Service]

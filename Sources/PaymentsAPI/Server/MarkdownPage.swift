@@ -8,7 +8,9 @@ enum MarkdownPage {
         var table: [[String]] = []
         func flush() {
             if !paragraph.isEmpty { body.append("<p>" + paragraph.map(Self.inline).joined(separator: " ") + "</p>") }
-            if !list.isEmpty { body.append("<ul>" + list.map { "<li>" + Self.inline($0) + "</li>" }.joined() + "</ul>") }
+            if !list.isEmpty {
+                body.append("<ul>" + list.map { "<li>" + Self.inline($0) + "</li>" }.joined() + "</ul>")
+            }
             if !table.isEmpty { body.append(Self.table(table)) }
             paragraph = []
             list = []

@@ -24,16 +24,21 @@ public enum Observability {
             label: "paisa_http_requests_total",
             dimensions: [("method", method), ("route", route), ("status", String(status))]
         ).increment()
-        Timer(label: "paisa_http_request_duration_seconds", dimensions: [("route", route)], preferredDisplayUnit: .seconds)
-            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        Timer(
+            label: "paisa_http_request_duration_seconds", dimensions: [("route", route)], preferredDisplayUnit: .seconds
+        )
+        .recordNanoseconds(
+            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     /// One request refused to protect the others: `overloaded` at admission, `deadline` when its budget ran out;
     /// `elapsed` is the time from its arrival to the refusal (a shed request must be answered early).
     static func recordShed(reason: String, elapsed: Duration) {
         Counter(label: "paisa_http_requests_shed_total", dimensions: [("reason", reason)]).increment()
-        Timer(label: "paisa_http_shed_duration_seconds", dimensions: [("reason", reason)], preferredDisplayUnit: .seconds)
-            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        Timer(
+            label: "paisa_http_shed_duration_seconds", dimensions: [("reason", reason)], preferredDisplayUnit: .seconds
+        )
+        .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
     }
 
     /// Requests in flight right now.

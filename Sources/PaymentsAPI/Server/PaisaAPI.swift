@@ -79,7 +79,9 @@ public struct PaisaAPI: Sendable {
     }
 
     /// Runs a write under its idempotency key, for the HTTP layer and the completer alike.
-    func runWrite(_ request: APIRequest, prepare: @Sendable (APIRequest) async throws -> Endpoint.Operation)
+    func runWrite(
+        _ request: APIRequest, prepare: @Sendable (APIRequest) async throws -> Endpoint.Operation
+    )
         async throws -> IdempotencyLayer.Answer
     {
         guard let key = request.idempotencyKey else { preconditionFailure("writes always carry a key") }

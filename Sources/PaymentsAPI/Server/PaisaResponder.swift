@@ -143,7 +143,9 @@ public struct PaisaResponder: HTTPResponder {
     }
 
     /// The stored (or fresh) answer of a write, with the idempotency headers.
-    private func writeResponse(_ answer: IdempotencyLayer.Answer, key: String, requestID: String, version: String)
+    private func writeResponse(
+        _ answer: IdempotencyLayer.Answer, key: String, requestID: String, version: String
+    )
         -> Response
     {
         let stored = answer.response

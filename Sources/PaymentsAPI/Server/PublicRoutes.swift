@@ -20,7 +20,8 @@ enum PublicRoutes {
             "/readyz": { deadline in
                 do {
                     try await store.ping(deadline: deadline)
-                    return Self.respond(.ok, "application/json; charset=utf-8", #"{"status":"ok","database":"reachable"}"# + "\n")
+                    return Self.respond(
+                        .ok, "application/json; charset=utf-8", #"{"status":"ok","database":"reachable"}"# + "\n")
                 } catch {
                     return Self.respond(
                         .serviceUnavailable, "application/json; charset=utf-8",
@@ -35,7 +36,9 @@ enum PublicRoutes {
             routes["/v1/openapi.json"] = { _ in Self.respond(.ok, "application/json; charset=utf-8", document) }
         }
         if let errors = Self.read(docsDirectory, "errors.md", logger) {
-            let page = Array(MarkdownPage.html(title: "Paisa error reference", markdown: String(decoding: errors, as: UTF8.self)).utf8)
+            let page = Array(
+                MarkdownPage.html(title: "Paisa error reference", markdown: String(decoding: errors, as: UTF8.self))
+                    .utf8)
             routes["/docs/errors"] = { _ in Self.respond(.ok, "text/html; charset=utf-8", page) }
         }
         return routes

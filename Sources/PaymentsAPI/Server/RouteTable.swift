@@ -33,7 +33,8 @@ public struct RouteTable: Sendable {
         precondition(!self.routes.contains { $0.method == method && $0.pattern == pattern }, "duplicate route")
         self.routes.append(
             Route(
-                method: method, pattern: pattern, segments: pattern.split(separator: "/", omittingEmptySubsequences: true),
+                method: method, pattern: pattern,
+                segments: pattern.split(separator: "/", omittingEmptySubsequences: true),
                 endpoint: endpoint))
     }
 

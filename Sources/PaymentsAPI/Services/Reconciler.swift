@@ -37,7 +37,8 @@ public struct Reconciler: Service {
                     if try await self.api.charges.settle(charge, deadline: deadline) { settled += 1 }
                 } catch {
                     self.logger.warning(
-                        "reconciler could not settle a charge", metadata: ["charge": "\(charge.id)", "error": "\(error)"])
+                        "reconciler could not settle a charge",
+                        metadata: ["charge": "\(charge.id)", "error": "\(error)"])
                 }
             }
             return settled

@@ -104,7 +104,8 @@ public enum FormDecoder {
             case UInt8(ascii: "+") where plusIsSpace:
                 bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue)
+                guard let high = iterator.next().flatMap(Self.hexValue),
+                    let low = iterator.next().flatMap(Self.hexValue)
                 else { throw ParameterProblems.encoding("a `%` must be followed by two hexadecimal digits.") }
                 bytes.append(high << 4 | low)
             default:

@@ -101,7 +101,8 @@ enum ParameterProblems {
     }
 
     static func encoding(_ detail: String) -> PaymentsError {
-        .invalidRequest(code: "parameter_invalid_encoding", message: "The request could not be decoded: \(detail)", param: nil)
+        .invalidRequest(
+            code: "parameter_invalid_encoding", message: "The request could not be decoded: \(detail)", param: nil)
     }
 
     static func name(_ name: String) -> PaymentsError {

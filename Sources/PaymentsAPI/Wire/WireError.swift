@@ -50,7 +50,9 @@ extension WireError {
         case .invalidRequest(let code, let message, let param):
             self.init(status: .badRequest, type: "invalid_request_error", code: code, message: message, param: param)
         case .notFound(let message, let param):
-            self.init(status: .notFound, type: "invalid_request_error", code: "resource_missing", message: message, param: param)
+            self.init(
+                status: .notFound, type: "invalid_request_error", code: "resource_missing", message: message,
+                param: param)
         case .idempotencyKeyInUse(let key):
             self.init(
                 status: .conflict, type: "invalid_request_error", code: "idempotency_key_in_use",

@@ -224,7 +224,9 @@ extension OpenAPIValidator.Document {
         return problems
     }
 
-    private func objectProblems(_ fields: [String: JSON], against schema: JSON, at location: String, depth: Int)
+    private func objectProblems(
+        _ fields: [String: JSON], against schema: JSON, at location: String, depth: Int
+    )
         -> [String]
     {
         var problems: [String] = []

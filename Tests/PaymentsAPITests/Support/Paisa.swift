@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -8,8 +9,6 @@ import Payments
 import PaymentsAPI
 import PaymentsStore
 import Testing
-
-import Foundation
 
 /// A Paisa server built exactly as `paisa serve` builds it, over the shared test database, driven in-process.
 /// Background services do not run by themselves: tests run a completer or reconciler pass when they mean to.

@@ -1,8 +1,8 @@
 import Foundation
+import HTTPTypes
 import PaisaTestSupport
 import Payments
 import PaymentsAPI
-import HTTPTypes
 
 /// A fixed conversation with every endpoint, recorded as text with ids and times normalised, so that two runs of
 /// the same version read the same and any change of output shows as a line that differs.
@@ -22,8 +22,10 @@ enum Transcript {
         try await x.send("account", .get, "/v1/account")
         let thali = try await x.send(
             "create a charge", .post, "/v1/charges",
-            [("amount", "2000"), ("currency", "inr"), ("source", "tok_visa"), ("description", "Thali"),
-             ("metadata[order_id]", "6735")])
+            [
+                ("amount", "2000"), ("currency", "inr"), ("source", "tok_visa"), ("description", "Thali"),
+                ("metadata[order_id]", "6735"),
+            ])
         let held = try await x.send(
             "authorize only", .post, "/v1/charges",
             [("amount", "5000"), ("currency", "usd"), ("source", "tok_mastercard"), ("capture", "false")])
@@ -44,7 +46,8 @@ enum Transcript {
         try await x.send("balance", .get, "/v1/balance")
         try await x.send("list balance transactions", .get, "/v1/balance_transactions?limit=3")
         try await x.send(
-            "retrieve a balance transaction", .get, "/v1/balance_transactions/\(fetched.string("balance_transaction") ?? "")")
+            "retrieve a balance transaction", .get,
+            "/v1/balance_transactions/\(fetched.string("balance_transaction") ?? "")")
         try await x.send(
             "UPI declined", .post, "/v1/charges", [("amount", "1500"), ("currency", "inr"), ("source", "failure@upi")])
         try await x.send(
@@ -66,7 +69,9 @@ enum Transcript {
         let log: Log
 
         @discardableResult
-        func send(_ title: String, _ method: HTTPMethod, _ path: String, _ form: [(String, String)] = []) async throws
+        func send(
+            _ title: String, _ method: HTTPMethod, _ path: String, _ form: [(String, String)] = []
+        ) async throws
             -> Reply
         {
             let reply = try await self.paisa.send(
@@ -74,7 +79,8 @@ enum Transcript {
                 headers: [("Stripe-Version", self.version)])
             let body = form.map { "\($0)=\($1)" }.joined(separator: "&")
             self.log.append(
-                "### \(title)\n\(method.method.rawValue) \(path)\n\(body.isEmpty ? "" : body + "\n")--> \(reply.status)\n\(reply.text)\n")
+                "### \(title)\n\(method.method.rawValue) \(path)\n\(body.isEmpty ? "" : body + "\n")--> \(reply.status)\n\(reply.text)\n"
+            )
             return reply
         }
     }
