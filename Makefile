@@ -3,6 +3,7 @@
 #   make run       serve on 127.0.0.1:$(PORT), with an embedded PostgreSQL unless DATABASE_URL is set
 #   make test      the whole suite against a real PostgreSQL: the Swift tests, then the official Stripe SDK
 #                  (pinned, in a Python venv the suite creates) against a live server
+#   make lint      the code against .swift-format, and docs/api-reference.md against docs/openapi.json
 #   make key       print a fresh test secret key for the default account, alone on stdout
 #   make bench     release build, then pgbench as the reference and paisa-load against Paisa on the same
 #                  database; writes docs/bench/latest.md and latest.json
@@ -20,7 +21,7 @@ export PORT
 DB := scripts/db.sh
 BIN := .build/debug
 
-.PHONY: run test chaos bench key build db-up db-stop db-clean
+.PHONY: run test lint chaos bench key build db-up db-stop db-clean
 
 build:
 	swift build --product paisa
@@ -42,7 +43,11 @@ key:
 	DATABASE_URL="$$url" $(BIN)/paisa bootstrap >&2; \
 	DATABASE_URL="$$url" $(BIN)/paisa keys create
 
-test:
+lint:
+	swift format lint --strict --recursive Sources Tests Package.swift
+	python3 scripts/api-reference.py --check
+
+test: lint
 	swift build --build-tests
 	@url=$$($(DB) url paisa_test); \
 	DATABASE_URL="$$url" $(BIN)/paisa migrate; \
