@@ -17,16 +17,14 @@ enum ServeDefault {
     static let port = 8080
     static let budgetMilliseconds = Limits.requestBudgetMillisecondsDefault
     static let budgetMillisecondsRange = 100...60_000
-    /// Requests in flight before new ones are shed: far above what the pool can serve inside the budget, so only
-    /// a real overload reaches it.
-    static let inFlightMax = 512
+    static let inFlightMax = APIConfiguration.inFlightMaxDefault
     static let retentionHours = Limits.idempotencyRetentionSecondsDefault / 3600
-    static let sandboxCardLatencyMilliseconds = 0
-    /// Longer than the budget: `slow@upi` charges are answered `pending` and settled by the reconciler.
-    static let sandboxSlowMilliseconds = 3000
-    static let sandboxPendingMilliseconds = 5000
+    static let sandboxCardLatencyMilliseconds = SandboxSettings.cardLatencyMillisecondsDefault
+    static let sandboxSlowMilliseconds = SandboxSettings.slowMillisecondsDefault
+    static let sandboxPendingMilliseconds = SandboxSettings.pendingSettleMillisecondsDefault
     static let docsDirectory = "docs"
     static let keyCacheMilliseconds = APIConfiguration.keyCacheMillisecondsDefault
+    static let keyCacheMillisecondsRange = 0...60_000
 }
 
 /// `paisa serve`: runs the API until SIGTERM or SIGINT.
@@ -133,7 +131,10 @@ struct Serve: AsyncParsableCommand {
         guard inFlightMax >= 1 else { throw ValidationError("--in-flight-max must be at least 1.") }
         let keyCache = try Environment.integer(
             self.keyCacheMs, "PAISA_KEY_CACHE_MS", default: ServeDefault.keyCacheMilliseconds)
-        guard (0...60_000).contains(keyCache) else { throw ValidationError("--key-cache-ms must be 0 to 60000.") }
+        let keyCaches = ServeDefault.keyCacheMillisecondsRange
+        guard keyCaches.contains(keyCache) else {
+            throw ValidationError("--key-cache-ms must be \(keyCaches.lowerBound) to \(keyCaches.upperBound).")
+        }
         let retentionHours = try Environment.integer(
             self.retentionHours, "PAISA_IDEMPOTENCY_RETENTION_HOURS", default: ServeDefault.retentionHours)
         guard retentionHours >= ServeDefault.retentionHours else {

@@ -11,7 +11,16 @@ public struct SandboxSettings: Sendable, Equatable {
     /// How long `pending@upi` stays pending before the bank approves it.
     public var pendingSettleMilliseconds: Int
 
-    public init(cardLatencyMilliseconds: Int = 0, slowMilliseconds: Int = 3000, pendingSettleMilliseconds: Int = 5000) {
+    public static let cardLatencyMillisecondsDefault = 0
+    /// Longer than the default 2 s budget: `slow@upi` charges are answered `pending` and settled later.
+    public static let slowMillisecondsDefault = 3000
+    public static let pendingSettleMillisecondsDefault = 5000
+
+    public init(
+        cardLatencyMilliseconds: Int = Self.cardLatencyMillisecondsDefault,
+        slowMilliseconds: Int = Self.slowMillisecondsDefault,
+        pendingSettleMilliseconds: Int = Self.pendingSettleMillisecondsDefault
+    ) {
         self.cardLatencyMilliseconds = cardLatencyMilliseconds
         self.slowMilliseconds = slowMilliseconds
         self.pendingSettleMilliseconds = pendingSettleMilliseconds

@@ -49,9 +49,7 @@ public struct ChargeService: Sendable {
         let started = ContinuousClock.now
         let outcome: String
         defer {
-            let elapsed = ContinuousClock.now - started
-            PaymentsMetrics.processorCall(outcome: outcome).recordNanoseconds(
-                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            PaymentsMetrics.processorCall(outcome: outcome).recordNanoseconds((ContinuousClock.now - started).nanoseconds)
         }
         do {
             guard let decision = try await processorDeadline.run({ try await processor.authorize(authorization) })

@@ -27,8 +27,7 @@ public enum Observability {
         Timer(
             label: "paisa_http_request_duration_seconds", dimensions: [("route", route)], preferredDisplayUnit: .seconds
         )
-        .recordNanoseconds(
-            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        .recordNanoseconds(duration.nanoseconds)
     }
 
     /// One request refused to protect the others: `overloaded` at admission, `deadline` when its budget ran out;
@@ -38,7 +37,7 @@ public enum Observability {
         Timer(
             label: "paisa_http_shed_duration_seconds", dimensions: [("reason", reason)], preferredDisplayUnit: .seconds
         )
-        .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        .recordNanoseconds(elapsed.nanoseconds)
     }
 
     /// Requests in flight right now.

@@ -14,12 +14,16 @@ public struct APIConfiguration: Sendable {
     /// this time. Zero reads the key from the database on every request.
     public var keyCacheMilliseconds: Int
 
+    /// The default of `inFlightMax`: far above what the pool can serve inside the budget, so only a real overload
+    /// reaches it.
+    public static let inFlightMaxDefault = 512
+
     /// The default of `keyCacheMilliseconds`: one database read per key and second instead of one per request.
     public static let keyCacheMillisecondsDefault = 1000
 
     public init(
         requestBudgetMilliseconds: Int = Limits.requestBudgetMillisecondsDefault,
-        docsURL: String = "http://127.0.0.1:8080/docs/errors", inFlightMax: Int = 512,
+        docsURL: String = "http://127.0.0.1:8080/docs/errors", inFlightMax: Int = Self.inFlightMaxDefault,
         keyCacheMilliseconds: Int = Self.keyCacheMillisecondsDefault
     ) {
         self.requestBudgetMilliseconds = requestBudgetMilliseconds
