@@ -14,8 +14,7 @@ extension Audit {
                 continue
             }
             var expected: [String: Int64] = [:]
-            for charge in charges where charge.accountIndex == account && charge.status == .succeeded && charge.captured
-            {
+            for charge in charges where charge.accountIndex == account && charge.movesMoney {
                 expected[charge.currency, default: 0] += charge.net ?? 0
             }
             let currencies = Set(balances.before.keys).union(balances.after.keys).union(expected.keys).sorted()

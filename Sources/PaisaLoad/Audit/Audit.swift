@@ -63,7 +63,7 @@ public struct Audit: Sendable {
             notes.append("\(pending) charges were still pending when the audit stopped waiting; balances not checked.")
         }
         let balanceChecks = pending > 0 ? [] : self.checkBalances(ours, findings: &findings, notes: &notes)
-        let complete = pending == 0 && self.balances.allSatisfy { $0 != nil } && notes.count == self.notes.count
+        let complete = pending == 0 && self.balances.allSatisfy { $0 != nil }
         let verdict: AuditReport.Verdict = findings.total > 0 ? .failed : (complete ? .passed : .inconclusive)
         return findings.report(
             verdict: verdict, payments: self.records.count, answered: answered, unansweredCharged: unansweredCharged,
@@ -132,9 +132,8 @@ public struct Audit: Sendable {
             default: continue
             }
         }
-        let moves = charge.status == .succeeded && charge.captured
-        if moves != (charge.net != nil) {
-            return moves
+        if charge.movesMoney != (charge.net != nil) {
+            return charge.movesMoney
                 ? "succeeded and captured, but it has no balance transaction."
                 : "\(charge.status.rawValue), yet it has a balance transaction."
         }

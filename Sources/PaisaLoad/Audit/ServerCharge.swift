@@ -19,6 +19,9 @@ public struct ServerCharge: Sendable, Equatable {
     /// The merchant's net from its balance transaction, when it has one.
     public var net: Int64?
 
+    /// Whether it moved money: only succeeded, captured charges change the balance.
+    public var movesMoney: Bool { self.status == .succeeded && self.captured }
+
     /// A listed charge.
     public init(
         id: String, accountIndex: Int, status: ChargeStatus, amount: Int64, currency: String, captured: Bool,

@@ -33,12 +33,6 @@ public struct Stage: Sendable, Equatable {
     /// Arrivals the stage asks for: the area under its rate line.
     public var expectedArrivals: Double { (self.startRate + self.endRate) / 2 * self.seconds }
 
-    /// The rate `offset` seconds into the stage.
-    public func rate(atSecond offset: Double) -> Double {
-        let fraction = min(max(offset / self.seconds, 0), 1)
-        return self.startRate + (self.endRate - self.startRate) * fraction
-    }
-
     /// When (seconds into the stage) the cumulative arrival count reaches `count`.
     ///
     /// The count grows as `r0·t + (r1 − r0)·t² / (2T)`; this solves that quadratic in the form that stays

@@ -55,41 +55,28 @@ public final class PaisaClient: Sendable {
     /// One attempt of `POST /v1/charges`; never throws: every failure is an outcome.
     public func createCharge(apiKey: String, idempotencyKey: String, body: String) async -> AttemptOutcome {
         let attempt = self.attempts.add(1, ordering: .relaxed).oldValue
-        var request = HTTPClientRequest(url: self.baseURLs[attempt % self.baseURLs.count] + "/v1/charges")
+        var request = self.request(self.baseURLs[attempt % self.baseURLs.count] + "/v1/charges", apiKey: apiKey)
         request.method = .POST
-        self.authorize(&request, apiKey: apiKey)
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
         request.body = .bytes(ByteBuffer(string: body))
         do {
-            let response = try await self.http.execute(
-                request, timeout: .nanoseconds(self.attemptTimeout.nanoseconds))
-            let bytes = try await response.body.collect(upTo: Self.responseBytesMax)
+            let (response, bytes) = try await self.send(request)
             return AttemptOutcome.classify(
                 status: Int(response.status.code), headerValue: { response.headers.first(name: $0) },
                 body: Data(buffer: bytes))
-        } catch let error as HTTPClientError {
-            switch error {
-            case .deadlineExceeded, .readTimeout, .writeTimeout: return .timeout
-            default: return .connection(String(describing: error))
-            }
         } catch {
-            return .connection(String(describing: error))
+            return Self.outcome(of: error)
         }
     }
 
     /// One `GET` of `path` for probe mode: nil on a 2xx, otherwise the error class (`http_404`, `timeout`, …).
     func probe(path: String, apiKey: String) async -> String? {
-        var request = HTTPClientRequest(url: self.baseURL + path)
-        self.authorize(&request, apiKey: apiKey)
         do {
-            let response = try await self.http.execute(request, timeout: .nanoseconds(self.attemptTimeout.nanoseconds))
-            _ = try await response.body.collect(upTo: Self.responseBytesMax)
+            let (response, _) = try await self.send(self.request(self.baseURL + path, apiKey: apiKey))
             return (200..<300).contains(Int(response.status.code)) ? nil : "http_\(response.status.code)"
-        } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .writeTimeout].contains(error) {
-            return "timeout"
         } catch {
-            return "connection"
+            return Self.outcome(of: error).errorClass
         }
     }
 
@@ -119,10 +106,7 @@ public final class PaisaClient: Sendable {
     }
 
     private func get<Answer: Decodable>(_ path: String, apiKey: String, as type: Answer.Type) async throws -> Answer {
-        var request = HTTPClientRequest(url: self.baseURL + path)
-        self.authorize(&request, apiKey: apiKey)
-        let response = try await self.http.execute(request, timeout: .nanoseconds(self.attemptTimeout.nanoseconds))
-        let bytes = try await response.body.collect(upTo: Self.responseBytesMax)
+        let (response, bytes) = try await self.send(self.request(self.baseURL + path, apiKey: apiKey))
         guard response.status == .ok else {
             let message = (try? JSONDecoder().decode(WireErrorEnvelope.self, from: bytes))?.error.message
             throw APIProblem(
@@ -132,8 +116,25 @@ public final class PaisaClient: Sendable {
         return try JSONDecoder().decode(Answer.self, from: bytes)
     }
 
-    private func authorize(_ request: inout HTTPClientRequest, apiKey: String) {
+    /// A request for `url` that authenticates with `apiKey`.
+    private func request(_ url: String, apiKey: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
         request.headers.add(name: "User-Agent", value: "paisa-load/1")
+        return request
+    }
+
+    /// Sends `request` within the attempt timeout and reads its whole (bounded) body.
+    private func send(_ request: HTTPClientRequest) async throws -> (HTTPClientResponse, ByteBuffer) {
+        let response = try await self.http.execute(request, timeout: .nanoseconds(self.attemptTimeout.nanoseconds))
+        return (response, try await response.body.collect(upTo: Self.responseBytesMax))
+    }
+
+    /// What a failed send means: a timeout, or a connection that could not carry the request.
+    private static func outcome(of error: any Error) -> AttemptOutcome {
+        switch error as? HTTPClientError {
+        case .deadlineExceeded?, .readTimeout?, .writeTimeout?: .timeout
+        default: .connection(String(describing: error))
+        }
     }
 }

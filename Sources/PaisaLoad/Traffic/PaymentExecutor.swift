@@ -48,7 +48,7 @@ struct PaymentExecutor: Sendable {
             attempts: primary.attempts + (extra?.attempts ?? 0))
         let answeredAt = [primary.answeredAt, extra?.answeredAt].compactMap { $0 }.min()
         return Completion(
-            errorClass: record.errorClass, firstAnswer: primary.answers.first ?? extra?.answers.first,
+            errorClass: record.errorClass, firstAnswer: answers.first,
             attempts: record.attempts, record: record, firstSent: primary.firstSent,
             finished: answeredAt ?? primary.finished)
     }

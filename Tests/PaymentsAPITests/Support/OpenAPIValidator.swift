@@ -548,6 +548,7 @@ extension OpenAPIValidator {
                     if (0xD800..<0xDC00).contains(code), self.bytes[self.index...].starts(with: Array("\\u".utf8)) {
                         self.index += 2
                         let low = try self.hex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw self.failure("an invalid \\u escape") }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     }
                     guard let scalar = Unicode.Scalar(code) else { throw self.failure("an invalid \\u escape") }
