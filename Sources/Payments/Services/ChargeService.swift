@@ -49,7 +49,8 @@ public struct ChargeService: Sendable {
         let started = ContinuousClock.now
         let outcome: String
         defer {
-            PaymentsMetrics.processorCall(outcome: outcome).recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+            PaymentsMetrics.processorCall(outcome: outcome).recordNanoseconds(
+                (ContinuousClock.now - started).nanoseconds)
         }
         do {
             guard let decision = try await processorDeadline.run({ try await processor.authorize(authorization) })
