@@ -10,7 +10,6 @@ this script; never edit the page by hand.
 import json
 import os
 import sys
-from urllib.parse import quote
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCUMENT = os.path.join(ROOT, "docs", "openapi.json")

@@ -22,9 +22,8 @@ import platform
 import re
 import subprocess
 import sys
-import time
 
-from harness import BUDGET_MS, ROOT, Database, Server, log, run
+from harness import BUDGET_MS, ROOT, Database, HarnessError, Server, log, paisa_load, pg_tool, run, steady
 
 STATE = os.path.join(ROOT, ".paisa", "bench")
 DATABASE = "paisa_bench"
@@ -49,13 +48,14 @@ SERVER_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
 SHED_IN_FLIGHT_MAX = 32
 SHED_OVERLOAD = 1.5
 SHED_GOAL_SECONDS = 0.05
+# The traffic of the rate search: card charges, each with a fresh key and no deliberate repeats, no audit.
+CARDS_ONLY = ["--mix", "card=100", "--retry-share", "0", "--duplicate-share", "0", "--no-audit"]
 # Requests in flight the generator allows: far above what a sustainable rate needs.
 IN_FLIGHT_MAX = 512
 
 
 def pgbench(database, seconds):
-    bindir = run(["pg_config", "--bindir"])
-    pgbench_path = os.path.join(bindir, "pgbench")
+    pgbench_path = pg_tool("pgbench")
     initialize = [pgbench_path, "-i", "-q", "-s", str(PGBENCH_SCALE), database.url]
     measure = [pgbench_path, "-n", "-c", str(PGBENCH_CLIENTS), "-j", str(PGBENCH_THREADS), "-T", str(seconds),
                database.url]
@@ -72,30 +72,24 @@ class Bench:
     def __init__(self, arguments):
         self.arguments = arguments
         self.database = Database(DATABASE)
-        paisa = os.path.join(arguments.bin, "paisa")
-        env = dict(os.environ, DATABASE_URL=self.database.url)
-        run([paisa, "migrate"], env=env)
-        account = run([paisa, "accounts", "create", "--name", "bench"], env=env)
-        self.key = run([paisa, "keys", "create", "--account", account], env=env)
+        self.database.migrate(arguments.bin)
+        _, self.key = self.database.new_key(arguments.bin, "bench")
         self.server = Server(arguments.bin, self.database, "bench-server", STATE, environment=SERVER_ENVIRONMENT)
         self.runs = 0
 
     def load(self, name, schedule, extra=()):
         """One paisa-load run; returns its report plus the server's CPU over the run."""
         self.runs += 1
-        report_path = os.path.join(STATE, f"{self.runs:02d}-{name}.json")
-        command = [os.path.join(self.arguments.bin, "paisa-load"), "--base-url", self.server.url, "--key", "$KEY",
-                   *schedule, "--max-in-flight", str(IN_FLIGHT_MAX), "--seed", "1", "--json", report_path,
-                   "--no-progress", "--quiet", *extra]
         cpu_before = self.server.cpu_seconds()
-        completed = subprocess.run([self.key if part == "$KEY" else part for part in command],
-                                   text=True, capture_output=True)
+        status, stderr, report, command = paisa_load(
+            self.arguments.bin, [self.server.url], self.key, os.path.join(STATE, f"{self.runs:02d}-{name}.json"),
+            [*schedule, "--max-in-flight", str(IN_FLIGHT_MAX), "--seed", "1", *extra])
         cpu = self.server.cpu_seconds() - cpu_before
-        with open(report_path) as report_file:
-            report = json.load(report_file)
+        if report is None:
+            raise HarnessError(f"paisa-load wrote no report for {name} (exit {status}): {stderr}")
         report["serverCoresUsed"] = round(cpu / max(report["generator"]["wallSeconds"], 0.001), 2)
-        report["command"] = " ".join(command).replace(os.path.join(self.arguments.bin, ""), "").replace(ROOT + os.sep, "")
-        report["exit"] = completed.returncode
+        report["command"] = command
+        report["exit"] = status
         return report
 
     def overload(self, maximum):
@@ -105,9 +99,7 @@ class Bench:
         self.server = Server(self.arguments.bin, self.database, "bench-shedding", STATE,
                              extra=["--in-flight-max", str(SHED_IN_FLIGHT_MAX)], environment=SERVER_ENVIRONMENT)
         self.server.start()
-        report = self.load("overload", ["--stage", f"{self.arguments.seconds}s:{rate}"],
-                           ["--mix", "card=100", "--retry-share", "0", "--duplicate-share", "0", "--no-audit",
-                            "--attempts", "1"])
+        report = self.load("overload", steady(self.arguments.seconds, rate), [*CARDS_ONLY, "--attempts", "1"])
         buckets = self.server.histogram("paisa_http_shed_duration_seconds", 'reason="overloaded"')
         total = buckets[-1][1] if buckets else 0
         within = next((count for bound, count in buckets if bound >= SHED_GOAL_SECONDS), total)
@@ -119,8 +111,7 @@ class Bench:
 
     def step(self, rate):
         """A steady run at `rate`: card charges only, fresh keys, no retries, no audit."""
-        report = self.load(f"step-{rate}", ["--stage", f"{self.arguments.seconds}s:{rate}"],
-                           ["--mix", "card=100", "--retry-share", "0", "--duplicate-share", "0", "--no-audit"])
+        report = self.load(f"step-{rate}", steady(self.arguments.seconds, rate), CARDS_ONLY)
         overall = report["overall"]
         late = (overall["late"] + overall["dropped"]) / max(overall["scheduled"], 1)
         passed = (overall["latency"]["p99"] < STEP_P99_MS_MAX and overall["errors"] == 0
@@ -132,12 +123,12 @@ class Bench:
 
     def find_maximum(self):
         """Grows the rate until a step fails, then bisects between the last pass and the first failure."""
-        steps, best, low, high, rate = [], None, None, None, RATE_START
+        steps, best, best_summary, low, high, rate = [], None, None, None, None, RATE_START
         for _ in range(SEARCH_STEPS_MAX):
             passed, report = self.step(rate)
             steps.append(summary(report, f"{rate}/s", passed))
             if passed:
-                low, best = rate, report
+                low, best, best_summary = rate, report, steps[-1]
             else:
                 high = rate
             if high is None:
@@ -148,7 +139,7 @@ class Bench:
                 rate = (low + high) // 2
             else:
                 break
-        return best, steps
+        return best, best_summary, steps
 
     def main(self):
         os.makedirs(STATE, exist_ok=True)
@@ -158,14 +149,13 @@ class Bench:
         self.server.start()
         try:
             log("Searching the highest sustainable rate of POST /v1/charges …")
-            best, steps = self.find_maximum()
+            best, best_summary, steps = self.find_maximum()
             if best is None:
                 raise SystemExit("no rate passed; see the step reports in " + STATE)
             maximum = best["overall"]["achievedRate"]
             half_rate = max(int(maximum / 2), 1)
             log(f"Half the maximum, {half_rate}/s …")
-            half = self.load("half", ["--stage", f"{self.arguments.seconds}s:{half_rate}"],
-                             ["--mix", "card=100", "--retry-share", "0", "--duplicate-share", "0", "--no-audit"])
+            half = self.load("half", steady(self.arguments.seconds, half_rate), CARDS_ONLY)
             search_peak_rss = self.server.peak_rss_mb()
             # A fresh server for the spike, so its peak memory is the spike's, not the rate search's overloads.
             self.server.stop()
@@ -184,12 +174,13 @@ class Bench:
         result = {
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "machine": {"cores": os.cpu_count(), "kernel": platform.release(),
-                        "postgres": run([os.path.join(run(["pg_config", "--bindir"]), "postgres"), "--version"])},
+                        "postgres": run([pg_tool("postgres"), "--version"])},
             "build": self.arguments.bin.replace(ROOT + os.sep, ""),
             "serverEnvironment": SERVER_ENVIRONMENT,
             "pgbench": reference,
             "maximum": {"chargesPerSecond": round(maximum, 1),
-                        "ratioToPgbench": round(maximum / reference["tps"], 2), "search": steps},
+                        "ratioToPgbench": round(maximum / reference["tps"], 2), "best": best_summary,
+                        "search": steps},
             "half": summary(half, f"{half_rate}/s", None),
             "spike": summary(spike, f"{spike_base}/s -> {spike_base * 10}/s", spike["exit"] == 0),
             "shedding": shedding,
@@ -201,9 +192,10 @@ class Bench:
         os.makedirs(self.arguments.out, exist_ok=True)
         with open(os.path.join(self.arguments.out, "latest.json"), "w") as out:
             json.dump(result, out, indent=2)
+        report = markdown(result)
         with open(os.path.join(self.arguments.out, "latest.md"), "w") as out:
-            out.write(markdown(result))
-        log(markdown(result))
+            out.write(report)
+        log(report)
         return 0
 
 
@@ -233,7 +225,7 @@ def markdown(result):
             rows.append(f"| {name} | {p['name']} | {p['offered']} | {p['answered']} | {p['p50']} | {p['p99']} | "
                         f"{p['p999']} | {p['max']} | {p['errors']} | {p['late']} |")
 
-    best = max((s for s in result["maximum"]["search"] if s["passed"]), key=lambda s: s["overall"]["answered"])
+    best = result["maximum"]["best"]
     add(f"maximum ({best['label']})", best)
     add(f"half ({result['half']['label']})", result["half"])
     add(f"spike ({result['spike']['label']})", result["spike"])

@@ -1,5 +1,7 @@
 """What the fault scenarios and the benchmark share: processes, ports, the database and HTTP calls."""
 
+import functools
+import json
 import os
 import signal
 import socket
@@ -30,6 +32,16 @@ def run(command, **kwargs):
     return subprocess.run(command, check=True, text=True, capture_output=True, **kwargs).stdout.strip()
 
 
+class HarnessError(Exception):
+    """Something the harness needs did not happen (a server that would not start); fails the run, not Python."""
+
+
+@functools.lru_cache(maxsize=None)
+def pg_tool(name):
+    """The path of a PostgreSQL program (psql, pgbench, postgres) of the installed server."""
+    return os.path.join(run(["pg_config", "--bindir"]), name)
+
+
 class Database:
     """A database for a harness: its URL, psql access, and (for the embedded cluster) stop and start."""
 
@@ -40,10 +52,26 @@ class Database:
         else:
             self.url = os.environ["DATABASE_URL"]
 
-    def query(self, sql):
-        """Rows of `sql` as lists of strings."""
-        psql = os.path.join(run(["pg_config", "--bindir"]), "psql")
-        out = run([psql, self.url, "-X", "-q", "-t", "-A", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql])
+    @property
+    def env(self):
+        """The environment of a `paisa` command on this database."""
+        return dict(os.environ, DATABASE_URL=self.url)
+
+    def migrate(self, binaries):
+        run([os.path.join(binaries, "paisa"), "migrate"], env=self.env)
+
+    def new_key(self, binaries, name):
+        """A fresh account named `name` and a secret key for it: (account id, key)."""
+        paisa = os.path.join(binaries, "paisa")
+        account = run([paisa, "accounts", "create", "--name", name], env=self.env)
+        return account, run([paisa, "keys", "create", "--account", account], env=self.env)
+
+    def query(self, sql, **variables):
+        """Rows of `sql` as lists of strings; `:'name'` in it is the quoted value of variable `name`."""
+        command = [pg_tool("psql"), self.url, "-X", "-q", "-t", "-A", "-F", "\t", "-v", "ON_ERROR_STOP=1"]
+        for name, value in variables.items():
+            command += ["-v", f"{name}={value}"]
+        out = run(command + ["-f", "-"], input=sql)
         return [line.split("\t") for line in out.splitlines() if line]
 
     def stop(self, mode):
@@ -75,17 +103,17 @@ class Server:
             os.path.join(self.binaries, "paisa"), "serve", "--port", str(self.port), "--log-level", "warning",
             "--budget-ms", str(BUDGET_MS), *self.extra,
         ]
-        env = dict(os.environ, DATABASE_URL=self.database.url, **self.environment)
+        env = dict(self.database.env, **self.environment)
         with open(log_path, "w") as log_file:
             self.process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env)
         started = time.monotonic()
         while time.monotonic() - started < START_SECONDS_MAX:
             if self.process.poll() is not None:
-                raise SystemExit(f"{self.name}: the server exited at start; see {log_path}")
-            if http_status(self.url + "/healthz") == 200:
+                raise HarnessError(f"{self.name}: the server exited at start; see {log_path}")
+            if http_call(self.url + "/healthz")[0] == 200:
                 return time.monotonic() - started
             time.sleep(0.05)
-        raise SystemExit(f"{self.name}: no answer on /healthz within {START_SECONDS_MAX} s; see {log_path}")
+        raise HarnessError(f"{self.name}: no answer on /healthz within {START_SECONDS_MAX} s; see {log_path}")
 
     def kill(self):
         self.process.send_signal(signal.SIGKILL)
@@ -113,15 +141,18 @@ class Server:
                     return int(line.split()[1]) / 1024
         return None
 
-    def histogram(self, name, labels):
-        """The cumulative buckets of one Prometheus histogram series as (upper bound, count), +Inf last."""
+    def metrics(self):
+        """The server's /metrics text, empty when it does not answer."""
         try:
             with urllib.request.urlopen(self.url + "/metrics", timeout=5) as response:
-                text = response.read().decode()
+                return response.read().decode()
         except OSError:
-            return []
+            return ""
+
+    def histogram(self, name, labels):
+        """The cumulative buckets of one Prometheus histogram series as (upper bound, count), +Inf last."""
         buckets = []
-        for line in text.splitlines():
+        for line in self.metrics().splitlines():
             if line.startswith(name + "_bucket{") and labels in line:
                 bound = line.split('le="', 1)[1].split('"', 1)[0]
                 buckets.append((float("inf") if bound == "+Inf" else float(bound), int(float(line.rsplit(" ", 1)[1]))))
@@ -129,24 +160,41 @@ class Server:
 
     def metric(self, name):
         """The sum of every series of a Prometheus counter, 0 when absent."""
-        try:
-            with urllib.request.urlopen(self.url + "/metrics", timeout=5) as response:
-                text = response.read().decode()
-        except OSError:
-            return 0
         total = 0.0
-        for line in text.splitlines():
+        for line in self.metrics().splitlines():
             if line.startswith(name) and (line[len(name)] in " {"):
                 total += float(line.rsplit(" ", 1)[1])
         return int(total)
 
 
-def http_status(url, method="GET", data=None, headers=None, timeout=5):
-    """The status of one request, or None when it got no answer; with the answer's time in seconds."""
-    return http_call(url, method, data, headers, timeout)[0]
+def steady(seconds, rate):
+    """paisa-load's flags for one stage of `rate` payments a second."""
+    return ["--stage", f"{seconds}s:{rate}"]
+
+
+def paisa_load(binaries, urls, key, report_path, arguments):
+    """Runs paisa-load against `urls` with `key`; returns (exit status, stderr, report or None, the command with
+    the key elided). The report file is removed first, so a run that wrote none never reads an older one."""
+    try:
+        os.remove(report_path)
+    except FileNotFoundError:
+        pass
+    command = [os.path.join(binaries, "paisa-load")]
+    for url in urls:
+        command += ["--base-url", url]
+    command += ["--key", key, "--json", report_path, "--no-progress", "--quiet", *arguments]
+    completed = subprocess.run(command, text=True, capture_output=True)
+    try:
+        with open(report_path) as report_file:
+            report = json.load(report_file)
+    except (OSError, ValueError):
+        report = None
+    shown = " ".join(["paisa-load", *command[1:]]).replace(key, "$KEY").replace(ROOT + os.sep, "")
+    return completed.returncode, completed.stderr, report, shown
 
 
 def http_call(url, method="GET", data=None, headers=None, timeout=5):
+    """One request: (status or None when it got no answer, seconds it took, headers)."""
     request = urllib.request.Request(url, method=method, data=data, headers=headers or {})
     started = time.monotonic()
     try:

@@ -34,6 +34,9 @@ for _ in $(seq 1 100); do
   if ! kill -0 "$SERVER" 2>/dev/null; then cat .paisa/sdk-server.log >&2; exit 1; fi
   sleep 0.1
 done
+if ! curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
+  echo "sdk: the server did not answer /healthz" >&2; cat .paisa/sdk-server.log >&2; exit 1
+fi
 
 PAISA_BASE_URL="http://127.0.0.1:$PORT" PAISA_KEY="$KEY" PAISA_READ_ONLY_KEY="$READ_ONLY" \
   "$VENV/bin/python" -m pytest -q -p no:cacheprovider Tests/sdk
