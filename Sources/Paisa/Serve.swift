@@ -16,7 +16,7 @@ enum ServeDefault {
     static let host = "127.0.0.1"
     static let port = 8080
     static let budgetMilliseconds = Limits.requestBudgetMillisecondsDefault
-    static let budgetMillisecondsRange = 100...60_000
+    static let budgetMillisecondsRange = Limits.requestBudgetMillisecondsMin...60_000
     static let inFlightMax = APIConfiguration.inFlightMaxDefault
     static let retentionHours = Limits.idempotencyRetentionSecondsDefault / 3600
     static let sandboxCardLatencyMilliseconds = SandboxSettings.cardLatencyMillisecondsDefault

@@ -24,7 +24,8 @@ public enum Limits {
     public static let metadataKeyLengthMax = 40
     public static let metadataValueLengthMax = 500
 
-    /// Free-text fields on charges and refunds.
+    /// Free-text fields on charges and refunds. Text lengths count Unicode scalars, as PostgreSQL's `char_length`
+    /// does in a UTF-8 database, so a bound checked here is the bound the schema enforces (see `StoredText`).
     public static let descriptionLengthMax = 1000
     /// Card networks print at most 22 characters on a statement.
     public static let statementDescriptorLengthMax = 22
@@ -32,6 +33,24 @@ public enum Limits {
     public static let emailLengthMax = 254
     /// UPI virtual payment addresses: NPCI allows up to 255; names this long are already unusual.
     public static let vpaLengthMax = 255
+
+    /// The request path an idempotency key remembers (`/v1/charges/ch_…/capture`): the longest route with the
+    /// longest well-formed id is far shorter.
+    public static let requestPathLengthMax = 300
+    /// The canonical parameters an idempotency key remembers for the completer, in UTF-8 bytes: four bodies' worth,
+    /// room for the escapes canonical JSON adds, and a bound on what a query string can add to a POST.
+    public static let requestParametersBytesMax = 256 * 1024
+    /// An API version as stored with a key: a date and a release name of up to 20 letters fit with room to spare.
+    public static let apiVersionLengthMax = 40
+    /// A merchant account's display name.
+    public static let accountNameLengthMax = 200
+    /// Failure codes and decline codes a processor reports, and its failure messages.
+    public static let failureCodeLengthMax = 100
+    public static let failureMessageLengthMax = 1000
+    /// A processor's key for one payment (`pk_` and 22 base62 characters, with room for other processors' forms).
+    public static let processorKeyLengthMax = 100
+    /// A ledger line's description: a charge's description with a refund's prefix around it.
+    public static let ledgerDescriptionLengthMax = descriptionLengthMax + 100
 
     /// Page size for list endpoints, as Stripe: 1 to 100, 10 unless asked.
     public static let listLimitMax = 100
@@ -43,6 +62,13 @@ public enum Limits {
 
     /// The whole time a request may take, from arrival to the last byte of its answer.
     public static let requestBudgetMillisecondsDefault = 2000
+    /// The shortest budget a server accepts: a charge's claim, the shortest processor call worth making and the
+    /// reserve for phase 3 must fit in it, or every charge would be refused for want of time.
+    public static let requestBudgetMillisecondsMin = 500
+
+    /// Less time than this left for the processor is not worth asking it in: the call would almost surely end
+    /// `pending` for a processor that barely heard the question. The request answers 503 instead, key unfinished.
+    public static let processorCallMillisecondsMin = 50
 
     /// What a charge keeps back from its budget for phase 3 and the answer after the processor call, so that
     /// a processor that answers late still leaves time to record the charge as pending.

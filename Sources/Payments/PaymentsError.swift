@@ -15,6 +15,19 @@ public enum PaymentsError: Error, Equatable, Sendable {
     case deadlineExceeded
     /// The server is shedding load (503 with `Retry-After`).
     case overloaded
+    /// The database refused a write for a reason that running it again cannot cure: a value or a row the schema
+    /// does not allow. `reason` names the SQLSTATE, the constraint and the column, never a value; it is for the
+    /// log, and the client sees a generic 500.
+    case refusedByDatabase(reason: String)
+
+    /// Whether the error refuses the request itself (a parameter, a missing object): the same request is refused
+    /// the same way every time, so retrying it cannot help.
+    public var isRefusalOfTheRequest: Bool {
+        switch self {
+        case .invalidRequest, .notFound: true
+        default: false
+        }
+    }
 
     /// `parameter_missing` for `param`.
     public static func parameterMissing(_ param: String, message: String? = nil) -> PaymentsError {

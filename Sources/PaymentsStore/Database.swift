@@ -27,24 +27,28 @@ public struct Database: Sendable {
 
     /// Runs `body` on a pooled connection, as one statement or one transaction, retrying what is safe to retry.
     /// `repeatable` says the work gives the same result if it ran (and committed) twice; only then is a connection
-    /// lost mid-commit retried.
+    /// lost mid-commit retried. `afterCommit` names the fault point that, when armed, loses the connection right
+    /// after the work committed, so tests can make the caller unsure of an outcome that did happen.
     @discardableResult
     func run<T: Sendable>(
         _ operation: String, _ mode: Mode, deadline: Deadline, repeatable: Bool = true,
+        afterCommit: FaultInjector.Point? = nil,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await self.attempt(mode, body)
+                let result = try await self.attempt(mode, body)
+                if let afterCommit, self.faults.fire(afterCommit) != nil { throw InjectedConnectionLoss() }
+                return result
             } catch {
-                let disposition = StoreFailure.disposition(of: error, repeatable: repeatable)
+                let kind = StoreFailure.kind(of: error)
                 let backoff = Self.backoff(attempt: attempt)
-                guard disposition != .fail, attempt < Limits.transactionAttemptsMax, deadline.remaining > backoff,
-                    !Task.isCancelled
+                guard StoreFailure.isRetryable(kind, repeatable: repeatable), attempt < Limits.transactionAttemptsMax,
+                    deadline.remaining > backoff, !Task.isCancelled
                 else {
-                    throw StoreFailure.domainError(for: error) ?? StoreFailure.unwrapped(error)
+                    throw StoreFailure.finalError(error, kind)
                 }
                 let reason = (StoreFailure.unwrapped(error) as? PSQLError)?.sqlState ?? "connection"
                 Counter(label: "paisa_db_retries_total", dimensions: [("sqlstate", reason)]).increment()

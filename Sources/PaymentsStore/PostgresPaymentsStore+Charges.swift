@@ -8,18 +8,21 @@ extension PostgresPaymentsStore {
     public func recordCharge(
         _ charge: Charge, posting: Posting?, response: StoredResponse, key: ClaimedKey, deadline: Deadline
     ) async throws -> Bool {
-        let crash = self.faults.fire(.beforeFinishCommit)
-        let mode: Database.Mode = crash == nil ? .statement : .transaction
-        return try await self.database.run("record charge", mode, deadline: deadline) { connection in
+        // A death before the commit: for one autocommitted statement, that is a death before it is sent.
+        try self.faults.check(.beforeFinishCommit)
+        let refused = self.faults.fire(.recordRefused) != nil
+        return try await self.database.run(
+            "record charge", .statement, deadline: deadline, afterCommit: .afterFinishCommit
+        ) { connection in
+            if refused {
+                try await connection.query(
+                    "DO $$ BEGIN RAISE EXCEPTION 'injected refusal of phase 3' USING ERRCODE = '23514'; END $$",
+                    logger: self.logger)
+            }
             let statement = RecordChargeStatement(charge: charge, posting: posting, response: response, key: key)
             var recorded = false
             for try await count in try await connection.execute(statement, logger: self.logger) {
                 recorded = count == 1
-            }
-            if let crash {
-                // The test's simulated death between the writes and the commit: the transaction rolls back.
-                if crash == .exit { try self.faults.check(.beforeFinishCommit) }
-                throw FaultInjector.InjectedCrash(point: .beforeFinishCommit)
             }
             return recorded
         }
@@ -47,11 +50,41 @@ extension PostgresPaymentsStore {
             let rows = try await connection.query(
                 """
                 SELECT \(unescaped: Rows.chargeColumns) FROM charges
-                WHERE status = 'pending' ORDER BY created_at LIMIT \(Int32(limit))
+                WHERE status = 'pending' AND reconcile_after <= now()
+                ORDER BY reconcile_after LIMIT \(Int32(limit))
                 """, logger: self.logger)
             var charges: [Charge] = []
             for try await row in rows { charges.append(try Rows.charge(row)) }
             return charges
+        }
+    }
+
+    public func postponeReconciliation(of charge: Charge, until time: Timestamp, deadline: Deadline) async throws {
+        try await self.database.run("postpone reconciliation", .statement, deadline: deadline) { connection in
+            try await connection.query(
+                """
+                UPDATE charges SET reconcile_after = \(time)
+                WHERE account_id = \(charge.scope.accountID) AND id = \(charge.id) AND status = 'pending'
+                """, logger: self.logger)
+        }
+    }
+
+    public func recordedProcessorKeys(
+        _ keys: [(scope: Scope, processorKey: String)], deadline: Deadline
+    ) async throws -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        let accounts = keys.map(\.scope.accountID)
+        let processorKeys = keys.map(\.processorKey)
+        return try await self.database.run("recorded processor keys", .statement, deadline: deadline) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT c.processor_key FROM charges c
+                JOIN unnest(\(accounts)::text[], \(processorKeys)::text[]) AS k(account_id, processor_key)
+                  ON c.account_id = k.account_id AND c.processor_key = k.processor_key
+                """, logger: self.logger)
+            var found: Set<String> = []
+            for try await key in rows.decode(String.self) { found.insert(key) }
+            return found
         }
     }
 
@@ -131,9 +164,9 @@ struct RecordChargeStatement: PostgresPreparedStatement {
                 capture_method, status, failure_code, decline_code, failure_message, method_type, card_id,
                 card_brand, card_last4, card_exp_month, card_exp_year, card_funding, card_country, upi_vpa,
                 balance_transaction_id, description, metadata, receipt_email, statement_descriptor,
-                processor_key, created_at, updated_at)
+                processor_key, created_at, updated_at, reconcile_after)
             SELECT $3, $4, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-                   $25, $26, $27, $28, $29::jsonb, $30, $31, $32, $33, $33
+                   $25, $26, $27, $28, $29::jsonb, $30, $31, $32, $33, $33, CASE WHEN $14 = 'pending' THEN $33 END
             FROM finished
             RETURNING 1
         ), ledger AS (

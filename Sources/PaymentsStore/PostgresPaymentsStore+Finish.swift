@@ -11,7 +11,9 @@ extension PostgresPaymentsStore {
         work: @escaping @Sendable (any PaymentsTransaction) async throws -> StoredResponse
     ) async throws -> StoredResponse? {
         let faults = self.faults
-        return try await self.database.run("finish", .transaction, deadline: deadline, repeatable: false) {
+        return try await self.database.run(
+            "finish", .transaction, deadline: deadline, repeatable: false, afterCommit: .afterFinishCommit
+        ) {
             connection -> StoredResponse? in
             let held = try await connection.query(
                 """

@@ -107,7 +107,8 @@ extension PostgresPaymentsStore {
         try await self.database.run("abandoned", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
-                SELECT account_id, livemode, key, method, path, api_version, request_params, attempts
+                SELECT account_id, livemode, key, method, path, api_version, request_params, attempts,
+                       original_request_id
                 FROM idempotency_keys
                 WHERE recovery_point <> 'finished'
                   AND (locked_until IS NULL OR locked_until < now())
@@ -116,15 +117,26 @@ extension PostgresPaymentsStore {
                 LIMIT \(Int32(limit))
                 """, logger: self.logger)
             var found: [AbandonedRequest] = []
-            for try await (account, livemode, key, method, path, version, params, attempts) in rows.decode(
-                (String, Bool, String, String, String, String, String, Int32).self)
+            for try await (account, livemode, key, method, path, version, params, attempts, original) in rows.decode(
+                (String, Bool, String, String, String, String, String, Int32, String).self)
             {
                 found.append(
                     AbandonedRequest(
                         scope: Scope(accountID: account, livemode: livemode), key: key, method: method, path: path,
-                        version: version, parameters: params, attempts: Int(attempts)))
+                        version: version, parameters: params, attempts: Int(attempts), originalRequestID: original))
             }
             return found
+        }
+    }
+
+    public func giveUp(on request: AbandonedRequest, attemptsMax: Int, deadline: Deadline) async throws {
+        try await self.database.run("give up", .statement, deadline: deadline) { connection in
+            try await connection.query(
+                """
+                UPDATE idempotency_keys SET attempts = greatest(attempts, \(Int32(attemptsMax)))
+                WHERE account_id = \(request.scope.accountID) AND livemode = \(request.scope.livemode)
+                  AND key = \(request.key) AND recovery_point <> 'finished'
+                """, logger: self.logger)
         }
     }
 

@@ -2,96 +2,108 @@ import Payments
 import PostgresNIO
 import _ConnectionPoolModule
 
-/// How the store's one retry loop classifies a failure, and how failures become domain errors: the single place
-/// where PostgreSQL's errors are translated.
+/// The one place PostgreSQL's errors are judged: each failure is classified once, and both what the retry loop
+/// does with it and which domain error it becomes follow from that one classification.
 public enum StoreFailure {
-    /// What to do about an error from a statement or transaction.
-    enum Disposition: Equatable {
-        /// The database rolled the transaction back because of another transaction; run it again.
-        case retryConflict
-        /// The connection failed before anything could have committed; run it again on another connection.
-        case retryConnection
-        /// Not ours to retry.
-        case fail
+    /// What a failure is.
+    enum Kind: Equatable {
+        /// Another transaction got in the way (serialization failure, deadlock): run the work again.
+        case conflict
+        /// A lock could not be had within PostgreSQL's lock timeout: contention that waiting longer will not cure.
+        case contended
+        /// No connection could be had, or the connection failed before anything could have committed.
+        case unreachable
+        /// The pool is closed: the server is shutting down.
+        case closed
+        /// The connection failed while the work may have committed: only repeatable work may run again.
+        case connectionLost
+        /// The statement ran out of time (statement timeout, or the request's deadline cancelled it).
+        case timedOut
+        /// The database refused the work for good: a value or a row the schema does not allow, or a statement it
+        /// cannot run. Running it again gives the same refusal.
+        case refused(reason: String)
+        /// An error of our own thrown from inside the work (a domain error, an injected crash): it travels on.
+        case ours
+        /// Anything else: a bug, which travels on as it is.
+        case unknown
     }
 
-    /// Classifies `error`. A lost connection may have cost a commit whose outcome is unknown, so it is retried
-    /// only for `repeatable` work (written to be safe if it runs twice) or when it failed before `BEGIN` finished.
-    static func disposition(of error: any Error, repeatable: Bool) -> Disposition {
+    /// Classifies `error`. A failure inside a transaction is judged by where it happened: before `BEGIN` finished
+    /// nothing ran; at `COMMIT` the work may have committed.
+    static func kind(of error: any Error) -> Kind {
         if let transactionError = error as? PostgresTransactionError {
-            if let closureError = transactionError.closureError {
-                return Self.disposition(of: closureError, repeatable: repeatable)
-            }
+            if let closureError = transactionError.closureError { return Self.kind(of: closureError) }
             if let beginError = transactionError.beginError {
-                return Self.disposition(of: beginError, repeatable: true)
+                let kind = Self.kind(of: beginError)
+                return kind == .connectionLost ? .unreachable : kind
             }
-            if let commitError = transactionError.commitError {
-                return Self.disposition(of: commitError, repeatable: repeatable)
-            }
-            return .fail
+            if let commitError = transactionError.commitError { return Self.kind(of: commitError) }
+            return .unknown
         }
+        if error is PaymentsError || error is FaultInjector.InjectedCrash { return .ours }
+        if error is InjectedConnectionLoss { return .connectionLost }
         if let poolError = error as? ConnectionPoolError {
-            // No connection was ever handed out, so nothing ran: safe to try again while the database restarts.
-            return poolError == .requestCancelled ? .fail : .retryConnection
+            // No connection was ever handed out, so nothing ran. A cancelled lease is the deadline passing.
+            return poolError == .requestCancelled ? .timedOut : .unreachable
         }
-        guard let error = error as? PSQLError else { return .fail }
+        guard let error = error as? PSQLError else { return .unknown }
         if let state = error.sqlState {
-            switch state {
-            case SQLState.serializationFailure, SQLState.deadlockDetected:
-                return .retryConflict
-            case SQLState.adminShutdown, SQLState.crashShutdown, SQLState.cannotConnectNow,
-                SQLState.tooManyConnections:
-                return repeatable ? .retryConnection : .fail
+            switch PostgresError.Code(raw: state) {
+            case .serializationFailure, .deadlockDetected:
+                return .conflict
+            case .queryCanceled:
+                return .timedOut
+            case .adminShutdown, .crashShutdown, .cannotConnectNow, .tooManyConnections:
+                return .connectionLost
+            case .lockNotAvailable:
+                return .contended
             default:
-                return state.hasPrefix(SQLState.connectionExceptionClass) && repeatable ? .retryConnection : .fail
+                break
+            }
+            switch state.prefix(2) {
+            case "08": return .connectionLost
+            // Data exceptions, integrity violations, statements PostgreSQL cannot run, program limits.
+            case "22", "23", "42", "54": return .refused(reason: Self.describe(error))
+            default: return .unknown
             }
         }
         switch error.code {
         case .connectionError, .serverClosedConnection, .uncleanShutdown:
-            return repeatable ? .retryConnection : .fail
+            return .connectionLost
+        case .poolClosed, .clientClosedConnection:
+            return .closed
+        case .queryCancelled:
+            return .timedOut
         default:
-            return .fail
+            return .unknown
         }
     }
 
-    /// The domain error for a failure the retry loop gave up on, or nil for a failure that is a bug
-    /// (a constraint the code should never violate), which travels on as it is.
-    static func domainError(for error: any Error) -> PaymentsError? {
-        if let transactionError = error as? PostgresTransactionError {
-            if let inner = transactionError.closureError ?? transactionError.beginError ?? transactionError.commitError
-            {
-                return Self.domainError(for: inner)
-            }
-            return nil
+    /// Whether the retry loop may run the work again. A lost connection may have cost a commit whose outcome is
+    /// unknown, so it is retried only for `repeatable` work (written to be safe if it runs twice).
+    static func isRetryable(_ kind: Kind, repeatable: Bool) -> Bool {
+        switch kind {
+        case .conflict, .unreachable: true
+        case .connectionLost: repeatable
+        case .contended, .closed, .timedOut, .refused, .ours, .unknown: false
         }
-        if let domain = error as? PaymentsError { return domain }
-        if let poolError = error as? ConnectionPoolError {
-            return poolError == .requestCancelled
-                ? .deadlineExceeded : .unavailable(message: "The database is unavailable.")
+    }
+
+    /// The domain error for a failure the retry loop gave up on; nil for our own errors and for bugs, which travel
+    /// on as they are.
+    static func domainError(_ kind: Kind) -> PaymentsError? {
+        switch kind {
+        case .conflict, .contended: .unavailable(message: "The request met too much contention to finish in time.")
+        case .unreachable, .closed, .connectionLost: .unavailable(message: "The database is unavailable.")
+        case .timedOut: .deadlineExceeded
+        case .refused(let reason): .refusedByDatabase(reason: reason)
+        case .ours, .unknown: nil
         }
-        guard let error = error as? PSQLError else { return nil }
-        if let state = error.sqlState {
-            switch state {
-            case SQLState.queryCanceled:
-                return .deadlineExceeded
-            case SQLState.serializationFailure, SQLState.deadlockDetected, SQLState.lockNotAvailable:
-                return .unavailable(message: "The request met too much contention to finish in time.")
-            case SQLState.adminShutdown, SQLState.crashShutdown, SQLState.cannotConnectNow,
-                SQLState.tooManyConnections:
-                return .unavailable(message: "The database is unavailable.")
-            default:
-                return state.hasPrefix(SQLState.connectionExceptionClass)
-                    ? .unavailable(message: "The database is unavailable.") : nil
-            }
-        }
-        switch error.code {
-        case .connectionError, .serverClosedConnection, .uncleanShutdown, .poolClosed, .clientClosedConnection:
-            return .unavailable(message: "The database is unavailable.")
-        case .queryCancelled:
-            return .deadlineExceeded
-        default:
-            return nil
-        }
+    }
+
+    /// The error to throw once the loop gives up: the domain's, or the original (unwrapped from its transaction).
+    static func finalError(_ error: any Error, _ kind: Kind) -> any Error {
+        Self.domainError(kind) ?? Self.unwrapped(error)
     }
 
     /// The error inside a transaction wrapper: the statement's, or our own thrown from the body.
@@ -100,9 +112,65 @@ public enum StoreFailure {
         return transactionError.closureError ?? transactionError.beginError ?? transactionError.commitError ?? error
     }
 
+    /// What identifies a failure for an operator: the SQLSTATE and its class, the table, column and constraint,
+    /// and PostgreSQL's own message. Never the statement's parameter values (they can hold customer data), so
+    /// never the server's `detail` field, which quotes the failing row.
+    public static func describe(_ error: any Error) -> String {
+        guard let error = Self.unwrapped(error) as? PSQLError else {
+            return String(describing: Self.unwrapped(error))
+        }
+        guard let info = error.serverInfo, let state = info[.sqlState] else {
+            return "PostgreSQL connection error \(error.code)"
+        }
+        var parts = ["SQLSTATE \(state) (\(Self.className(state)))"]
+        if let table = info[.tableName] {
+            parts.append("on " + (info[.columnName].map { "\(table).\($0)" } ?? table))
+        } else if let column = info[.columnName] {
+            parts.append("on column \(column)")
+        }
+        if let constraint = info[.constraintName] { parts.append("constraint \(constraint)") }
+        if let message = info[.message] { parts.append("message \"\(message)\"") }
+        return parts.joined(separator: ", ")
+    }
+
+    /// The SQL standard's name for a SQLSTATE's class (its first two characters).
+    static func className(_ state: String) -> String {
+        switch state.prefix(2) {
+        case "08": "connection exception"
+        case "0A": "feature not supported"
+        case "22": "data exception"
+        case "23": "integrity constraint violation"
+        case "25": "invalid transaction state"
+        case "40": "transaction rollback"
+        case "42": "syntax error or access rule violation"
+        case "53": "insufficient resources"
+        case "54": "program limit exceeded"
+        case "55": "object not in prerequisite state"
+        case "57": "operator intervention"
+        case "58": "system error"
+        case "P0": "PL/pgSQL error"
+        case "XX": "internal error"
+        default: "class \(state.prefix(2))"
+        }
+    }
+
     /// Whether an error means the database cannot be reached (for commands that explain it in one line).
     public static func isUnreachable(_ error: any Error) -> Bool {
-        if case .unavailable? = Self.domainError(for: error) { return true }
-        return false
+        if case .unavailable? = error as? PaymentsError { return true }
+        switch Self.kind(of: error) {
+        case .unreachable, .connectionLost: return true
+        default: return false
+        }
+    }
+}
+
+/// A connection lost right after a commit, injected by the `after_finish_commit` fault point: the work committed,
+/// and the caller cannot know it.
+struct InjectedConnectionLoss: Error {}
+
+extension PSQLError {
+    /// The server's SQLSTATE, when the server sent one.
+    var sqlState: String? {
+        self.serverInfo?[.sqlState]
     }
 }

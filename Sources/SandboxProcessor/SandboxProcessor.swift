@@ -64,10 +64,49 @@ public struct SandboxProcessor: PaymentProcessor {
             "\(unescaped: Record.select) WHERE processor_key = \(processorKey)", logger: self.logger)
         for try await row in rows {
             let record = try Record(row)
-            guard record.answersInMilliseconds <= 0 else { return .pending }
+            guard record.voided || record.answersInMilliseconds <= 0 else { return .pending }
             return record.decision(settled: record.settlesInMilliseconds <= 0)
         }
         return nil
+    }
+
+    public func void(processorKey: String) async throws {
+        try await self.client.query(
+            """
+            UPDATE sandbox_processor_payments SET voided_at = coalesce(voided_at, now())
+            WHERE processor_key = \(processorKey)
+            """, logger: self.logger)
+    }
+
+    public func approvals(
+        from: Timestamp, before: Timestamp, after cursor: ProcessorApproval.Cursor?, limit: Int
+    ) async throws -> [ProcessorApproval] {
+        let start = cursor ?? ProcessorApproval.Cursor(created: from, processorKey: "")
+        let rows = try await self.client.query(
+            """
+            SELECT account_id, livemode, processor_key, amount, currency,
+                   (extract(epoch FROM created_at) * 1000000)::bigint
+            FROM sandbox_processor_payments
+            WHERE (created_at, processor_key)
+                  > ('epoch'::timestamptz + \(start.created.microseconds) * interval '1 microsecond',
+                     \(start.processorKey))
+              AND created_at >= 'epoch'::timestamptz + \(from.microseconds) * interval '1 microsecond'
+              AND created_at < 'epoch'::timestamptz + \(before.microseconds) * interval '1 microsecond'
+              AND decision = 'approved' AND voided_at IS NULL
+            ORDER BY created_at, processor_key
+            LIMIT \(Int32(limit))
+            """, logger: self.logger)
+        var approvals: [ProcessorApproval] = []
+        for try await (account, livemode, key, amount, currency, created) in rows.decode(
+            (String?, Bool?, String, Int64, String, Int64).self)
+        {
+            let scope = account.map { Scope(accountID: $0, livemode: livemode ?? false) }
+            approvals.append(
+                ProcessorApproval(
+                    scope: scope, processorKey: key, amount: amount, currency: currency,
+                    created: Timestamp(microseconds: created)))
+        }
+        return approvals
     }
 
     /// Writes the decision for a processor key the first time, and reads the first one back every time.
@@ -102,7 +141,8 @@ public struct SandboxProcessor: PaymentProcessor {
         for try await row in rows {
             let record = try Record(row)
             guard record.amount == authorization.amount, record.currency == authorization.currency.code,
-                record.source == authorization.source.description
+                record.source == authorization.source.description,
+                record.scope == nil || record.scope == authorization.scope
             else {
                 throw SandboxError(
                     description: "processor key \(authorization.processorKey) reused for a different payment")
@@ -118,15 +158,16 @@ struct InsertRecord: PostgresPreparedStatement {
     static let sql = """
         INSERT INTO sandbox_processor_payments (
             processor_key, amount, currency, source, decision, available_immediately, failure_code,
-            decline_code, failure_message, answers_at, settles_at)
+            decline_code, failure_message, answers_at, settles_at, account_id, livemode)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-                now() + make_interval(secs => $10::float8 / 1000), now() + make_interval(secs => $11::float8 / 1000))
+                now() + make_interval(secs => $10::float8 / 1000), now() + make_interval(secs => $11::float8 / 1000),
+                $12, $13)
         ON CONFLICT (processor_key) DO NOTHING
         RETURNING \(Record.columns)
         """
     /// Declared, because a statement is prepared with its first call's types and a NULL carries none.
     static let bindingDataTypes: [PostgresDataType] = [
-        .text, .int8, .text, .text, .text, .bool, .text, .text, .text, .int8, .int8,
+        .text, .int8, .text, .text, .text, .bool, .text, .text, .text, .int8, .int8, .text, .bool,
     ]
     typealias Row = Record
 
@@ -138,7 +179,7 @@ struct InsertRecord: PostgresPreparedStatement {
     let settlesInMilliseconds: Int?
 
     func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 11)
+        var bindings = PostgresBindings(capacity: 13)
         bindings.append(self.authorization.processorKey)
         bindings.append(self.authorization.amount)
         bindings.append(self.authorization.currency.code)
@@ -150,6 +191,8 @@ struct InsertRecord: PostgresPreparedStatement {
         bindings.append(self.failure?.message)
         bindings.append(self.answersInMilliseconds)
         bindings.append(self.settlesInMilliseconds)
+        bindings.append(self.authorization.scope.accountID)
+        bindings.append(self.authorization.scope.livemode)
         return bindings
     }
 
@@ -160,16 +203,20 @@ struct InsertRecord: PostgresPreparedStatement {
 struct Record {
     /// The columns of a record, with its times made relative to the database's clock.
     static let columns = """
-        amount, currency, source, decision, available_immediately, failure_code, decline_code, failure_message,
+        account_id, livemode, amount, currency, source, decision, available_immediately, failure_code, decline_code,
+        failure_message, voided_at IS NOT NULL AS voided,
         greatest(0, ceil(extract(epoch FROM answers_at - now()) * 1000))::bigint AS answers_in,
         coalesce(greatest(0, ceil(extract(epoch FROM settles_at - now()) * 1000)), 0)::bigint AS settles_in
         """
 
     static let select = "SELECT \(columns) FROM sandbox_processor_payments"
 
+    /// Nil for records made before the sandbox kept the merchant's scope.
+    let scope: Scope?
     let amount: Int64
     let currency: String
     let source: String
+    let voided: Bool
     let approved: Bool
     let availableImmediately: Bool
     let failure: Charge.Failure?
@@ -177,8 +224,22 @@ struct Record {
     let settlesInMilliseconds: Int64
 
     init(_ row: PostgresRow) throws {
-        let (amount, currency, source, decision, immediately, code, declineCode, message, answersIn, settlesIn) =
-            try row.decode((Int64, String, String, String, Bool, String?, String?, String?, Int64, Int64).self)
+        let cells = row.makeRandomAccess()
+        let account = try cells["account_id"].decode(String?.self)
+        let livemode = try cells["livemode"].decode(Bool?.self)
+        self.scope = account.map { Scope(accountID: $0, livemode: livemode ?? false) }
+        let (amount, currency, source, decision, immediately) = (
+            try cells["amount"].decode(Int64.self), try cells["currency"].decode(String.self),
+            try cells["source"].decode(String.self), try cells["decision"].decode(String.self),
+            try cells["available_immediately"].decode(Bool.self)
+        )
+        let (code, declineCode, message) = (
+            try cells["failure_code"].decode(String?.self), try cells["decline_code"].decode(String?.self),
+            try cells["failure_message"].decode(String?.self)
+        )
+        let answersIn = try cells["answers_in"].decode(Int64.self)
+        let settlesIn = try cells["settles_in"].decode(Int64.self)
+        self.voided = try cells["voided"].decode(Bool.self)
         self.amount = amount
         self.currency = currency
         self.source = source
@@ -189,8 +250,14 @@ struct Record {
         self.settlesInMilliseconds = settlesIn
     }
 
-    /// The decision as the caller sees it: pending until settled.
+    /// What a voided payment answers from then on.
+    static let voidedFailure = Charge.Failure(
+        code: "processing_error", declineCode: nil,
+        message: "The payment was voided because Paisa could not record it. No money moved.")
+
+    /// The decision as the caller sees it: pending until settled, declined once voided.
     func decision(settled: Bool) -> ProcessorDecision {
+        if self.voided { return .declined(Self.voidedFailure) }
         guard settled else { return .pending }
         if let failure = self.failure { return .declined(failure) }
         return .approved(availableImmediately: self.availableImmediately)

@@ -35,6 +35,36 @@ struct ChargeLifecycleTests {
         }
     }
 
+    @Test("two refunds under different keys whose sum exceeds the captured amount: exactly one succeeds")
+    func concurrentRefundsNeverOverRefund() async throws {
+        let (account, key) = try await TestDatabase.account()
+        try await Paisa.with { paisa in
+            for _ in 0..<5 {
+                let charge = try #require(try await paisa.charge(key: key, amount: 5000, currency: "usd").chargeID)
+                let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
+                    for amount in [3000, 2500] {
+                        group.addTask {
+                            try await paisa.send(
+                                .post, "/v1/refunds", key: key, form: [("charge", charge), ("amount", String(amount))],
+                                idempotencyKey: freshKey())
+                        }
+                    }
+                    return try await group.reduce(into: [Reply]()) { $0.append($1) }
+                }
+                #expect(replies.map(\.status).sorted() == [200, 400], "\(replies.map(\.text))")
+                #expect(replies.contains { $0.error["code"] as? String == "amount_too_large" })
+                let refunded = try await paisa.send(.get, "/v1/charges/\(charge)", key: key).json["amount_refunded"]
+                #expect([3000, 2500].contains(refunded as? Int ?? -1))
+            }
+            let refundPostings = try await TestDatabase.integers(
+                """
+                SELECT count(DISTINCT posting_id) FROM ledger_entries
+                WHERE account_id = \(account.id) AND posting_type = 'refund'
+                """)
+            #expect(refundPostings == [5])
+        }
+    }
+
     @Test("captures refuse more than authorized, failed charges, and missing ones")
     func captureRefusals() async throws {
         let (_, key) = try await TestDatabase.account()

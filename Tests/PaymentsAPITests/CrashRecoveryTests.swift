@@ -22,7 +22,7 @@ struct CrashRecoveryTests {
     func crashThenRetry(point: FaultInjector.Point) async throws {
         let (account, key) = try await TestDatabase.account()
         let idempotencyKey = freshKey()
-        try await Paisa.with { paisa in
+        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = Paisa.shortLease }) { paisa in
             paisa.server.faults.arm(point, .init(action: .crash, remaining: 1))
             let crashed = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
             #expect(crashed.status == 500)
@@ -36,9 +36,8 @@ struct CrashRecoveryTests {
             let chargeID = try #require(retried.chargeID)
             #expect(try await Ledger.chargeCount(account: account.id) == 1)
             #expect(try await Ledger.postingCount(account: account.id) == 1)
-            #expect(
-                try await Ledger.processorRecords(account: account.id, key: idempotencyKey)
-                    == (point == .afterClaim ? 1 : 1))
+            // One logical payment, authorized once: a second authorization would be a second processor record.
+            #expect(try await Ledger.processorRecords(account: account.id) == 1)
             #expect(
                 try await Ledger.chargeUsesKeysProcessorKey(account: account.id, key: idempotencyKey, charge: chargeID))
 
@@ -52,7 +51,7 @@ struct CrashRecoveryTests {
     func crashThenCompleter(point: FaultInjector.Point) async throws {
         let (account, key) = try await TestDatabase.account()
         let idempotencyKey = freshKey()
-        try await Paisa.with { paisa in
+        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = Paisa.shortLease }) { paisa in
             paisa.server.faults.arm(point, .init(action: .crash, remaining: 1))
             #expect(try await paisa.charge(key: key, idempotencyKey: idempotencyKey).status == 500)
 
@@ -65,7 +64,7 @@ struct CrashRecoveryTests {
             }
             #expect(finished)
             #expect(try await Ledger.postingCount(account: account.id) == 1)
-            #expect(try await Ledger.processorRecords(account: account.id, key: idempotencyKey) == 1)
+            #expect(try await Ledger.processorRecords(account: account.id) == 1)
 
             let retry = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
             #expect(retry.status == 200)
@@ -74,6 +73,67 @@ struct CrashRecoveryTests {
             #expect(
                 try await Ledger.chargeUsesKeysProcessorKey(account: account.id, key: idempotencyKey, charge: chargeID))
             #expect(try await Ledger.chargeCount(account: account.id) == 1)
+        }
+    }
+}
+
+/// Crashes during the writes that follow a charge: capture, refund and update, at each of their fault points, with
+/// the completer finishing what the client abandons.
+@Suite("A crash during a capture, a refund or an update, then the completer")
+struct MutationCrashRecoveryTests {
+    /// A write on an existing charge, and what its success leaves in the database.
+    enum Mutation: String, CaseIterable, Sendable {
+        case capture, refund, update
+    }
+
+    /// Fault points a mutation passes (it calls no processor, so it has no `after_processor_call`).
+    static let cases: [(Mutation, FaultInjector.Point)] = Mutation.allCases.flatMap { mutation in
+        [FaultInjector.Point.beforeFinishCommit, .afterFinishCommit].map { (mutation, $0) }
+    }
+
+    @Test("the mutation happens exactly once, finished by the completer", arguments: cases)
+    func crashThenCompleter(mutation: Mutation, point: FaultInjector.Point) async throws {
+        let (account, key) = try await TestDatabase.account()
+        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = Paisa.shortLease }) { paisa in
+            let capture = mutation != .capture
+            let charge = try #require(
+                try await paisa.charge(
+                    key: key, amount: 5000, currency: "usd", extra: [("capture", capture ? "true" : "false")]
+                ).chargeID)
+            let (path, form): (String, [(String, String)]) =
+                switch mutation {
+                case .capture: ("/v1/charges/\(charge)/capture", [("amount", "4000")])
+                case .refund: ("/v1/refunds", [("charge", charge), ("amount", "1500")])
+                case .update: ("/v1/charges/\(charge)", [("metadata[step]", "one")])
+                }
+            let action: FaultInjector.Action = point == .afterFinishCommit ? .fail : .crash
+            paisa.server.faults.arm(point, .init(action: action, remaining: 1))
+            let idempotencyKey = freshKey()
+            let failed = try await paisa.send(.post, path, key: key, form: form, idempotencyKey: idempotencyKey)
+            #expect(failed.status >= 500)
+            #expect(paisa.server.faults.firedCount(point) == 1)
+
+            var finished = try await Ledger.unfinishedKeys(account: account.id) == 0
+            for _ in 0..<40 where !finished {
+                try await Task.sleep(for: .milliseconds(100))
+                await paisa.server.completer.runOnce()
+                finished = try await Ledger.unfinishedKeys(account: account.id) == 0
+            }
+            #expect(finished)
+            let after = try await paisa.send(.get, "/v1/charges/\(charge)", key: key)
+            switch mutation {
+            case .capture:
+                #expect(after.json["amount_captured"] as? Int == 4000)
+                #expect(try await Ledger.postingCount(account: account.id) == 1)
+            case .refund:
+                #expect(after.json["amount_refunded"] as? Int == 1500)
+                #expect(try await Ledger.postingCount(account: account.id) == 2)
+            case .update:
+                #expect((after.json["metadata"] as? [String: Any])?["step"] as? String == "one")
+            }
+            let retry = try await paisa.send(.post, path, key: key, form: form, idempotencyKey: idempotencyKey)
+            #expect(retry.status == 200)
+            #expect(retry.header("Idempotent-Replayed") == "true")
         }
     }
 }
@@ -98,8 +158,9 @@ struct BudgetTests {
     func slowProcessorLeavesChargePending() async throws {
         let (account, key) = try await TestDatabase.account()
         try await Paisa.with(configuration: { configuration in
-            configuration.api.requestBudgetMilliseconds = 600
-            configuration.sandbox.slowMilliseconds = 1500
+            // Room for the claim on a busy machine before the processor is asked, and a processor slower still.
+            configuration.api.requestBudgetMilliseconds = 1000
+            configuration.sandbox.slowMilliseconds = 2500
         }) { paisa in
             let reply = try await paisa.charge(
                 key: key, currency: "inr", source: "slow@upi", idempotencyKey: freshKey())
@@ -117,6 +178,37 @@ struct BudgetTests {
             }
             #expect(status == "succeeded")
             #expect(try await Ledger.postingCount(account: account.id) == 1)
+        }
+    }
+
+    @Test("a processor there is no time to ask is not asked: 503 with the key unfinished, never a pending charge")
+    func processorNeverAskedIsNotPending() async throws {
+        let (account, key) = try await TestDatabase.account()
+        let idempotencyKey = freshKey()
+        // A budget shorter than phase 3's reserve: no time is ever left for the processor.
+        try await Paisa.with(configuration: { $0.api.requestBudgetMilliseconds = Limits.finishReserveMilliseconds }) {
+            paisa in
+            let reply = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
+            #expect(reply.status == 503)
+            #expect(reply.error["code"] as? String == "deadline_exceeded")
+            #expect(reply.header("Retry-After") != nil)
+            #expect(try await Ledger.processorRecords(account: account.id) == 0)
+            #expect(try await Ledger.chargeCount(account: account.id) == 0)
+            // Nothing is stored for the key: it is unfinished (or, if the budget ran out before the claim, absent).
+            let finished = try await TestDatabase.integers(
+                "SELECT count(*) FROM idempotency_keys WHERE account_id = \(account.id) AND recovery_point = 'finished'"
+            )
+            #expect(finished == [0])
+        }
+        // With time to ask, the retry makes the charge: the first attempt left nothing behind to resume but its key.
+        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = Paisa.shortLease }) { paisa in
+            let retried = try await CrashRecoveryTests.retryPastLease {
+                try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
+            }
+            #expect(retried.status == 200)
+            #expect(retried.string("status") == "succeeded")
+            #expect(try await Ledger.processorRecords(account: account.id) == 1)
+            #expect(try await Ledger.unfinishedKeys(account: account.id) == 0)
         }
     }
 

@@ -53,7 +53,7 @@ struct MetricsTests {
                 }
                 return try await group.reduce(into: [Reply]()) { $0.append($1) }
             }
-            #expect(replies.contains { $0.status == 200 })
+            #expect(replies.contains { $0.status == 200 }, "\(replies.map { "\($0.status) \($0.text.prefix(200))" })")
             let refused = try #require(
                 replies.first { $0.status == 503 }, "no request was shed while the slot was taken")
             #expect(refused.error["code"] as? String == "overloaded")

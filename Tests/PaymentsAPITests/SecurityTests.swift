@@ -68,6 +68,45 @@ struct SecurityTests {
         }
     }
 
+    @Test("expansions and older versions' embedded refunds need the permissions of what they show")
+    func expansionsNeedTheirPermissions() async throws {
+        let (account, secret) = try await TestDatabase.account()
+        let admin = AccountsAdmin(client: try await TestDatabase.client(), logger: TestDatabase.logger)
+        func key(_ permissions: [Permission]) async throws -> String {
+            try await admin.createKey(
+                accountID: account.id, kind: .restricted, livemode: false, permissions: permissions
+            ).secret
+        }
+        let chargesOnly = try await key([Permission(.charges, .read)])
+        let withBalance = try await key([Permission(.charges, .read), Permission(.balance, .read)])
+        let withRefunds = try await key([Permission(.charges, .read), Permission(.refunds, .read)])
+        try await Paisa.with { paisa in
+            let charge = try #require(try await paisa.charge(key: secret).chargeID)
+            let refused = try await paisa.send(
+                .get, "/v1/charges/\(charge)?expand[]=balance_transaction", key: chargesOnly)
+            #expect(refused.status == 403)
+            #expect(refused.error["code"] as? String == "insufficient_permissions")
+            #expect((refused.error["message"] as? String)?.contains("balance:read") == true)
+            let listed = try await paisa.send(
+                .get, "/v1/charges?expand[]=data.balance_transaction", key: chargesOnly)
+            #expect(listed.status == 403)
+            let allowed = try await paisa.send(
+                .get, "/v1/charges/\(charge)?expand[]=balance_transaction", key: withBalance)
+            #expect(allowed.status == 200)
+            #expect(allowed.json["balance_transaction"] is [String: Any])
+
+            let old = [("Stripe-Version", "2022-08-01")]
+            let embedded = try await paisa.send(.get, "/v1/charges/\(charge)", key: chargesOnly, headers: old)
+            #expect(embedded.status == 403)
+            #expect((embedded.error["message"] as? String)?.contains("refunds:read") == true)
+            let shown = try await paisa.send(.get, "/v1/charges/\(charge)", key: withRefunds, headers: old)
+            #expect(shown.status == 200)
+            #expect(shown.json["refunds"] is [String: Any])
+            let newer = try await paisa.send(.get, "/v1/charges/\(charge)", key: chargesOnly)
+            #expect(newer.status == 200)
+        }
+    }
+
     @Test("keys never appear in the server's logs, whatever the request does")
     func keysNeverLogged() async throws {
         let (account, key) = try await TestDatabase.account()

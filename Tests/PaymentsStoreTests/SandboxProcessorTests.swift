@@ -5,38 +5,86 @@ import Testing
 
 @Suite("The sandbox processor")
 struct SandboxProcessorTests {
-    static func authorization(_ key: String, source: String = "tok_visa", amount: Int64 = 1000) -> Authorization {
+    static func authorization(
+        _ key: String, source: String = "tok_visa", amount: Int64 = 1000, scope: Scope
+    ) -> Authorization {
         Authorization(
-            processorKey: key, scope: Scope(accountID: "acct_sandbox", livemode: false), amount: amount,
-            currency: Currency.named("inr")!, source: PaymentSource(parameter: source))
+            processorKey: key, scope: scope, amount: amount, currency: Currency.named("inr")!,
+            source: PaymentSource(parameter: source))
     }
 
-    @Test("the same processor key answers the same decision and keeps one record")
+    /// A scope no other test uses, so counts of its records are this test's alone.
+    static func scope() -> Scope {
+        Scope(accountID: "acct_" + ObjectID.randomBase62(count: 16), livemode: false)
+    }
+
+    static func processor() async throws -> SandboxProcessor {
+        SandboxProcessor(client: try await TestDatabase.client(), settings: .init(), logger: TestDatabase.logger)
+    }
+
+    @Test("the same processor key answers the same decision and moves the money once")
     func idempotentPerKey() async throws {
-        let processor = SandboxProcessor(
-            client: try await TestDatabase.client(), settings: .init(), logger: TestDatabase.logger)
+        let processor = try await Self.processor()
+        let scope = Self.scope()
         let key = "pk_" + ObjectID.randomBase62(count: 20)
-        let first = try await processor.authorize(Self.authorization(key, source: "tok_chargeDeclined"))
-        let second = try await processor.authorize(Self.authorization(key, source: "tok_chargeDeclined"))
+        let first = try await processor.authorize(Self.authorization(key, source: "tok_chargeDeclined", scope: scope))
+        let second = try await processor.authorize(Self.authorization(key, source: "tok_chargeDeclined", scope: scope))
         #expect(first == second)
         guard case .declined(let failure) = first else { throw Failure("expected a decline, got \(first)") }
         #expect(failure.declineCode == "generic_decline")
-        let rows = try await TestDatabase.integers(
-            "SELECT count(*) FROM sandbox_processor_payments WHERE processor_key = \(key)")
-        #expect(rows == [1])
+        let records = try await TestDatabase.integers(
+            "SELECT count(*) FROM sandbox_processor_payments WHERE account_id = \(scope.accountID)")
+        #expect(records == [1])
         #expect(try await processor.status(processorKey: key) == first)
         #expect(try await processor.status(processorKey: "pk_never_seen") == nil)
     }
 
-    @Test("a processor key reused for a different payment is refused, never charged again")
+    @Test("a processor key reused for a different payment is refused, and the first payment's record is unchanged")
     func keyReuseRefused() async throws {
-        let processor = SandboxProcessor(
-            client: try await TestDatabase.client(), settings: .init(), logger: TestDatabase.logger)
+        let processor = try await Self.processor()
+        let scope = Self.scope()
         let key = "pk_" + ObjectID.randomBase62(count: 20)
-        _ = try await processor.authorize(Self.authorization(key, amount: 1000))
-        await #expect(throws: (any Error).self) {
-            _ = try await processor.authorize(Self.authorization(key, amount: 2000))
+        let first = try await processor.authorize(Self.authorization(key, amount: 1000, scope: scope))
+        #expect(first == .approved(availableImmediately: false))
+        for other in [
+            Self.authorization(key, amount: 2000, scope: scope),
+            Self.authorization(key, source: "tok_mastercard", scope: scope),
+            Self.authorization(key, scope: Self.scope()),
+        ] {
+            await #expect(throws: (any Error).self) { _ = try await processor.authorize(other) }
         }
+        let stored = try await TestDatabase.strings(
+            """
+            SELECT amount::text || ' ' || source || ' ' || account_id || ' ' || decision
+            FROM sandbox_processor_payments WHERE processor_key = \(key)
+            """)
+        #expect(stored == ["1000 tok_visa \(scope.accountID) approved"])
+    }
+
+    @Test("a voided payment answers a decline from then on, and is no longer among the approvals")
+    func voidedPayments() async throws {
+        let processor = try await Self.processor()
+        let scope = Self.scope()
+        let key = "pk_" + ObjectID.randomBase62(count: 20)
+        let before = Timestamp.now().adding(seconds: -1)
+        #expect(
+            try await processor.authorize(Self.authorization(key, scope: scope))
+                == .approved(availableImmediately: false))
+        let listed = try await processor.approvals(
+            from: before, before: .now().adding(seconds: 1), after: nil, limit: 10_000)
+        #expect(listed.contains { $0.processorKey == key && $0.scope == scope && $0.amount == 1000 })
+        try await processor.void(processorKey: key)
+        try await processor.void(processorKey: key)
+        guard case .declined(let failure)? = try await processor.status(processorKey: key) else {
+            throw Failure("a voided payment must answer a decline")
+        }
+        #expect(failure.code == "processing_error")
+        guard case .declined = try await processor.authorize(Self.authorization(key, scope: scope)) else {
+            throw Failure("asking again after a void must not approve")
+        }
+        let after = try await processor.approvals(
+            from: before, before: .now().adding(seconds: 1), after: nil, limit: 10_000)
+        #expect(!after.contains { $0.processorKey == key })
     }
 
     @Test("unknown tokens, malformed UPI addresses and UPI in other currencies are client errors")

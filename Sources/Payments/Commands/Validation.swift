@@ -1,9 +1,23 @@
-/// Shared checks for free-text fields, so every command words its refusals the same way.
+/// Shared checks for free-text fields, so every command words its refusals the same way. Lengths are counted as
+/// the database counts them (`StoredText.length`), so a value that passes here is a value the schema stores.
 public enum Validation {
     /// A string no longer than `max` characters.
     public static func text(_ value: String?, param: String, max: Int) throws(PaymentsError) {
         guard let value else { return }
-        guard value.count <= max else { throw PaymentsError.parameterTooLong(param, max: max) }
+        guard StoredText.length(value) <= max else { throw PaymentsError.parameterTooLong(param, max: max) }
+        try Self.storable(value, param: param)
+    }
+
+    /// Text the database can hold: no U+0000. The decoders already refuse it in every parameter; this is the check
+    /// that stands next to each stored field, so a value that reaches a command by another road is refused too.
+    public static func storable(_ value: String, param: String) throws(PaymentsError) {
+        guard !StoredText.containsNUL(value) else {
+            throw .invalidRequest(
+                code: "parameter_invalid_string",
+                message: "The `\(param)` parameter contains a NUL character (U+0000), which Paisa cannot store. "
+                    + "Remove it and send the request again.",
+                param: param)
+        }
     }
 
     /// Card networks accept 5 to 22 Latin characters, at least one letter, none of `<>\'"*`.
@@ -11,14 +25,15 @@ public enum Validation {
         guard let value else { return }
         let forbidden: Set<Character> = ["<", ">", "\\", "'", "\"", "*"]
         let valid =
-            (5...Limits.statementDescriptorLengthMax).contains(value.count)
-            && value.allSatisfy { $0.isASCII && !forbidden.contains($0) && !$0.isNewline }
+            (5...Limits.statementDescriptorLengthMax).contains(StoredText.length(value))
+            && value.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }
+            && !value.contains { forbidden.contains($0) }
             && value.contains { $0.isLetter }
         guard valid else {
             throw .invalidRequest(
                 code: "parameter_invalid_string",
-                message: "The statement descriptor must be 5 to \(Limits.statementDescriptorLengthMax) ASCII "
-                    + "characters with at least one letter, and none of < > \\ ' \" *.",
+                message: "The statement descriptor must be 5 to \(Limits.statementDescriptorLengthMax) printable "
+                    + "ASCII characters with at least one letter, and none of < > \\ ' \" *.",
                 param: "statement_descriptor")
         }
     }
@@ -28,9 +43,9 @@ public enum Validation {
         guard let value else { return }
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         let valid =
-            value.count <= Limits.emailLengthMax && parts.count == 2 && !parts[0].isEmpty
+            StoredText.length(value) <= Limits.emailLengthMax && parts.count == 2 && !parts[0].isEmpty
             && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
-            && !value.contains(where: \.isWhitespace)
+            && !value.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
         guard valid else {
             throw .invalidRequest(
                 code: "email_invalid", message: "Invalid email address: \(value)", param: param)
@@ -44,20 +59,22 @@ public enum Validation {
                 code: "parameter_invalid_string",
                 message: "Metadata may have at most \(Limits.metadataKeysMax) keys.", param: param)
         }
-        for (key, value) in pairs {
-            guard !key.isEmpty, key.count <= Limits.metadataKeyLengthMax, !key.contains("[") else {
+        for (key, value) in pairs.sorted(by: { $0.key < $1.key }) {
+            guard !key.isEmpty, StoredText.length(key) <= Limits.metadataKeyLengthMax, !key.contains("[") else {
                 throw .invalidRequest(
                     code: "parameter_invalid_string",
                     message: "Metadata keys must be 1 to \(Limits.metadataKeyLengthMax) characters without "
                         + "square brackets.",
                     param: "\(param)[\(key)]")
             }
-            guard value.count <= Limits.metadataValueLengthMax else {
+            guard StoredText.length(value) <= Limits.metadataValueLengthMax else {
                 throw .invalidRequest(
                     code: "parameter_invalid_string",
                     message: "Metadata values must be at most \(Limits.metadataValueLengthMax) characters.",
                     param: "\(param)[\(key)]")
             }
+            try Self.storable(key, param: param)
+            try Self.storable(value, param: "\(param)[\(key)]")
         }
     }
 }

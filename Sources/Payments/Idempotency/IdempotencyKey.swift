@@ -121,9 +121,12 @@ public struct AbandonedRequest: Sendable, Equatable {
     public let version: String
     public let parameters: String
     public let attempts: Int
+    /// The request that first used the key: what an operator searches the logs for.
+    public let originalRequestID: String
 
     public init(
-        scope: Scope, key: String, method: String, path: String, version: String, parameters: String, attempts: Int
+        scope: Scope, key: String, method: String, path: String, version: String, parameters: String, attempts: Int,
+        originalRequestID: String
     ) {
         self.scope = scope
         self.key = key
@@ -132,5 +135,6 @@ public struct AbandonedRequest: Sendable, Equatable {
         self.version = version
         self.parameters = parameters
         self.attempts = attempts
+        self.originalRequestID = originalRequestID
     }
 }

@@ -50,6 +50,9 @@ public struct IdempotencyLayer: Sendable {
             let key: ClaimedKey
             switch try await self.store.claim(request, deadline: deadline) {
             case .replay(let response, let originalRequestID):
+                // This very request stored the answer (its commit's acknowledgement was lost, and it came back
+                // to read what it had done): that is its own answer, not a replay.
+                if originalRequestID == request.requestID { return .fresh(response) }
                 PaymentsMetrics.idempotentReplays.increment()
                 return .replay(response, originalRequestID: originalRequestID)
             case .inUse:

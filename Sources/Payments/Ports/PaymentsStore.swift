@@ -18,8 +18,11 @@ public protocol PaymentsStore: Sendable {
     /// Unlocks a key this request holds without moving its recovery point, so a retry may resume at once.
     /// Best effort: if it fails, the lease runs out instead.
     func release(_ key: ClaimedKey) async
-    /// Keys claimed and then abandoned (lease passed, not finished), oldest first.
+    /// Keys claimed and then abandoned (lease passed, not finished), longest-waiting first.
     func abandonedRequests(limit: Int, attemptsMax: Int, deadline: Deadline) async throws -> [AbandonedRequest]
+    /// Takes an abandoned key off the completer's list for good (its attempts raised to `attemptsMax`): for a
+    /// request that can never finish, which an operator must look at.
+    func giveUp(on request: AbandonedRequest, attemptsMax: Int, deadline: Deadline) async throws
     /// Deletes up to `batchSize` finished keys older than the retention; returns how many.
     func reapFinishedKeys(retentionSeconds: Int, batchSize: Int, deadline: Deadline) async throws -> Int
 
@@ -34,8 +37,15 @@ public protocol PaymentsStore: Sendable {
     func charge(id: String, scope: Scope, deadline: Deadline) async throws -> Charge?
     /// Charges of this scope, newest first.
     func charges(scope: Scope, page: PageRequest, deadline: Deadline) async throws -> Page<Charge>
-    /// Pending charges of every account, oldest first: the reconciler's work list.
+    /// Pending charges of every account that are due a check, longest-waiting first: the reconciler's work list.
     func pendingCharges(limit: Int, deadline: Deadline) async throws -> [Charge]
+    /// Puts a pending charge back in the reconciler's queue, due again at `time`.
+    func postponeReconciliation(of charge: Charge, until time: Timestamp, deadline: Deadline) async throws
+    /// Which of these processor keys have a charge recorded in their scope.
+    func recordedProcessorKeys(
+        _ keys: [(scope: Scope, processorKey: String)], deadline: Deadline
+    ) async throws
+        -> Set<String>
     /// Moves a pending charge to its final state with its posting; false if it was no longer pending.
     func settle(_ charge: Charge, posting: Posting?, deadline: Deadline) async throws -> Bool
 

@@ -20,11 +20,20 @@ public struct ChargeService: Sendable {
         try self.processor.describe(source: command.source, currency: command.currency, capture: command.capture)
     }
 
+    /// What the client is told once phase 3 is over.
+    public enum Outcome: Sendable {
+        /// The charge was recorded: it, and its posting when money moved.
+        case recorded(Charge, Posting?)
+        /// The database refused the charge for good, so the payment was voided at the processor: no money moved,
+        /// and the key keeps this answer so that no retry asks the processor again.
+        case voided
+    }
+
     /// Phases 2 and 3 for a request that holds its key: ask the processor (bounded by the deadline, less what
     /// phase 3 needs), then record the charge, its posting and the rendered response together.
     public func create(
         _ command: CreateCharge, paymentMethod: PaymentMethodDetails, key: ClaimedKey, deadline: Deadline,
-        render: @Sendable (Charge, Posting?) -> StoredResponse
+        render: @Sendable (Outcome) -> StoredResponse
     ) async throws -> IdempotencyLayer.Completion {
         try self.faults.check(.afterClaim)
         let authorization = Authorization(
@@ -36,15 +45,51 @@ public struct ChargeService: Sendable {
         let (charge, posting) = Self.charge(
             for: command, paymentMethod: paymentMethod, decision: decision, processorKey: key.processorKey,
             scope: key.scope, at: .now())
-        let response = render(charge, posting)
-        let recorded = try await self.store.recordCharge(
-            charge, posting: posting, response: response, key: key, deadline: deadline)
-        return recorded ? .stored(response) : .superseded
+        let response = render(.recorded(charge, posting))
+        do {
+            let recorded = try await self.store.recordCharge(
+                charge, posting: posting, response: response, key: key, deadline: deadline)
+            return recorded ? .stored(response) : .superseded
+        } catch PaymentsError.refusedByDatabase(let reason) {
+            return try await self.void(charge, key: key, reason: reason, deadline: deadline, render: render)
+        }
     }
 
-    /// Asks the processor, within the request's deadline less what phase 3 needs; a late answer is `pending`.
+    /// Ends a payment whose charge the database refused for good: validation should have caught whatever it was,
+    /// so this is a bug, and the payment must not be left approved at the processor with no charge behind it, nor
+    /// asked again by every retry. Voids it at the processor, then finishes the key with the `voided` answer.
+    private func void(
+        _ charge: Charge, key: ClaimedKey, reason: String, deadline: Deadline,
+        render: @Sendable (Outcome) -> StoredResponse
+    ) async throws -> IdempotencyLayer.Completion {
+        let processor = self.processor
+        let processorKey = key.processorKey
+        guard try await deadline.run({ try await processor.void(processorKey: processorKey) }) != nil else {
+            throw PaymentsError.deadlineExceeded
+        }
+        PaymentsMetrics.chargesVoided.increment()
+        self.logger.error(
+            "the database refused a charge after the processor answered; the payment was voided",
+            metadata: [
+                "reason": "\(reason)", "processor_key": "\(key.processorKey)", "account": "\(key.scope.accountID)",
+                "amount": "\(charge.amount)", "currency": "\(charge.currency.code)",
+            ])
+        let response = render(.voided)
+        guard let stored = try await self.store.finish(key: key, deadline: deadline, work: { _ in response }) else {
+            return .superseded
+        }
+        return .stored(stored)
+    }
+
+    /// Asks the processor, within the request's deadline less what phase 3 needs; a late answer is `pending`. A
+    /// processor that there is no time left to ask is not asked: the request fails with its key unfinished, and a
+    /// retry (or the completer) asks it then. `pending` is only ever the answer of a processor that was asked.
     private func authorize(_ authorization: Authorization, deadline: Deadline) async throws -> ProcessorDecision {
         let processorDeadline = deadline.earlier(by: .milliseconds(Limits.finishReserveMilliseconds))
+        guard processorDeadline.remaining >= .milliseconds(Limits.processorCallMillisecondsMin) else {
+            PaymentsMetrics.processorCall(outcome: "not_asked").recordNanoseconds(0)
+            throw PaymentsError.deadlineExceeded
+        }
         let processor = self.processor
         let started = ContinuousClock.now
         let outcome: String
@@ -116,17 +161,34 @@ public struct ChargeService: Sendable {
     /// past the longest statement the processor's own write could still be running.
     public static let unknownToProcessorSecondsMax: Int64 = 60
 
-    /// Asks the processor about one pending charge and records the answer; true when the charge moved on.
+    /// How long the reconciler waits before asking about a pending charge again, by the charge's age: often at
+    /// first, when most pending payments settle, then less often (the shape of the UPI rails' status-check rule).
+    public static func reconcileDelaySeconds(age seconds: Int64) -> Int64 {
+        switch seconds {
+        case ..<30: 1
+        case ..<120: 5
+        case ..<600: 30
+        default: 60
+        }
+    }
+
+    /// Asks the processor about one pending charge and records the answer; true when the charge moved on. A
+    /// charge that stays pending goes back in the reconciler's queue.
     public func settle(_ pending: Charge, deadline: Deadline) async throws -> Bool {
         precondition(pending.status == .pending, "only pending charges settle")
         let now = Timestamp.now()
         var charge = pending
         let posting: Posting?
+        let age = now.seconds - pending.created.seconds
         switch try await self.processor.status(processorKey: pending.processorKey) {
         case .pending?:
+            try await self.postpone(pending, age: age, now: now, deadline: deadline)
             return false
         case .none:
-            guard now.seconds - pending.created.seconds > Self.unknownToProcessorSecondsMax else { return false }
+            guard age > Self.unknownToProcessorSecondsMax else {
+                try await self.postpone(pending, age: age, now: now, deadline: deadline)
+                return false
+            }
             posting = Self.apply(
                 .declined(
                     Charge.Failure(
@@ -142,5 +204,10 @@ public struct ChargeService: Sendable {
                 "pending charge settled", metadata: ["charge": "\(charge.id)", "status": "\(charge.status.rawValue)"])
         }
         return settled
+    }
+
+    private func postpone(_ charge: Charge, age: Int64, now: Timestamp, deadline: Deadline) async throws {
+        try await self.store.postponeReconciliation(
+            of: charge, until: now.adding(seconds: Self.reconcileDelaySeconds(age: age)), deadline: deadline)
     }
 }

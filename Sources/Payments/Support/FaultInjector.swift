@@ -15,8 +15,14 @@ public final class FaultInjector: Sendable {
         case afterClaim = "after_claim"
         /// After the processor answered, before phase 3 starts.
         case afterProcessorCall = "after_processor_call"
-        /// Inside phase 3's transaction, after its writes and before its commit.
+        /// Before phase 3 commits: the process dies with phase 3's writes not committed.
         case beforeFinishCommit = "before_finish_commit"
+        /// Right after phase 3 committed: the connection is lost before the commit's answer arrives, so the
+        /// server cannot know the work committed (action `fail`).
+        case afterFinishCommit = "after_finish_commit"
+        /// Phase 3 of a charge is refused by PostgreSQL with a check violation (23514), as a value the schema
+        /// cannot hold would be, after the processor has answered (action `fail`).
+        case recordRefused = "record_refused"
         /// At the start of a store transaction: PostgreSQL raises a serialization failure (40001).
         case serializationFailure = "serialization_failure"
         /// At the start of a store transaction: PostgreSQL raises a deadlock (40P01).

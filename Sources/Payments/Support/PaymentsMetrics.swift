@@ -7,7 +7,10 @@ public enum PaymentsMetrics {
     /// Requests refused because another request held their key (409).
     public static let idempotencyConflicts = Counter(label: "paisa_idempotency_conflicts_total")
 
-    /// How long the processor took to answer, by outcome (`approved`, `declined`, `pending`, `late`, `error`).
+    /// Payments voided at the processor because the database refused their charge after the processor answered.
+    public static let chargesVoided = Counter(label: "paisa_charges_voided_total")
+
+    /// How long the processor took to answer, by outcome (`approved`, `declined`, `pending`, `late`, `error`, and `not_asked` when no time was left to ask).
     public static func processorCall(outcome: String) -> Timer {
         Timer(
             label: "paisa_processor_duration_seconds", dimensions: [("outcome", outcome)],

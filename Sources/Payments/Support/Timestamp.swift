@@ -33,6 +33,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         Timestamp(microseconds: self.microseconds + seconds * 1_000_000)
     }
 
+    /// This timestamp moved by a number of microseconds.
+    public func adding(microseconds: Int64) -> Timestamp {
+        Timestamp(microseconds: self.microseconds + microseconds)
+    }
+
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.microseconds < rhs.microseconds
     }

@@ -33,7 +33,7 @@ extension PaisaAPI {
             Permission(.balance, .read),
             .read { request in
                 let reader = try ParameterReader(request.parameters, allowed: ParameterReader.listParameters)
-                _ = try Expansion(reader, allowed: [])
+                _ = try Expansion(reader, allowed: [], for: request.principal)
                 let page = try await self.store.balanceTransactions(
                     scope: request.scope, page: try reader.page(), deadline: request.deadline)
                 let now = Timestamp.now()

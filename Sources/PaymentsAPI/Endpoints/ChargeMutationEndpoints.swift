@@ -8,11 +8,11 @@ extension PaisaAPI {
             .write { request in
                 let reader = try ParameterReader(
                     request.parameters, allowed: ["description", "metadata", "receipt_email", "expand"])
-                let expansion = try Expansion(reader, allowed: ["balance_transaction"])
+                let expansion = try Expansion(reader, allowed: ["balance_transaction"], for: request.principal)
                 let command = try UpdateCharge(
                     chargeID: request.pathParameter("id"), description: try reader.clearableString("description"),
                     metadata: try reader.metadata(), receiptEmail: try reader.clearableString("receipt_email"))
-                let relations = self.relations(request, expansion)
+                let relations = try self.relations(request, expansion)
                 return { key in
                     try await self.mutations.update(
                         command, key: key, deadline: request.deadline, relations: relations
@@ -29,10 +29,10 @@ extension PaisaAPI {
             Permission(.charges, .write),
             .write { request in
                 let reader = try ParameterReader(request.parameters, allowed: ["amount", "expand"])
-                let expansion = try Expansion(reader, allowed: ["balance_transaction"])
+                let expansion = try Expansion(reader, allowed: ["balance_transaction"], for: request.principal)
                 let command = try CaptureCharge(
                     chargeID: request.pathParameter("id"), amount: try reader.integer("amount"))
-                let relations = self.relations(request, expansion)
+                let relations = try self.relations(request, expansion)
                 return { key in
                     try await self.mutations.capture(
                         command, key: key, deadline: request.deadline, relations: relations

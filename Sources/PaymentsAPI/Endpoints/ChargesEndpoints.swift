@@ -15,14 +15,18 @@ extension PaisaAPI {
                 let reader = try ParameterReader(request.parameters, allowed: Self.createChargeParameters)
                 let command = try Self.createChargeCommand(
                     reader, upiRefusesManualCapture: request.has(UPIRefusesManualCapture.self))
-                let expansion = try Expansion(reader, allowed: ["balance_transaction"])
+                let expansion = try Expansion(reader, allowed: ["balance_transaction"], for: request.principal)
                 let paymentMethod = try self.charges.paymentMethod(for: command)
-                let relations = self.relations(request, expansion)
+                let relations = try self.relations(request, expansion)
                 let docsURL = self.configuration.docsURL
                 return { key in
                     try await self.charges.create(
                         command, paymentMethod: paymentMethod, key: key, deadline: request.deadline
-                    ) { charge, posting in
+                    ) { outcome in
+                        guard case .recorded(let charge, let posting) = outcome else {
+                            return request.stored(
+                                WireError.chargeVoided(requestID: request.requestID), docsURL: docsURL)
+                        }
                         var view = ChargeView(charge: charge)
                         if relations.contains(.balanceTransaction) {
                             view.balanceTransaction = posting.map(BalanceTransaction.init)
@@ -79,12 +83,12 @@ extension PaisaAPI {
             Permission(.charges, .read),
             .read { request in
                 let reader = try ParameterReader(request.parameters, allowed: ["expand"])
-                let expansion = try Expansion(reader, allowed: ["balance_transaction"])
+                let expansion = try Expansion(reader, allowed: ["balance_transaction"], for: request.principal)
                 let id = request.pathParameter("id")
                 guard let charge = try await self.store.charge(id: id, scope: request.scope, deadline: request.deadline)
                 else { throw PaymentsError.noSuch("charge", id) }
                 let (body, context) = Self.body(
-                    try await self.view(of: charge, relations: self.relations(request, expansion), request))
+                    try await self.view(of: charge, relations: try self.relations(request, expansion), request))
                 return APIResponse(.ok, body, context: context)
             })
     }
@@ -95,10 +99,10 @@ extension PaisaAPI {
             Permission(.charges, .read),
             .read { request in
                 let reader = try ParameterReader(request.parameters, allowed: ParameterReader.listParameters)
-                let expansion = try Expansion(reader, allowed: ["data.balance_transaction"])
+                let expansion = try Expansion(reader, allowed: ["data.balance_transaction"], for: request.principal)
                 let page = try await self.store.charges(
                     scope: request.scope, page: try reader.page(), deadline: request.deadline)
-                let relations = self.relations(request, expansion, prefix: "data.")
+                let relations = try self.relations(request, expansion, prefix: "data.")
                 var items: [JSONValue] = []
                 var context = VersionContext()
                 for charge in page.items {

@@ -8,7 +8,7 @@ extension PaisaAPI {
             .write { request in
                 let reader = try ParameterReader(
                     request.parameters, allowed: ["charge", "amount", "reason", "metadata", "expand"])
-                let expansion = try Expansion(reader, allowed: ["balance_transaction"])
+                let expansion = try Expansion(reader, allowed: ["balance_transaction"], for: request.principal)
                 let reason = try reader.choice("reason", among: Refund.Reason.allCases.map(\.rawValue))
                 let command = try CreateRefund(
                     chargeID: try reader.requiredString("charge"), amount: try reader.integer("amount"),
@@ -32,7 +32,7 @@ extension PaisaAPI {
             Permission(.refunds, .write),
             .write { request in
                 let reader = try ParameterReader(request.parameters, allowed: ["metadata", "expand"])
-                _ = try Expansion(reader, allowed: [])
+                _ = try Expansion(reader, allowed: [], for: request.principal)
                 let command = UpdateRefund(refundID: request.pathParameter("id"), metadata: try reader.metadata())
                 return { key in
                     try await self.mutations.update(command, key: key, deadline: request.deadline) { result in
@@ -48,7 +48,7 @@ extension PaisaAPI {
             Permission(.refunds, .read),
             .read { request in
                 let reader = try ParameterReader(request.parameters, allowed: ["expand"])
-                let expansion = try Expansion(reader, allowed: ["balance_transaction"])
+                let expansion = try Expansion(reader, allowed: ["balance_transaction"], for: request.principal)
                 let id = request.pathParameter("id")
                 guard let refund = try await self.store.refund(id: id, scope: request.scope, deadline: request.deadline)
                 else { throw PaymentsError.noSuch("refund", id) }
@@ -64,7 +64,7 @@ extension PaisaAPI {
             .read { request in
                 let allowed = ParameterReader.listParameters.union(ofChargeInPath ? [] : ["charge"])
                 let reader = try ParameterReader(request.parameters, allowed: allowed)
-                let expansion = try Expansion(reader, allowed: ["data.balance_transaction"])
+                let expansion = try Expansion(reader, allowed: ["data.balance_transaction"], for: request.principal)
                 let chargeID = ofChargeInPath ? request.pathParameter("id") : try reader.nonEmptyString("charge")
                 if ofChargeInPath, let chargeID,
                     try await self.store.charge(id: chargeID, scope: request.scope, deadline: request.deadline) == nil

@@ -14,8 +14,11 @@ public struct PaisaServer: Sendable {
     public let completer: Completer
     public let reconciler: Reconciler
     public let reaper: Reaper
+    public let approvalSweep: ApprovalSweep
     public let faults: FaultInjector
     public let client: PostgresClient
+    public let store: any PaymentsStore
+    public let processor: any PaymentProcessor
 }
 
 /// Builds the server: the pool, the store, the sandbox processor, the API and its background services, under one
@@ -44,15 +47,23 @@ public func buildApplication(
         reaper: Reaper(
             store: store, retentionSeconds: configuration.idempotencyRetentionSeconds,
             interval: .milliseconds(configuration.reaperIntervalMilliseconds), logger: logger),
-        faults: faults, client: client)
+        approvalSweep: ApprovalSweep(
+            processor: processor, store: store,
+            settings: configuration.approvalSweep
+                ?? ApprovalSweep.Settings(
+                    grace: .milliseconds(
+                        configuration.idempotencyLeaseMilliseconds + configuration.completerIntervalMilliseconds)),
+            logger: logger),
+        faults: faults, client: client, store: store, processor: processor)
 
     _ = Observability.registry
     let responder = PaisaResponder(
         api: api,
-        publicRoutes: PublicRoutes.make(store: store, docsDirectory: configuration.docsDirectory, logger: logger))
+        publicRoutes: PublicRoutes.make(
+            store: store, approvals: server.approvalSweep, docsDirectory: configuration.docsDirectory, logger: logger))
     var services: [any Service] = sharedClient == nil ? [client] : []
     if configuration.runBackgroundServices {
-        services += [server.completer, server.reconciler, server.reaper] as [any Service]
+        services += [server.completer, server.reconciler, server.reaper, server.approvalSweep] as [any Service]
     }
     var app = Application(
         responder: responder,

@@ -61,11 +61,15 @@ struct Authenticator: Sendable {
                 + ". Check the key, or create one with `paisa keys create`.")
     }
 
-    /// A restricted key calling outside its permissions.
-    static func forbidden(_ principal: Principal, needs permission: Permission) -> WireError {
-        WireError(
+    /// A restricted key calling outside its permissions; `action` says what needed the permission when it is more
+    /// than the endpoint itself (an expansion, an older version's embedded objects).
+    static func forbidden(_ principal: Principal, needs permission: Permission, toDo action: String? = nil) -> WireError
+    {
+        let need =
+            action.map { "\($0) needs the permission \(permission), which the provided key does not have." }
+            ?? "The provided key does not have the permission \(permission) this request needs."
+        return WireError(
             status: .forbidden, type: "invalid_request_error", code: "insufficient_permissions",
-            message: "The provided key does not have the permission \(permission) this request needs. Use a key "
-                + "with that permission, or a secret key.")
+            message: need + " Use a key with that permission, or a secret key.")
     }
 }

@@ -89,8 +89,14 @@ public struct PaisaAPI: Sendable {
         async throws -> IdempotencyLayer.Answer
     {
         guard let key = request.idempotencyKey else { preconditionFailure("writes always carry a key") }
-        let operation = try await prepare(request)
+        // What the key remembers must fit its columns: checked here, before anything is claimed.
+        guard StoredText.length(request.path) <= Limits.requestPathLengthMax else {
+            throw PaymentsError.notFound(
+                message: "No such object: the path \(request.path.prefix(80))… names no object Paisa has.", param: "id")
+        }
         let canonical = request.parameters.canonical
+        guard canonical.utf8.count <= Limits.requestParametersBytesMax else { throw ParameterProblems.tooMany() }
+        let operation = try await prepare(request)
         let idempotent = IdempotentRequest(
             scope: request.scope, key: key, method: request.method.rawValue, path: request.path,
             version: request.version.text, parameters: canonical,

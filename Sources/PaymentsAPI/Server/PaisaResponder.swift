@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Payments
+import PaymentsStore
 
 /// The HTTP edge: every request passes here. It names the request, admits or sheds it, reads its body within the
 /// limit, and then, inside the deadline race, authenticates, resolves the version, decodes parameters and runs the
@@ -61,19 +62,27 @@ public struct PaisaResponder: HTTPResponder {
         Observability.inFlight.record(self.admission.current)
         defer { self.admission.leave() }
 
+        // A write runs under a key from here on, the client's or one made for it; every answer carries it, so a
+        // client that sent none can still retry safely after a 5xx or a timeout.
+        let idempotencyKey: String?
         let body: [UInt8]
         do {
+            idempotencyKey = try Self.idempotencyKey(for: match, request)
             body = try await Self.readBody(request)
         } catch {
             return self.errorResponse(error, requestID: requestID, version: fallbackVersion, logger: logger)
         }
         let timeout: @Sendable () -> Response = {
             Observability.recordShed(reason: "deadline", elapsed: self.elapsed(deadline))
-            return self.errorResponse(WireError(.deadlineExceeded), requestID: requestID, version: fallbackVersion)
+            return self.errorResponse(
+                WireError(.deadlineExceeded), requestID: requestID, version: fallbackVersion,
+                idempotencyKey: idempotencyKey)
         }
         guard !deadline.hasPassed else { return timeout() }
         return await DeadlineRace.run(deadline: deadline, onTimeout: timeout) {
-            await self.handle(request, match, body: body, requestID: requestID, deadline: deadline, logger: logger)
+            await self.handle(
+                request, match, body: body, idempotencyKey: idempotencyKey, requestID: requestID, deadline: deadline,
+                logger: logger)
         }
     }
 
@@ -84,12 +93,12 @@ public struct PaisaResponder: HTTPResponder {
 
     /// Everything after the body is read; errors become error objects in the resolved version.
     private func handle(
-        _ request: Request, _ match: RouteTable.Match, body: [UInt8], requestID: String, deadline: Deadline,
-        logger: Logger
+        _ request: Request, _ match: RouteTable.Match, body: [UInt8], idempotencyKey: String?, requestID: String,
+        deadline: Deadline, logger: Logger
     ) async -> Response {
         var version = self.headerVersion(request)
         do {
-            let (endpoint, pathParameters) = try Self.endpoint(match, request)
+            let (endpoint, pathParameters, path) = try Self.endpoint(match, request)
             let principal = try await self.api.authenticator.authenticate(request, deadline: deadline)
             let resolved = try self.api.versioning.resolve(
                 header: request.headers[.stripeVersion], accountDefault: principal.defaultVersion)
@@ -99,13 +108,9 @@ public struct PaisaResponder: HTTPResponder {
             }
             var parameters = try FormDecoder.decode(Substring(request.uri.query ?? ""))
             try parameters.merge(try Self.bodyParameters(body, contentType: request.headers[.contentType]))
-            var idempotencyKey: String? = nil
-            if case .write = endpoint.kind {
-                idempotencyKey = try Self.idempotencyKey(request)
-            }
             let apiRequest = APIRequest(
                 requestID: requestID, principal: principal, version: resolved, method: request.method,
-                path: request.uri.path, pathParameters: pathParameters, parameters: parameters, deadline: deadline,
+                path: path, pathParameters: pathParameters, parameters: parameters, deadline: deadline,
                 idempotencyKey: idempotencyKey, versioning: self.api.versioning)
             switch endpoint.kind {
             case .read(let read):
@@ -118,12 +123,24 @@ public struct PaisaResponder: HTTPResponder {
                 return self.writeResponse(answer, key: idempotencyKey!, requestID: requestID, version: version)
             }
         } catch {
-            return self.errorResponse(error, requestID: requestID, version: version, logger: logger)
+            return self.errorResponse(
+                error, requestID: requestID, version: version, idempotencyKey: idempotencyKey, logger: logger)
         }
     }
 
-    /// The matched endpoint, or the 404 or 405 that says why there is none.
-    private static func endpoint(_ match: RouteTable.Match, _ request: Request) throws -> (Endpoint, [String: String]) {
+    /// The key a write runs under: its `Idempotency-Key`, checked, or a generated one; nil for reads and for
+    /// paths without a route.
+    private static func idempotencyKey(for match: RouteTable.Match, _ request: Request) throws -> String? {
+        guard case .found(let endpoint, _, _) = match, case .write = endpoint.kind else { return nil }
+        return try Self.idempotencyKey(request)
+    }
+
+    /// The matched endpoint with its path parameters and its routed path, or the 404 or 405 that says why there
+    /// is none. The routed path names the route and its decoded ids the one way, whatever the spelling of the
+    /// request (a trailing slash, percent-escapes): it is what an idempotency key remembers and fingerprints.
+    private static func endpoint(
+        _ match: RouteTable.Match, _ request: Request
+    ) throws -> (Endpoint, [String: String], String) {
         let path = request.uri.path
         switch match {
         case .notFound:
@@ -137,8 +154,8 @@ public struct PaisaResponder: HTTPResponder {
                 status: .methodNotAllowed, type: "invalid_request_error", code: "method_not_allowed",
                 message: "\(path) does not take \(request.method.rawValue); it takes \(names).",
                 extraHeaders: [(.allow, names)])
-        case .found(let endpoint, let parameters, _):
-            return (endpoint, parameters)
+        case .found(let endpoint, let parameters, let pattern):
+            return (endpoint, parameters, RouteTable.path(pattern, parameters))
         }
     }
 
@@ -158,9 +175,9 @@ public struct PaisaResponder: HTTPResponder {
         case .replay(_, let originalRequestID):
             response.headers[.idempotentReplayed] = "true"
             if let originalRequestID { response.headers[.originalRequest] = originalRequestID }
-            // A replayed failure will not change: tell the SDKs not to retry it.
-            if stored.status >= 500 { response.headers[.stripeShouldRetry] = "false" }
         }
+        // A stored failure is final: every retry gets it again, so tell the SDKs not to retry it.
+        if stored.status >= 500 { response.headers[.stripeShouldRetry] = "false" }
         return response
     }
 
@@ -174,17 +191,24 @@ public struct PaisaResponder: HTTPResponder {
 
     /// Any error as an error object: wire and domain errors as themselves, anything else as a generic 500 whose
     /// details go only to the log.
-    func errorResponse(_ error: any Error, requestID: String, version: String, logger: Logger? = nil) -> Response {
+    func errorResponse(
+        _ error: any Error, requestID: String, version: String, idempotencyKey: String? = nil, logger: Logger? = nil
+    ) -> Response {
         let wire: WireError
         switch error {
         case let known as WireError:
             wire = known
+        case PaymentsError.refusedByDatabase(let reason):
+            (logger ?? self.api.logger).error(
+                "the database refused a request's write",
+                metadata: ["request_id": "\(requestID)", "reason": "\(reason)"])
+            wire = WireError.internalError()
         case let domain as PaymentsError:
             wire = WireError(domain)
         default:
             (logger ?? self.api.logger).error(
                 "request failed unexpectedly",
-                metadata: ["request_id": "\(requestID)", "error": "\(String(reflecting: error))"])
+                metadata: ["request_id": "\(requestID)", "error": "\(StoreFailure.describe(error))"])
             wire = WireError.internalError()
         }
         var response = self.response(
@@ -193,6 +217,7 @@ public struct PaisaResponder: HTTPResponder {
         if let seconds = wire.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
         if let retry = wire.shouldRetry { response.headers[.stripeShouldRetry] = retry ? "true" : "false" }
         for (name, value) in wire.extraHeaders { response.headers[name] = value }
+        if let idempotencyKey { response.headers[.idempotencyKey] = idempotencyKey }
         return response
     }
 

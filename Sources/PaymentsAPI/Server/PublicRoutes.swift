@@ -14,18 +14,34 @@ import Foundation
 enum PublicRoutes {
     typealias Route = @Sendable (Deadline) async -> Response
 
-    static func make(store: any PaymentsStore, docsDirectory: String, logger: Logger) -> [String: Route] {
+    static func make(
+        store: any PaymentsStore, approvals: ApprovalSweep, docsDirectory: String, logger: Logger
+    ) -> [String: Route] {
         var routes: [String: Route] = [
             "/healthz": { _ in Self.respond(.ok, "application/json; charset=utf-8", #"{"status":"ok"}"# + "\n") },
             "/readyz": { deadline in
+                // Approvals without a charge are shown, not judged: they do not stop this instance from serving.
+                let sweep = approvals.lastReport
+                let unrecorded: JSONValue = .object([
+                    "recovering": .int(Int64(sweep.recovering)), "stranded": .int(Int64(sweep.stranded)),
+                ])
                 do {
                     try await store.ping(deadline: deadline)
                     return Self.respond(
-                        .ok, "application/json; charset=utf-8", #"{"status":"ok","database":"reachable"}"# + "\n")
+                        .ok, "application/json; charset=utf-8",
+                        JSONWriter.bytes(
+                            .object([
+                                "status": .string("ok"), "database": .string("reachable"),
+                                "unrecorded_approvals": unrecorded,
+                            ])))
                 } catch {
                     return Self.respond(
                         .serviceUnavailable, "application/json; charset=utf-8",
-                        #"{"status":"unavailable","database":"unreachable"}"# + "\n")
+                        JSONWriter.bytes(
+                            .object([
+                                "status": .string("unavailable"), "database": .string("unreachable"),
+                                "unrecorded_approvals": unrecorded,
+                            ])))
                 }
             },
             "/metrics": { _ in

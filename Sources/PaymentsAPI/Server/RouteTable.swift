@@ -52,6 +52,33 @@ public struct RouteTable: Sendable {
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }
 
+    /// The path of a route with its parameters filled in: the one spelling of a request's path, whatever escapes
+    /// or trailing slash the request used. Parameter values are percent-encoded outside the unreserved characters.
+    public static func path(_ pattern: String, _ parameters: [String: String]) -> String {
+        let segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map { segment in
+            guard segment.hasPrefix(":"), let value = parameters[String(segment.dropFirst())] else {
+                return String(segment)
+            }
+            return Self.percentEncoded(value)
+        }
+        return "/" + segments.joined(separator: "/")
+    }
+
+    private static func percentEncoded(_ value: String) -> String {
+        var output = ""
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                output += "%" + String(byte, radix: 16, uppercase: true).leftPaddedToTwo
+            }
+        }
+        return output
+    }
+
     private static func bind(_ pattern: [Substring], to segments: [Substring]) -> [String: String]? {
         guard pattern.count == segments.count else { return nil }
         var parameters: [String: String] = [:]
@@ -72,4 +99,8 @@ extension String {
     var removingPercentEncodingSafely: String? {
         try? FormDecoder.percentDecode(Substring(self), plusIsSpace: false)
     }
+}
+
+extension String {
+    fileprivate var leftPaddedToTwo: String { self.count < 2 ? "0" + self : self }
 }

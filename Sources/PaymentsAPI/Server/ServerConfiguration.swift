@@ -21,6 +21,9 @@ public struct ServerConfiguration: Sendable {
     public var idempotencyRetentionSeconds: Int
     /// How long a claim holds its key before a retry or the completer may take over.
     public var idempotencyLeaseMilliseconds: Int
+    /// How the sweep for approvals without a charge runs; nil for the defaults, with a grace of one lease and one
+    /// completer pass.
+    public var approvalSweep: ApprovalSweep.Settings? = nil
     /// False in tests that drive the background services by hand.
     public var runBackgroundServices: Bool
     /// Where the error reference (`errors.md`) and the OpenAPI document (`openapi.json`) are read from at start.

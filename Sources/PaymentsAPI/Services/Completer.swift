@@ -1,6 +1,8 @@
 import HTTPTypes
 import Logging
+import Metrics
 import Payments
+import PaymentsStore
 import ServiceLifecycle
 
 /// Resumes requests whose key was claimed and then abandoned (the process died, or the client gave up and never
@@ -71,11 +73,51 @@ public struct Completer: Service {
         } catch PaymentsError.idempotencyKeyInUse {
             // A retry from the client got there first; it will finish the request.
             return false
+        } catch let refusal as PaymentsError where refusal.isRefusalOfTheRequest {
+            // The stored request no longer passes validation (it did when it was claimed: a deploy changed a rule
+            // since). It can never finish, and no attempt was made: give up at once rather than on every pass.
+            await self.giveUp(abandoned, attempts: abandoned.attempts, reason: "\(refusal)", logger: logger)
+            return false
         } catch {
-            logger.warning(
-                "completer could not finish a request",
-                metadata: ["path": "\(abandoned.path)", "attempts": "\(abandoned.attempts)", "error": "\(error)"])
+            // This resume made one more attempt; past the last one the key is left for an operator.
+            let attempts = abandoned.attempts + 1
+            if attempts >= Limits.completerAttemptsMax {
+                await self.giveUp(abandoned, attempts: attempts, reason: Self.describe(error), logger: logger)
+            } else {
+                logger.warning(
+                    "completer could not finish a request; it will try again",
+                    metadata: [
+                        "path": "\(abandoned.path)", "attempts": "\(attempts)",
+                        "original_request_id": "\(abandoned.originalRequestID)", "error": "\(Self.describe(error))",
+                    ])
+            }
             return false
         }
+    }
+
+    /// Leaves a request to an operator: logged once as an error, with the request that made it, and counted.
+    private func giveUp(_ abandoned: AbandonedRequest, attempts: Int, reason: String, logger: Logger) async {
+        Self.gaveUp.increment()
+        logger.error(
+            "completer gave up on a request; it needs an operator",
+            metadata: [
+                "path": "\(abandoned.path)", "attempts": "\(attempts)", "idempotency_key": "\(abandoned.key)",
+                "original_request_id": "\(abandoned.originalRequestID)", "error": "\(reason)",
+            ])
+        do {
+            try await self.api.store.giveUp(
+                on: abandoned, attemptsMax: Limits.completerAttemptsMax, deadline: .after(milliseconds: 2000))
+        } catch {
+            logger.warning("could not mark a request given up", metadata: ["error": "\(Self.describe(error))"])
+        }
+    }
+
+    /// Requests the completer gave up on after `Limits.completerAttemptsMax` attempts.
+    static let gaveUp = Counter(label: "paisa_completer_gave_up_total")
+
+    /// A failure in words an operator can act on.
+    static func describe(_ error: any Error) -> String {
+        if case .refusedByDatabase(let reason)? = error as? PaymentsError { return reason }
+        return StoreFailure.describe(error)
     }
 }

@@ -1,5 +1,6 @@
 import Logging
 import Payments
+import PaymentsStore
 import ServiceLifecycle
 
 /// Settles charges the processor left pending (UPI's deemed state, or an answer that missed the request's
@@ -24,27 +25,30 @@ public struct Reconciler: Service {
         }
     }
 
-    /// One pass over at most `reconcilerBatchSize` pending charges; returns how many settled.
+    /// One pass over at most `reconcilerBatchSize` pending charges that are due a check; returns how many settled.
+    /// Each charge has a budget of its own, so a slow processor answer cannot starve the rest of the batch.
     @discardableResult
     public func runOnce() async -> Int {
-        let deadline = Deadline.after(milliseconds: self.api.configuration.requestBudgetMilliseconds)
+        let budget = self.api.configuration.requestBudgetMilliseconds
+        let pending: [Charge]
         do {
-            let pending = try await self.api.store.pendingCharges(limit: Limits.reconcilerBatchSize, deadline: deadline)
-            var settled = 0
-            for charge in pending {
-                // One charge the processor cannot answer for must not hold up the others behind it.
-                do {
-                    if try await self.api.charges.settle(charge, deadline: deadline) { settled += 1 }
-                } catch {
-                    self.logger.warning(
-                        "reconciler could not settle a charge",
-                        metadata: ["charge": "\(charge.id)", "error": "\(error)"])
-                }
-            }
-            return settled
+            pending = try await self.api.store.pendingCharges(
+                limit: Limits.reconcilerBatchSize, deadline: .after(milliseconds: budget))
         } catch {
-            self.logger.warning("reconciler pass failed", metadata: ["error": "\(error)"])
+            self.logger.warning("reconciler pass failed", metadata: ["error": "\(StoreFailure.describe(error))"])
             return 0
         }
+        var settled = 0
+        for charge in pending {
+            // One charge the processor cannot answer for must not hold up the others behind it.
+            do {
+                if try await self.api.charges.settle(charge, deadline: .after(milliseconds: budget)) { settled += 1 }
+            } catch {
+                self.logger.warning(
+                    "reconciler could not settle a charge",
+                    metadata: ["charge": "\(charge.id)", "error": "\(StoreFailure.describe(error))"])
+            }
+        }
+        return settled
     }
 }

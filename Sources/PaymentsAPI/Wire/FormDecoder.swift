@@ -25,6 +25,7 @@ public enum FormDecoder {
             guard name.utf8.count <= Limits.parameterNameLengthMax, value.utf8.count <= Limits.parameterValueLengthMax
             else { throw ParameterProblems.tooMany() }
             guard !name.isEmpty else { continue }
+            try ParameterProblems.refuseNUL(name: name, value: value)
             let path = try Self.path(of: name)
             try Self.insert(.string(value), at: path[...], into: &root, name: name)
         }

@@ -21,12 +21,14 @@ public enum JSONBodyDecoder {
             throw ParameterProblems.encoding("a JSON body must be an object of parameters.")
         }
         var count = 0
-        try Self.check(node.value, depth: 0, count: &count)
+        try Self.check(node.value, name: "", depth: 0, count: &count)
         return Parameters(values)
     }
 
     /// Enforces the same bounds as form bodies: depth, number of values, sizes.
-    private static func check(_ value: ParameterValue, depth: Int, count: inout Int) throws(PaymentsError) {
+    private static func check(
+        _ value: ParameterValue, name: String, depth: Int, count: inout Int
+    ) throws(PaymentsError) {
         guard depth <= Limits.parameterDepthMax else { throw ParameterProblems.tooMany() }
         switch value {
         case .string(let text):
@@ -34,12 +36,17 @@ public enum JSONBodyDecoder {
             guard count <= Limits.parameterCountMax, text.utf8.count <= Limits.parameterValueLengthMax else {
                 throw ParameterProblems.tooMany()
             }
+            try ParameterProblems.refuseNUL(name: name, value: text)
         case .list(let items):
-            for item in items { try Self.check(item, depth: depth + 1, count: &count) }
+            for (index, item) in items.enumerated() {
+                try Self.check(item, name: "\(name)[\(index)]", depth: depth + 1, count: &count)
+            }
         case .map(let map):
             for (key, item) in map {
                 guard key.utf8.count <= Limits.parameterNameLengthMax else { throw ParameterProblems.tooMany() }
-                try Self.check(item, depth: depth + 1, count: &count)
+                let child = name.isEmpty ? key : "\(name)[\(key)]"
+                try ParameterProblems.refuseNUL(name: child, value: "")
+                try Self.check(item, name: child, depth: depth + 1, count: &count)
             }
         }
     }

@@ -113,6 +113,19 @@ enum ParameterProblems {
             param: nil)
     }
 
+    /// Refuses U+0000 in a parameter's name or value: PostgreSQL stores it in neither `text` nor `jsonb`, so a
+    /// NUL that got through would be refused by the database after the processor approved the payment.
+    static func refuseNUL(name: String, value: String) throws(PaymentsError) {
+        if StoredText.containsNUL(name) {
+            throw PaymentsError.invalidRequest(
+                code: "parameter_invalid_string",
+                message: "A parameter name contains a NUL character (U+0000, `%00`). Remove it and send the "
+                    + "request again.",
+                param: nil)
+        }
+        if StoredText.containsNUL(value) { try Validation.storable(value, param: name) }
+    }
+
     static func tooMany() -> PaymentsError {
         .invalidRequest(
             code: "parameter_limit_exceeded",

@@ -34,6 +34,18 @@ struct WireError: Error, Sendable {
         WireError(status: .unauthorized, type: "invalid_request_error", code: code, message: message)
     }
 
+    /// The final answer of a charge the database refused after the processor answered: the payment was voided, so
+    /// no money moved, and the key keeps this answer so that no retry asks the processor again.
+    static func chargeVoided(requestID: String) -> WireError {
+        WireError(
+            status: .internalServerError, type: "api_error", code: "charge_voided",
+            message: "Paisa could not record this charge, so it voided the payment at the processor: no money moved. "
+                + "Nothing in your request caused this, and Paisa's operators have been alerted (request "
+                + "\(requestID)). Retrying with this Idempotency-Key returns this same answer; to try the payment "
+                + "again, send it with a new key.",
+            shouldRetry: false)
+    }
+
     static func internalError() -> WireError {
         WireError(
             status: .internalServerError, type: "api_error", code: "internal_error",
@@ -78,6 +90,8 @@ extension WireError {
                 message: "The request could not be finished within its time budget. Retry with the same "
                     + "Idempotency-Key: it resumes where it stopped and never runs twice.",
                 retryAfterSeconds: 1, shouldRetry: true)
+        case .refusedByDatabase:
+            self = .internalError()
         case .overloaded:
             self.init(
                 status: .serviceUnavailable, type: "api_error", code: "overloaded",

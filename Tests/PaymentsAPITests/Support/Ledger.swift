@@ -24,16 +24,42 @@ enum Ledger {
             """)
     }
 
-    /// Sandbox processor records for an idempotency key's processor key.
-    static func processorRecords(account: String, key: String) async throws -> Int {
+    /// Payments the sandbox processor holds for an account, each under its own processor key: a second
+    /// authorization of one logical payment would be a second row.
+    static func processorRecords(account: String) async throws -> Int {
+        Int(
+            try await TestDatabase.integers(
+                "SELECT count(*) FROM sandbox_processor_payments WHERE account_id = \(account)"
+            ).first ?? -1)
+    }
+
+    /// Approvals the sandbox processor made for an account that have no charge and were not voided: money that
+    /// moved without a charge. Always 0 once every key is finished.
+    static func unrecordedApprovals(account: String) async throws -> Int {
         Int(
             try await TestDatabase.integers(
                 """
                 SELECT count(*) FROM sandbox_processor_payments p
-                JOIN idempotency_keys k ON k.processor_key = p.processor_key
-                WHERE k.account_id = \(account) AND k.key = \(key)
+                WHERE p.account_id = \(account) AND p.decision = 'approved' AND p.voided_at IS NULL
+                  AND NOT EXISTS (
+                      SELECT 1 FROM charges c WHERE c.account_id = p.account_id AND c.processor_key = p.processor_key)
                 """
             ).first ?? -1)
+    }
+
+    /// Idempotency keys of an account that are not finished.
+    static func unfinishedKeys(account: String) async throws -> Int {
+        Int(
+            try await TestDatabase.integers(
+                "SELECT count(*) FROM idempotency_keys WHERE account_id = \(account) AND recovery_point <> 'finished'"
+            ).first ?? -1)
+    }
+
+    /// The processor key an idempotency key's payment was authorized under.
+    static func processorKey(account: String, key: String) async throws -> String? {
+        try await TestDatabase.strings(
+            "SELECT processor_key FROM idempotency_keys WHERE account_id = \(account) AND key = \(key)"
+        ).first
     }
 
     /// Whether the charge recorded under a key was authorized with that key's processor key.

@@ -21,9 +21,10 @@ struct Paisa {
         configuration configure: (inout ServerConfiguration) -> Void = { _ in }, logger: Logger = TestDatabase.logger,
         live: Bool = false, _ body: @Sendable (Paisa) async throws -> Void
     ) async throws {
+        // Leases as in production (the budget and a margin), so that no other test's completer takes over a key
+        // this test's request still holds; tests of crash recovery ask for `shortLease` to resume quickly.
         var configuration = ServerConfiguration(
-            database: try DatabaseSettings(url: TestDatabase.url), idempotencyLeaseMilliseconds: 300,
-            runBackgroundServices: false)
+            database: try DatabaseSettings(url: TestDatabase.url), runBackgroundServices: false)
         configuration.docsDirectory = Self.docsDirectory
         // Tests revoke keys and change pinned versions, and expect the next request to see it.
         configuration.api.keyCacheMilliseconds = 0
@@ -35,6 +36,9 @@ struct Paisa {
             try await body(Paisa(client: client, server: server))
         }
     }
+
+    /// A lease short enough for crash-recovery tests to retry or complete an abandoned key within a second.
+    static let shortLease = 300
 
     /// The checkout's `docs/` folder.
     static let docsDirectory: String = {

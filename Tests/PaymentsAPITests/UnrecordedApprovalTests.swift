@@ -1,0 +1,84 @@
+import Foundation
+import PaisaTestSupport
+import Payments
+import PaymentsAPI
+import Testing
+
+/// What happens when the processor approved a payment and Paisa has no charge for it: phase 3 refused for good
+/// (the payment is voided, the key finished), or a request that died after the processor call (the sweep sees the
+/// approval as recovering, then stranded, until the completer records it).
+@Suite("Approvals without a charge: voided, swept, recovered")
+struct UnrecordedApprovalTests {
+    @Test("phase 3 refused for good after an approval: the payment is voided, the key finished, retries replay")
+    func refusedRecordVoidsThePayment() async throws {
+        let (account, key) = try await TestDatabase.account()
+        let idempotencyKey = freshKey()
+        // A lease long enough that no other test's completer takes the key over while this one runs.
+        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = 10_000 }) { paisa in
+            paisa.server.faults.arm(.recordRefused, .init(action: .fail, remaining: 1))
+            let reply = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
+            #expect(reply.status == 500)
+            #expect(reply.error["code"] as? String == "charge_voided")
+            #expect(reply.header("Stripe-Should-Retry") == "false")
+            #expect(paisa.server.faults.firedCount(.recordRefused) == 1)
+
+            #expect(try await Ledger.chargeCount(account: account.id) == 0)
+            #expect(try await Ledger.processorRecords(account: account.id) == 1)
+            #expect(try await Ledger.unrecordedApprovals(account: account.id) == 0)
+            #expect(try await Ledger.unfinishedKeys(account: account.id) == 0)
+            let voided = try await TestDatabase.integers(
+                "SELECT count(*) FROM sandbox_processor_payments WHERE account_id = \(account.id) AND voided_at IS NOT NULL"
+            )
+            #expect(voided == [1])
+
+            // The answer is final: a retry replays it and the processor is not asked again.
+            let retry = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
+            #expect(retry.status == 500)
+            #expect(retry.body == reply.body)
+            #expect(retry.header("Idempotent-Replayed") == "true")
+            #expect(try await Ledger.processorRecords(account: account.id) == 1)
+        }
+    }
+
+    @Test("an approval whose request died is recovering, then stranded, until the completer records it")
+    func sweepFollowsAnApprovalToItsCharge() async throws {
+        let (account, key) = try await TestDatabase.account()
+        let idempotencyKey = freshKey()
+        // A lease long enough that no other test's completer records the charge before the sweep has looked.
+        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = 3000 }) { paisa in
+            paisa.server.faults.arm(.afterProcessorCall, .init(action: .crash, remaining: 1))
+            #expect(try await paisa.charge(key: key, idempotencyKey: idempotencyKey).status == 500)
+            let processorKey = try #require(try await Ledger.processorKey(account: account.id, key: idempotencyKey))
+            #expect(try await Ledger.unrecordedApprovals(account: account.id) == 1)
+
+            func sweep(strandedAfter: Duration) -> ApprovalSweep {
+                ApprovalSweep(
+                    processor: paisa.server.processor, store: paisa.server.store,
+                    settings: .init(
+                        interval: .seconds(1), grace: .zero, strandedAfter: strandedAfter, lookback: .seconds(60)),
+                    logger: TestDatabase.logger)
+            }
+            let patient = sweep(strandedAfter: .seconds(3600))
+            let first = await patient.runOnce()
+            #expect(first.unrecorded.contains { $0.processorKey == processorKey })
+            #expect(first.recovering >= 1)
+
+            let impatient = sweep(strandedAfter: .zero)
+            let stranded = await impatient.runOnce(now: .now().adding(seconds: 1))
+            #expect(stranded.unrecorded.contains { $0.processorKey == processorKey })
+            #expect(stranded.stranded >= 1)
+
+            // The completer records the charge once the lease is over; the sweep then lets go of it.
+            var recorded = false
+            for _ in 0..<80 where !recorded {
+                try await Task.sleep(for: .milliseconds(100))
+                await paisa.server.completer.runOnce()
+                recorded = try await Ledger.chargeCount(account: account.id) == 1
+            }
+            #expect(recorded)
+            let after = await impatient.runOnce()
+            #expect(!after.unrecorded.contains { $0.processorKey == processorKey })
+            #expect(try await Ledger.unrecordedApprovals(account: account.id) == 0)
+        }
+    }
+}
