@@ -12,6 +12,20 @@ struct TrafficOptions: ParsableArguments {
     @Option(help: "Share of payments sent twice at once with the same key (exactly one charge may result).")
     var duplicateShare: Double = 0.02
 
+    @Option(
+        help: """
+            Share of payments sent without an Idempotency-Key; they are retried only with the key the server's \
+            answer names, and not at all after an attempt that got no answer.
+            """)
+    var keylessShare: Double = 0
+
+    @Option(
+        help: """
+            Free text of each payment: plain, or hostile (valid text at the limits: combining marks, emoji, \
+            bidirectional overrides, control characters, form-encoding characters).
+            """)
+    var text: String = TextStyle.plain.rawValue
+
     @Option(help: "Share of payments sent to the first --key (a hot account); default: spread evenly.")
     var hotShare: Double?
 
@@ -53,7 +67,8 @@ struct TrafficOptions: ParsableArguments {
             runID: self.runID ?? Workload.newRunID(), seed: self.seed ?? random.next(),
             mix: try SourceMix.parse(self.mix),
             accountCount: max(accountCount, 1), hotShare: self.hotShare, retryShare: self.retryShare,
-            duplicateShare: self.duplicateShare, amounts: self.amountMin...self.amountMax)
+            duplicateShare: self.duplicateShare, amounts: self.amountMin...self.amountMax,
+            keylessShare: self.keylessShare, text: try TextStyle.parse(self.text))
     }
 
     /// The validated retry policy.

@@ -46,6 +46,18 @@ struct AuditTests {
             ])
     }
 
+    @Test("a server that reports approvals without a charge fails the audit; one that does not say is a note")
+    func strandedApprovals() {
+        var audit = self.cleanAudit()
+        audit.strandedApprovals = [0, nil]
+        #expect(audit.check().verdict == .passed)
+        audit.strandedApprovals = [0, 2]
+        let report = audit.check()
+        #expect(report.verdict == .failed)
+        #expect(report.counts["stranded"] == 1)
+        #expect(report.problems.first?.detail.contains("server #1 reports 2") == true)
+    }
+
     @Test("a doubled charge is caught: two server charges for one payment, and the balance moved twice")
     func doubledOnServer() {
         var audit = self.cleanAudit()

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PaisaLoad
@@ -34,6 +35,49 @@ struct WorkloadTests {
         #expect(share { $0.source == .slow } == 0)
         #expect(abs(share { $0.duplication == .sequentialRetry } - 0.1) < 0.01)
         #expect(abs(share { $0.duplication == .concurrentDuplicate } - 0.2) < 0.015)
+    }
+
+    @Test("keyless payments take their share and are never sent twice on purpose")
+    func keylessShare() throws {
+        let workload = try Workload(
+            runID: "run1", seed: 7, mix: .standard, accountCount: 1, hotShare: nil, retryShare: 0.2,
+            duplicateShare: 0.2, amounts: 100...100_000, keylessShare: 0.5)
+        let plans = (0..<20_000).map(workload.plan(for:))
+        let keyless = plans.filter(\.keyless)
+        #expect(keyless.allSatisfy { $0.duplication == .none })
+        // Half of the 60% that are not duplicated.
+        #expect(abs(Double(keyless.count) / Double(plans.count) - 0.3) < 0.02)
+        #expect(throws: LoadInputError.self) {
+            try Workload(
+                runID: "run1", seed: 7, mix: .standard, accountCount: 1, hotShare: nil, retryShare: 0,
+                duplicateShare: 0, amounts: 100...100_000, keylessShare: 1.5)
+        }
+    }
+
+    @Test("hostile text stays within every limit, in scalars, with no NUL, and reaches the limit")
+    func hostileText() throws {
+        let workload = try Workload(
+            runID: "run1", seed: 7, mix: .standard, accountCount: 1, hotShare: nil, retryShare: 0,
+            duplicateShare: 0, amounts: 100...100_000, text: .hostile)
+        var longest = 0
+        for index in 0..<400 {
+            let body = workload.formBody(for: workload.plan(for: index))
+            var fields: [String: String] = [:]
+            for pair in body.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map {
+                    String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "?"
+                }
+                fields[parts[0]] = parts.count > 1 ? parts[1] : ""
+            }
+            let description = try #require(fields["description"])
+            let note = try #require(fields["metadata[paisa_load_text]"])
+            #expect((1...TextStyle.descriptionScalarsMax).contains(description.unicodeScalars.count))
+            #expect((1...TextStyle.metadataValueScalarsMax).contains(note.unicodeScalars.count))
+            #expect(!description.unicodeScalars.contains("\u{0}") && !note.unicodeScalars.contains("\u{0}"))
+            #expect(fields["metadata[paisa_load_payment]"] == String(index))
+            longest = max(longest, description.unicodeScalars.count)
+        }
+        #expect(longest == TextStyle.descriptionScalarsMax)
     }
 
     @Test("a hot account takes its share; the rest spreads over the other keys")

@@ -26,17 +26,20 @@ public struct Audit: Sendable {
     public var balances: [Balances?]
     /// Why something could not be read, in words, for the report.
     public var notes: [String]
+    /// Approvals without a charge that each server reports as stranded (`/readyz`); nil where it does not say.
+    public var strandedApprovals: [Int?]
 
     /// An audit over fabricated or fetched evidence.
     public init(
         runID: String, records: [PaymentRecord], serverCharges: [ServerCharge]?, balances: [Balances?],
-        notes: [String] = []
+        notes: [String] = [], strandedApprovals: [Int?] = []
     ) {
         self.runID = runID
         self.records = records
         self.serverCharges = serverCharges
         self.balances = balances
         self.notes = notes
+        self.strandedApprovals = strandedApprovals
     }
 
     /// Runs every check.
@@ -49,6 +52,14 @@ public struct Audit: Sendable {
             return findings.report(
                 verdict: .inconclusive, payments: self.records.count, answered: answered, unansweredCharged: 0,
                 serverCharges: 0, pendingRemaining: 0, balances: [], notes: notes)
+        }
+        for (server, stranded) in self.strandedApprovals.enumerated() {
+            guard let stranded else { continue }
+            if stranded > 0 {
+                findings.add(
+                    .stranded, payment: nil,
+                    "server #\(server) reports \(stranded) payments its processor approved that have no charge.")
+            }
         }
         let ours = serverCharges.filter { $0.runTag == self.runID }
         let byPayment = self.chargesByPayment(ours, findings: &findings)

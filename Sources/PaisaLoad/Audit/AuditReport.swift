@@ -23,6 +23,8 @@ public struct AuditReport: Sendable, Codable, Equatable {
         case mismatched
         /// An account's balance moved by something other than the sum of its successful charges.
         case balance
+        /// The server reports payments its processor approved that have no charge (`/readyz`'s stranded ones).
+        case stranded
     }
 
     /// One finding, with the evidence.

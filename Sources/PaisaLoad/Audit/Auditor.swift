@@ -61,8 +61,16 @@ struct Auditor: Sendable {
             guard let before = pair.0, let after = pair.1 else { return nil }
             return Audit.Balances(before: before, after: after)
         }
-        return Audit(runID: self.runID, records: records, serverCharges: charges, balances: balances, notes: notes)
-            .check()
+        var stranded: [Int?] = []
+        for (server, url) in self.client.baseURLs.enumerated() {
+            let figure = await self.client.strandedApprovals(baseURL: url)
+            if figure == nil { notes.append("Server #\(server) does not report approvals without a charge (/readyz).") }
+            stranded.append(figure)
+        }
+        return Audit(
+            runID: self.runID, records: records, serverCharges: charges, balances: balances, notes: notes,
+            strandedApprovals: stranded
+        ).check()
     }
 
     /// Every charge tagged with this run, from every account.

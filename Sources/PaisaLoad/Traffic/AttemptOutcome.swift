@@ -65,6 +65,10 @@ public enum AttemptOutcome: Sendable, Equatable {
             let error = try? JSONDecoder().decode(WireErrorEnvelope.self, from: body).error
             guard error?.type == "idempotency_error" else { return .conflict(retryAfter: Self.retryAfter(headerValue)) }
             return .rejected(status: status, type: error?.type, code: error?.code)
+        case 500...599 where headerValue("stripe-should-retry") == "false":
+            // A final answer the server stored (a replayed failure, a voided charge): retrying cannot change it.
+            let error = try? JSONDecoder().decode(WireErrorEnvelope.self, from: body).error
+            return .rejected(status: status, type: error?.type, code: error?.code)
         case 500...599:
             return .unavailable(status: status, retryAfter: Self.retryAfter(headerValue))
         default:

@@ -17,7 +17,7 @@ public final class PaisaClient: Sendable {
 
     private let http: HTTPClient
     /// Where payment attempts go, round-robin; the first also answers the audit's reads.
-    private let baseURLs: [String]
+    let baseURLs: [String]
     private var baseURL: String { self.baseURLs[0] }
     private let attempts = Atomic<Int>(0)
     private let attemptTimeout: Duration
@@ -52,21 +52,25 @@ public final class PaisaClient: Sendable {
         try? await self.http.shutdown()
     }
 
-    /// One attempt of `POST /v1/charges`; never throws: every failure is an outcome.
-    public func createCharge(apiKey: String, idempotencyKey: String, body: String) async -> AttemptOutcome {
+    /// One attempt of `POST /v1/charges`, with `idempotencyKey` or (nil) none; never throws: every failure is an
+    /// outcome. Also returns the key the answer names (`Idempotency-Key`), which a keyless client retries with.
+    public func createCharge(
+        apiKey: String, idempotencyKey: String?, body: String
+    ) async -> (outcome: AttemptOutcome, key: String?) {
         let attempt = self.attempts.add(1, ordering: .relaxed).oldValue
         var request = self.request(self.baseURLs[attempt % self.baseURLs.count] + "/v1/charges", apiKey: apiKey)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
+        if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
         request.body = .bytes(ByteBuffer(string: body))
         do {
             let (response, bytes) = try await self.send(request)
-            return AttemptOutcome.classify(
+            let outcome = AttemptOutcome.classify(
                 status: Int(response.status.code), headerValue: { response.headers.first(name: $0) },
                 body: Data(buffer: bytes))
+            return (outcome, response.headers.first(name: "idempotency-key"))
         } catch {
-            return Self.outcome(of: error)
+            return (Self.outcome(of: error), nil)
         }
     }
 
@@ -103,6 +107,16 @@ public final class PaisaClient: Sendable {
             totals[entry.currency, default: 0] += entry.amount
         }
         return totals
+    }
+
+    /// The approvals without a charge that a server's `/readyz` reports as stranded; nil when it does not say.
+    func strandedApprovals(baseURL: String) async -> Int? {
+        do {
+            let (_, bytes) = try await self.send(HTTPClientRequest(url: baseURL + "/readyz"))
+            return try JSONDecoder().decode(WireReadiness.self, from: bytes).unrecordedApprovals?.stranded
+        } catch {
+            return nil
+        }
     }
 
     private func get<Answer: Decodable>(_ path: String, apiKey: String, as type: Answer.Type) async throws -> Answer {

@@ -62,8 +62,11 @@ struct PaymentExecutor: Sendable {
         let clock = ContinuousClock()
         var random = SeededRandom(seed: self.workload.seed ^ 0x5EED, stream: UInt64(plan.index) << 1 | stream)
         var result = CallerResult(firstSent: clock.now, finished: clock.now)
+        // A keyless payment sends no key at first, then the one the server named, as a careful client would.
+        var key: String? = plan.keyless ? nil : key
         for attempt in 1...self.retry.attemptsMax {
-            let outcome = await self.client.createCharge(apiKey: apiKey, idempotencyKey: key, body: body)
+            let (outcome, named) = await self.client.createCharge(apiKey: apiKey, idempotencyKey: key, body: body)
+            key = key ?? named
             self.onAttempt(outcome)
             result.attempts = attempt
             result.final = outcome
@@ -73,7 +76,8 @@ struct PaymentExecutor: Sendable {
             default: break
             }
             if outcome.isAnswer && result.answeredAt == nil { result.answeredAt = clock.now }
-            guard outcome.isRetryable, attempt < self.retry.attemptsMax else { break }
+            // Without a key, a retry would be a second payment: a keyless client that learned none stops here.
+            guard outcome.isRetryable, attempt < self.retry.attemptsMax, key != nil else { break }
             let pause = self.retry.delay(
                 afterAttempt: attempt, retryAfter: outcome.retryAfter, unit: random.unitInterval())
             try? await Task.sleep(for: pause)

@@ -20,4 +20,7 @@ public struct PaymentPlan: Sendable, Equatable {
     public let source: SourceKind
     /// Deliberate repetition.
     public let duplication: Duplication
+    /// Sent without an `Idempotency-Key`: retried only with the key the server's answer names, and not at all
+    /// after an attempt that got no answer.
+    public var keyless: Bool = false
 }

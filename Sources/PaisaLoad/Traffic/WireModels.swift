@@ -74,3 +74,16 @@ struct WireBalance: Decodable {
     let available: [Amount]
     let pending: [Amount]
 }
+
+/// `GET /readyz`, as far as the audit reads it.
+struct WireReadiness: Decodable {
+    struct Unrecorded: Decodable {
+        let stranded: Int
+    }
+
+    let unrecordedApprovals: Unrecorded?
+
+    enum CodingKeys: String, CodingKey {
+        case unrecordedApprovals = "unrecorded_approvals"
+    }
+}

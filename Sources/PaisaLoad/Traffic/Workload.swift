@@ -32,15 +32,21 @@ public struct Workload: Sendable {
     public let duplicateShare: Double
     /// Amounts are drawn uniformly from this range, in minor units.
     public let amounts: ClosedRange<Int64>
+    /// Share of payments sent without an `Idempotency-Key`, retried only with the key the server names.
+    public let keylessShare: Double
+    /// What descriptions and metadata look like.
+    public let text: TextStyle
 
     /// A validated workload.
     public init(
         runID: String, seed: UInt64, mix: SourceMix, accountCount: Int, hotShare: Double?, retryShare: Double,
-        duplicateShare: Double, amounts: ClosedRange<Int64>
+        duplicateShare: Double, amounts: ClosedRange<Int64>, keylessShare: Double = 0, text: TextStyle = .plain
     ) throws(LoadInputError) {
         try Self.validateRunID(runID)
         guard accountCount >= 1 else { throw LoadInputError("At least one API key is needed (--key).") }
-        for (name, share) in [("--retry-share", retryShare), ("--duplicate-share", duplicateShare)] {
+        for (name, share) in [
+            ("--retry-share", retryShare), ("--duplicate-share", duplicateShare), ("--keyless-share", keylessShare),
+        ] {
             guard (0...1).contains(share) else { throw LoadInputError("\(name) must be between 0 and 1.") }
         }
         guard retryShare + duplicateShare <= 1 else {
@@ -61,6 +67,8 @@ public struct Workload: Sendable {
         self.retryShare = retryShare
         self.duplicateShare = duplicateShare
         self.amounts = amounts
+        self.keylessShare = keylessShare
+        self.text = text
     }
 
     /// Run ids are lowercase letters, digits, `-` and `_`.
@@ -89,9 +97,13 @@ public struct Workload: Sendable {
         let duplication: PaymentPlan.Duplication =
             draw <= self.retryShare
             ? .sequentialRetry : (draw <= self.retryShare + self.duplicateShare ? .concurrentDuplicate : .none)
+        let accountIndex = self.account(random.unitInterval(), random.next())
+        // A client without keys cannot send the same request twice on purpose: keyless payments are never
+        // duplicated, only retried with the key the server named.
+        let keyless = duplication == .none && random.unitInterval() <= self.keylessShare
         return PaymentPlan(
-            index: index, accountIndex: self.account(random.unitInterval(), random.next()), amount: amount,
-            source: source, duplication: duplication)
+            index: index, accountIndex: accountIndex, amount: amount, source: source, duplication: duplication,
+            keyless: keyless)
     }
 
     /// The account a payment goes to: the hot one with `hotShare`, otherwise spread evenly over the others.
@@ -107,7 +119,7 @@ public struct Workload: Sendable {
 
     /// The `application/x-www-form-urlencoded` body of a payment; identical for every attempt, as keys require.
     public func formBody(for plan: PaymentPlan) -> String {
-        let fields: [(String, String)] = [
+        var fields: [(String, String)] = [
             ("amount", String(plan.amount)),
             ("currency", Self.currency),
             ("source", plan.source.source),
@@ -116,6 +128,13 @@ public struct Workload: Sendable {
             ("metadata[\(Self.runMetadataKey)]", self.runID),
             ("metadata[\(Self.paymentMetadataKey)]", String(plan.index)),
         ]
+        if self.text == .hostile {
+            var random = SeededRandom(seed: self.seed ^ 0x7E47, stream: UInt64(plan.index))
+            fields[4].1 = TextStyle.hostile(&random, scalarsMax: TextStyle.descriptionScalarsMax)
+            fields.append(
+                ("metadata[paisa_load_text]", TextStyle.hostile(&random, scalarsMax: TextStyle.metadataValueScalarsMax))
+            )
+        }
         return FormEncoding.query(fields)
     }
 }
