@@ -2,7 +2,7 @@
 /// in one place; the store turns SQLSTATEs into these in one place.
 public enum PaymentsError: Error, Equatable, Sendable {
     /// The request is wrong: a parameter, or the state of the object it acts on (400 `invalid_request_error`).
-    case invalidRequest(code: String, message: String, param: String?)
+    case invalidRequest(code: ErrorCode, message: String, param: String?)
     /// No such object for this account and mode (404 `resource_missing`).
     case notFound(message: String, param: String?)
     /// Another request with the same idempotency key is running (409, not stored).
@@ -32,13 +32,13 @@ public enum PaymentsError: Error, Equatable, Sendable {
     /// `parameter_missing` for `param`.
     public static func parameterMissing(_ param: String, message: String? = nil) -> PaymentsError {
         .invalidRequest(
-            code: "parameter_missing", message: message ?? "Missing required param: \(param).", param: param)
+            code: .parameterMissing, message: message ?? "Missing required param: \(param).", param: param)
     }
 
     /// `parameter_invalid_integer` for `param`.
     public static func parameterInvalidInteger(_ param: String, value: String) -> PaymentsError {
         .invalidRequest(
-            code: "parameter_invalid_integer",
+            code: .parameterInvalidInteger,
             message: "Invalid integer: \(value). The `\(param)` parameter takes a whole number of the currency's "
                 + "smallest unit, without a decimal point.",
             param: param)
@@ -47,7 +47,7 @@ public enum PaymentsError: Error, Equatable, Sendable {
     /// `parameter_invalid_empty` for `param`.
     public static func parameterEmpty(_ param: String) -> PaymentsError {
         .invalidRequest(
-            code: "parameter_invalid_empty",
+            code: .parameterInvalidEmpty,
             message: "You passed an empty string for '\(param)'. Leave it out instead, or give it a value.",
             param: param)
     }
@@ -55,7 +55,7 @@ public enum PaymentsError: Error, Equatable, Sendable {
     /// `parameter_invalid_string_blank`-style error for an over-long string.
     public static func parameterTooLong(_ param: String, max: Int) -> PaymentsError {
         .invalidRequest(
-            code: "parameter_invalid_string_length",
+            code: .parameterInvalidStringLength,
             message: "The `\(param)` parameter must be at most \(max) characters long.", param: param)
     }
 

@@ -99,7 +99,7 @@ extension PostgresPaymentsStore {
                     SET status = \(charge.status.rawValue), captured = \(charge.captured),
                         amount_captured = \(charge.amountCaptured),
                         balance_transaction_id = \(charge.balanceTransactionID),
-                        failure_code = \(charge.failure?.code), decline_code = \(charge.failure?.declineCode),
+                        failure_code = \(charge.failure?.code.rawValue), decline_code = \(charge.failure?.declineCode),
                         failure_message = \(charge.failure?.message), updated_at = now()
                     WHERE account_id = \(charge.scope.accountID) AND id = \(charge.id) AND status = 'pending'
                     RETURNING 1
@@ -216,7 +216,7 @@ struct RecordChargeStatement: PostgresPreparedStatement {
         bindings.append(charge.captured)
         bindings.append(charge.captureMethod.rawValue)
         bindings.append(charge.status.rawValue)
-        bindings.append(charge.failure?.code)
+        bindings.append(charge.failure?.code.rawValue)
         bindings.append(charge.failure?.declineCode)
         bindings.append(charge.failure?.message)
         bindings.append(charge.paymentMethod.type)

@@ -25,8 +25,11 @@ enum Rows {
             let status = Charge.Status(rawValue: try cells["status"].decode(String.self)),
             let captureMethod = Charge.CaptureMethod(rawValue: try cells["capture_method"].decode(String.self))
         else { throw RowError(description: "charge row with an unknown currency, status or capture method") }
-        let failure = try cells["failure_code"].decode(String?.self).map { code in
-            Charge.Failure(
+        let failure = try cells["failure_code"].decode(String?.self).map { text in
+            guard let code = ErrorCode(rawValue: text) else {
+                throw RowError(description: "charge row with an unknown failure code \(text)")
+            }
+            return Charge.Failure(
                 code: code, declineCode: try cells["decline_code"].decode(String?.self),
                 message: try cells["failure_message"].decode(String?.self) ?? "")
         }

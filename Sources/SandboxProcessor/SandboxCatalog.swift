@@ -34,7 +34,7 @@ public enum SandboxCatalog {
         return (token, CardToken(card: card, behaviour: behaviour))
     }
 
-    private static func decline(_ code: String, _ declineCode: String?, _ message: String) -> Behaviour {
+    private static func decline(_ code: ErrorCode, _ declineCode: String?, _ message: String) -> Behaviour {
         .decline(Charge.Failure(code: code, declineCode: declineCode, message: message))
     }
 
@@ -48,35 +48,35 @@ public enum SandboxCatalog {
             card("tok_amex", "amex", "8431", .approve(availableImmediately: false)),
             card("tok_in", "visa", "0003", country: "IN", .approve(availableImmediately: false)),
             card("tok_bypassPending", "visa", "0077", .approve(availableImmediately: true)),
-            card("tok_chargeDeclined", "visa", "0002", decline("card_declined", "generic_decline", declined)),
+            card("tok_chargeDeclined", "visa", "0002", decline(.cardDeclined, "generic_decline", declined)),
             card(
                 "tok_chargeDeclinedInsufficientFunds", "visa", "9995",
-                decline("card_declined", "insufficient_funds", "Your card has insufficient funds.")),
-            card("tok_chargeDeclinedLostCard", "visa", "9987", decline("card_declined", "lost_card", declined)),
-            card("tok_chargeDeclinedStolenCard", "visa", "9979", decline("card_declined", "stolen_card", declined)),
-            card("tok_chargeDeclinedFraudulent", "visa", "0019", decline("card_declined", "fraudulent", declined)),
+                decline(.cardDeclined, "insufficient_funds", "Your card has insufficient funds.")),
+            card("tok_chargeDeclinedLostCard", "visa", "9987", decline(.cardDeclined, "lost_card", declined)),
+            card("tok_chargeDeclinedStolenCard", "visa", "9979", decline(.cardDeclined, "stolen_card", declined)),
+            card("tok_chargeDeclinedFraudulent", "visa", "0019", decline(.cardDeclined, "fraudulent", declined)),
             card(
                 "tok_chargeDeclinedExpiredCard", "visa", "0069",
-                decline("expired_card", "expired_card", "Your card has expired.")),
+                decline(.expiredCard, "expired_card", "Your card has expired.")),
             card(
                 "tok_chargeDeclinedIncorrectCvc", "visa", "0127",
-                decline("incorrect_cvc", "incorrect_cvc", "Your card's security code is incorrect.")),
+                decline(.incorrectCvc, "incorrect_cvc", "Your card's security code is incorrect.")),
             card(
                 "tok_chargeDeclinedProcessingError", "visa", "0119",
                 decline(
-                    "processing_error", "processing_error",
+                    .processingError, "processing_error",
                     "An error occurred while processing your card. Try again in a little bit.")),
             card(
                 "tok_chargeDeclinedVelocityLimitExceeded", "visa", "6975",
-                decline("card_declined", "card_velocity_exceeded", declined)),
-            card("tok_chargeCustomerFail", "visa", "0341", decline("card_declined", "generic_decline", declined)),
+                decline(.cardDeclined, "card_velocity_exceeded", declined)),
+            card("tok_chargeCustomerFail", "visa", "0341", decline(.cardDeclined, "generic_decline", declined)),
         ])
 
     /// The four sandbox UPI addresses.
     public static let upiAddresses: [String: Behaviour] = [
         "success@upi": .approve(availableImmediately: false),
         "failure@upi": decline(
-            "payment_method_provider_decline", nil,
+            .paymentMethodProviderDecline, nil,
             "The payer's bank declined the UPI payment. Ask the payer to try again or use another method."),
         "pending@upi": .approveLater,
         "slow@upi": .approveSlowly,
@@ -92,7 +92,7 @@ public enum SandboxCatalog {
         case .cardToken(let token):
             guard let known = Self.cardTokens[token] else {
                 throw .invalidRequest(
-                    code: "resource_missing",
+                    code: .resourceMissing,
                     message: "No such token: '\(token)'. The sandbox takes Stripe's test tokens such as tok_visa, "
                         + "tok_mastercard, tok_amex and tok_chargeDeclined.",
                     param: "source")
@@ -107,19 +107,19 @@ public enum SandboxCatalog {
             try Self.checkUPIAddress(vpa)
             guard currency.code == "inr" else {
                 throw .invalidRequest(
-                    code: "charge_invalid_parameter",
+                    code: .chargeInvalidParameter,
                     message: "UPI payments are in Indian rupees: use currency=inr with a UPI address.",
                     param: "currency")
             }
             guard capture else {
                 throw .invalidRequest(
-                    code: "charge_invalid_parameter",
+                    code: .chargeInvalidParameter,
                     message: "UPI payments capture at once: capture=false works only with cards.",
                     param: "capture")
             }
             guard let behaviour = Self.upiAddresses[vpa] else {
                 throw .invalidRequest(
-                    code: "resource_missing",
+                    code: .resourceMissing,
                     message: "No such test UPI address: '\(vpa)'. The sandbox takes success@upi, failure@upi, "
                         + "pending@upi and slow@upi.",
                     param: "source")
@@ -138,7 +138,7 @@ public enum SandboxCatalog {
             parts.allSatisfy({ $0.allSatisfy(allowed) })
         else {
             throw .invalidRequest(
-                code: "charge_invalid_parameter",
+                code: .chargeInvalidParameter,
                 message: "'\(vpa)' is not a UPI address. Write it as name@handle, for example success@upi.",
                 param: "source")
         }

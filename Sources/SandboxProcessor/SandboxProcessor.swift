@@ -186,7 +186,7 @@ struct InsertRecord: PostgresPreparedStatement {
         bindings.append(self.authorization.source.description)
         bindings.append(self.decision)
         bindings.append(self.availableImmediately)
-        bindings.append(self.failure?.code)
+        bindings.append(self.failure?.code.rawValue)
         bindings.append(self.failure?.declineCode)
         bindings.append(self.failure?.message)
         bindings.append(self.answersInMilliseconds)
@@ -245,14 +245,19 @@ struct Record {
         self.source = source
         self.approved = decision == "approved"
         self.availableImmediately = immediately
-        self.failure = code.map { Charge.Failure(code: $0, declineCode: declineCode, message: message ?? "") }
+        self.failure = try code.map { text in
+            guard let code = ErrorCode(rawValue: text) else {
+                throw SandboxError(description: "processor record with an unknown failure code \(text)")
+            }
+            return Charge.Failure(code: code, declineCode: declineCode, message: message ?? "")
+        }
         self.answersInMilliseconds = answersIn
         self.settlesInMilliseconds = settlesIn
     }
 
     /// What a voided payment answers from then on.
     static let voidedFailure = Charge.Failure(
-        code: "processing_error", declineCode: nil,
+        code: .processingError, declineCode: nil,
         message: "The payment was voided because Paisa could not record it. No money moved.")
 
     /// The decision as the caller sees it: pending until settled, declined once voided.

@@ -19,7 +19,7 @@ struct FormDecoderTests {
     }
 
     private func code(of error: PaymentsError?) -> String? {
-        if case .invalidRequest(let code, _, _)? = error { return code }
+        if case .invalidRequest(let code, _, _)? = error { return code.rawValue }
         return nil
     }
 

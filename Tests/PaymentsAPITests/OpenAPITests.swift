@@ -272,17 +272,16 @@ struct OpenAPITests {
         #expect(OpenAPIValidator.unsupportedKeywords() == [])
     }
 
-    @Test("every error code the sources can emit has its anchor in docs/errors.md, and every anchor is a code")
+    @Test("every error code has its section in docs/errors.md, in its index, and every section is a code")
     func errorReferenceCoversEveryCode() throws {
-        let codes = try ErrorCodes.emitted()
-        for known in ["resource_missing", "api_key_missing", "card_declined", "payment_method_provider_decline"] {
-            #expect(codes.contains(known), "the scan of Sources/ should find \(known); is the pattern out of date?")
-        }
+        let codes = Set(ErrorCode.allCases.map(\.rawValue))
         let anchors = try ErrorCodes.anchors()
         let missing = codes.subtracting(anchors).sorted()
         #expect(missing.isEmpty, "docs/errors.md lacks a section (<a id=\"CODE\"></a> and a heading) for: \(missing)")
         let stale = anchors.subtracting(codes).sorted()
-        #expect(stale.isEmpty, "docs/errors.md has sections for codes nothing emits any more: \(stale)")
+        #expect(stale.isEmpty, "docs/errors.md has sections for codes that are not ErrorCode cases: \(stale)")
+        let indexed = try ErrorCodes.indexed()
+        #expect(indexed == codes.sorted(), "the index of docs/errors.md lists every code once, in order")
     }
 }
 
@@ -322,7 +321,7 @@ extension OpenAPITests {
         }
     }
 
-    /// The error codes Paisa can emit, found in its sources, and the anchors of the error reference.
+    /// The error reference's anchors and its index.
     enum ErrorCodes {
         static let root: URL = {
             var url = URL(fileURLWithPath: #filePath)
@@ -330,37 +329,17 @@ extension OpenAPITests {
             return url
         }()
 
-        /// Where codes are written in the sources: `code: "…"` (wire and domain errors, card failures), the first
-        /// argument of `unauthenticated(` (401s) and of the sandbox's `decline(`, and `oldCode = "…"` (codes an older
-        /// API version reports instead of a newer one).
-        static let patterns = [
-            #"code: "([a-z_]+)""#, #"unauthenticated\(\s*"([a-z_]+)""#, #"decline\(\s*"([a-z_]+)""#,
-            #"oldCode = "([a-z_]+)""#,
-        ]
-
-        static func emitted() throws -> Set<String> {
-            let sources = Self.root.appendingPathComponent("Sources")
-            let files =
-                FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?
-                .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
-            let regexes = try Self.patterns.map { try Regex($0) }
-            var codes: Set<String> = []
-            // The load generator is a client of the API: it reads codes, it emits none.
-            for file in files where !file.path.contains("/Sources/PaisaLoad") {
-                let text = try String(contentsOf: file, encoding: .utf8)
-                for regex in regexes {
-                    for match in text.matches(of: regex) {
-                        if let code = match.output[1].substring { codes.insert(String(code)) }
-                    }
-                }
-            }
-            // The currency table also says `code:`; currencies are not error codes.
-            return codes.subtracting(Currency.supported.keys)
+        static func text() throws -> String {
+            try String(contentsOf: Self.root.appendingPathComponent("docs/errors.md"), encoding: .utf8)
         }
 
         static func anchors() throws -> Set<String> {
-            let text = try String(contentsOf: Self.root.appendingPathComponent("docs/errors.md"), encoding: .utf8)
-            return Set(text.matches(of: #/<a id="([^"]+)"></a>/#).map { String($0.output.1) })
+            Set(try Self.text().matches(of: #/<a id="([^"]+)"></a>/#).map { String($0.output.1) })
+        }
+
+        /// The codes of the index table (`| `code` | status | type |`), in the order written.
+        static func indexed() throws -> [String] {
+            try Self.text().matches(of: #/\n\| `([a-z_]+)` \| [0-9]{3}/#).map { String($0.output.1) }
         }
     }
 }

@@ -78,7 +78,7 @@ struct SandboxProcessorTests {
         guard case .declined(let failure)? = try await processor.status(processorKey: key) else {
             throw Failure("a voided payment must answer a decline")
         }
-        #expect(failure.code == "processing_error")
+        #expect(failure.code == .processingError)
         guard case .declined = try await processor.authorize(Self.authorization(key, scope: scope)) else {
             throw Failure("asking again after a void must not approve")
         }

@@ -23,7 +23,7 @@ struct MoneyAndKeysTests {
         }
         #expect(
             throws: PaymentsError.invalidRequest(
-                code: "amount_too_small", message: "Amount must be at least 0.50 usd.", param: "amount")
+                code: .amountTooSmall, message: "Amount must be at least 0.50 usd.", param: "amount")
         ) {
             try make(49)
         }

@@ -7,7 +7,7 @@ public struct CaptureCharge: Sendable, Equatable {
     public init(chargeID: String, amount: Int64?) throws(PaymentsError) {
         if let amount, amount <= 0 {
             throw .invalidRequest(
-                code: "parameter_invalid_integer", message: "The capture amount must be a positive whole number.",
+                code: .parameterInvalidInteger, message: "The capture amount must be a positive whole number.",
                 param: "amount")
         }
         self.chargeID = chargeID
@@ -49,7 +49,7 @@ public struct CreateRefund: Sendable, Equatable {
     public init(chargeID: String, amount: Int64?, reason: Refund.Reason?, metadata: Metadata) throws(PaymentsError) {
         if let amount, amount <= 0 {
             throw .invalidRequest(
-                code: "parameter_invalid_integer", message: "The refund amount must be a positive whole number.",
+                code: .parameterInvalidInteger, message: "The refund amount must be a positive whole number.",
                 param: "amount")
         }
         self.chargeID = chargeID

@@ -17,12 +17,12 @@ public struct CreateCharge: Sendable, Equatable {
     ) throws(PaymentsError) {
         guard amount >= currency.chargeAmountMin else {
             throw .invalidRequest(
-                code: "amount_too_small",
+                code: .amountTooSmall,
                 message: "Amount must be at least \(currency.format(currency.chargeAmountMin)).", param: "amount")
         }
         guard amount <= currency.chargeAmountMax else {
             throw .invalidRequest(
-                code: "amount_too_large",
+                code: .amountTooLarge,
                 message: "Amount must be no more than \(currency.format(currency.chargeAmountMax)).",
                 param: "amount")
         }

@@ -13,7 +13,7 @@ public enum Validation {
     public static func storable(_ value: String, param: String) throws(PaymentsError) {
         guard !StoredText.containsNUL(value) else {
             throw .invalidRequest(
-                code: "parameter_invalid_string",
+                code: .parameterInvalidString,
                 message: "The `\(param)` parameter contains a NUL character (U+0000), which Paisa cannot store. "
                     + "Remove it and send the request again.",
                 param: param)
@@ -31,7 +31,7 @@ public enum Validation {
             && value.contains { $0.isLetter }
         guard valid else {
             throw .invalidRequest(
-                code: "parameter_invalid_string",
+                code: .parameterInvalidString,
                 message: "The statement descriptor must be 5 to \(Limits.statementDescriptorLengthMax) printable "
                     + "ASCII characters with at least one letter, and none of < > \\ ' \" *.",
                 param: "statement_descriptor")
@@ -48,7 +48,7 @@ public enum Validation {
             && !value.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
         guard valid else {
             throw .invalidRequest(
-                code: "email_invalid", message: "Invalid email address: \(value)", param: param)
+                code: .emailInvalid, message: "Invalid email address: \(value)", param: param)
         }
     }
 
@@ -56,20 +56,20 @@ public enum Validation {
     public static func metadata(_ pairs: [String: String], param: String = "metadata") throws(PaymentsError) {
         guard pairs.count <= Limits.metadataKeysMax else {
             throw .invalidRequest(
-                code: "parameter_invalid_string",
+                code: .parameterInvalidString,
                 message: "Metadata may have at most \(Limits.metadataKeysMax) keys.", param: param)
         }
         for (key, value) in pairs.sorted(by: { $0.key < $1.key }) {
             guard !key.isEmpty, StoredText.length(key) <= Limits.metadataKeyLengthMax, !key.contains("[") else {
                 throw .invalidRequest(
-                    code: "parameter_invalid_string",
+                    code: .parameterInvalidString,
                     message: "Metadata keys must be 1 to \(Limits.metadataKeyLengthMax) characters without "
                         + "square brackets.",
                     param: "\(param)[\(key)]")
             }
             guard StoredText.length(value) <= Limits.metadataValueLengthMax else {
                 throw .invalidRequest(
-                    code: "parameter_invalid_string",
+                    code: .parameterInvalidString,
                     message: "Metadata values must be at most \(Limits.metadataValueLengthMax) characters.",
                     param: "\(param)[\(key)]")
             }

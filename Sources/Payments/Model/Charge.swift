@@ -11,11 +11,11 @@ public struct Charge: Sendable, Equatable {
 
     /// Why a charge failed: Stripe's `failure_code` (and `decline_code` for card declines) with a message.
     public struct Failure: Sendable, Equatable {
-        public let code: String
+        public let code: ErrorCode
         public let declineCode: String?
         public let message: String
 
-        public init(code: String, declineCode: String?, message: String) {
+        public init(code: ErrorCode, declineCode: String?, message: String) {
             self.code = code
             self.declineCode = declineCode
             self.message = message

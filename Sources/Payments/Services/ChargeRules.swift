@@ -10,36 +10,36 @@ public enum ChargeRules {
     {
         guard charge.status == .succeeded else {
             throw .invalidRequest(
-                code: "charge_not_capturable",
+                code: .chargeNotCapturable,
                 message: "Charge \(charge.id) is \(charge.status.rawValue) and cannot be captured; only authorized "
                     + "charges can.",
                 param: nil)
         }
         guard !charge.captured else {
             throw .invalidRequest(
-                code: "charge_already_captured", message: "Charge \(charge.id) has already been captured.", param: nil)
+                code: .chargeAlreadyCaptured, message: "Charge \(charge.id) has already been captured.", param: nil)
         }
         guard !charge.refunded else {
             throw .invalidRequest(
-                code: "charge_already_refunded",
+                code: .chargeAlreadyRefunded,
                 message: "Charge \(charge.id) was released in full and cannot be captured.", param: nil)
         }
         guard time.seconds - charge.created.seconds <= Limits.captureWindowSeconds else {
             throw .invalidRequest(
-                code: "charge_expired_for_capture",
+                code: .chargeExpiredForCapture,
                 message: "Charge \(charge.id) was authorized more than 7 days ago and can no longer be captured.",
                 param: nil)
         }
         let amount = requested ?? charge.amount
         guard amount <= charge.amount else {
             throw .invalidRequest(
-                code: "amount_too_large",
+                code: .amountTooLarge,
                 message: "You cannot capture more than the authorized \(charge.currency.format(charge.amount)).",
                 param: "amount")
         }
         guard amount >= charge.currency.chargeAmountMin else {
             throw .invalidRequest(
-                code: "amount_too_small",
+                code: .amountTooSmall,
                 message: "Amount must be at least \(charge.currency.format(charge.currency.chargeAmountMin)).",
                 param: "amount")
         }
@@ -72,7 +72,7 @@ public enum ChargeRules {
     {
         guard charge.status == .succeeded, charge.captured else {
             throw .invalidRequest(
-                code: "charge_not_refundable",
+                code: .chargeNotRefundable,
                 message: charge.status == .succeeded
                     ? "Charge \(charge.id) is not captured, so no money moved: capture it first, or leave the "
                         + "authorization to expire."
@@ -82,13 +82,13 @@ public enum ChargeRules {
         let remaining = charge.refundableAmount
         guard remaining > 0 else {
             throw .invalidRequest(
-                code: "charge_already_refunded", message: "Charge \(charge.id) has already been refunded.",
+                code: .chargeAlreadyRefunded, message: "Charge \(charge.id) has already been refunded.",
                 param: "charge")
         }
         let amount = command.amount ?? remaining
         guard amount <= remaining else {
             throw .invalidRequest(
-                code: "amount_too_large",
+                code: .amountTooLarge,
                 message: "Refund amount (\(charge.currency.format(amount))) is greater than the unrefunded amount "
                     + "on the charge (\(charge.currency.format(remaining))).",
                 param: "amount")

@@ -192,7 +192,7 @@ public struct ChargeService: Sendable {
             posting = Self.apply(
                 .declined(
                     Charge.Failure(
-                        code: "processing_error", declineCode: nil,
+                        code: .processingError, declineCode: nil,
                         message: "The payment never reached the processor. No money moved; try again.")),
                 to: &charge, at: now)
         case .some(let decision):

@@ -62,7 +62,7 @@ extension PaisaAPI {
         let code = try reader.requiredString("currency")
         guard let currency = Currency.named(code) else {
             throw PaymentsError.invalidRequest(
-                code: "charge_invalid_parameter",
+                code: .chargeInvalidParameter,
                 message: "Invalid currency: \(code). Paisa supports "
                     + Currency.supported.keys.sorted().joined(separator: ", ") + ".",
                 param: "currency")

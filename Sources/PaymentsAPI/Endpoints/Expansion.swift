@@ -14,7 +14,7 @@ struct Expansion: Sendable {
         if let refused = paths.first(where: { !allowed.contains($0) }) {
             let offered = allowed.sorted().joined(separator: ", ")
             throw PaymentsError.invalidRequest(
-                code: "expand_invalid",
+                code: .expandInvalid,
                 message: "This property cannot be expanded (\(refused)). "
                     + (offered.isEmpty ? "This endpoint expands nothing." : "This endpoint expands: \(offered)."),
                 param: "expand")

@@ -22,7 +22,7 @@ enum Render {
         object["customer"] = .null
         object["description"] = .string(charge.description)
         object["disputed"] = .bool(false)
-        object["failure_code"] = .string(charge.failure?.code)
+        object["failure_code"] = .string(charge.failure?.code.rawValue)
         object["failure_message"] = .string(charge.failure?.message)
         object["livemode"] = .bool(charge.scope.livemode)
         object["metadata"] = Self.metadata(charge.metadata)
@@ -52,7 +52,7 @@ enum Render {
         case .failed:
             return .object([
                 "network_status": .string("declined_by_network"),
-                "reason": .string(charge.failure?.declineCode ?? charge.failure?.code),
+                "reason": .string(charge.failure?.declineCode ?? charge.failure?.code.rawValue),
                 "risk_level": .string("normal"),
                 "seller_message": .string("The bank did not return any further details with this decline."),
                 "type": .string("issuer_declined"),

@@ -16,7 +16,7 @@ struct Authenticator: Sendable {
     func authenticate(_ request: Request, deadline: Deadline) async throws -> Principal {
         guard let header = request.headers[.authorization], !header.isEmpty else {
             throw WireError.unauthenticated(
-                "api_key_missing",
+                .apiKeyMissing,
                 "You did not provide an API key. Send it as `Authorization: Bearer sk_test_…`, or as the HTTP "
                     + "Basic user name (`curl -u sk_test_…:`).")
         }
@@ -56,7 +56,7 @@ struct Authenticator: Sendable {
     static func invalidKey(_ key: String?) -> WireError {
         let shown = key.map { key in String(key.prefix(8)) + "…" + APIKey.last4(of: key) }
         return WireError.unauthenticated(
-            "api_key_invalid",
+            .apiKeyInvalid,
             "Invalid API key provided" + (shown.map { ": \($0)" } ?? "")
                 + ". Check the key, or create one with `paisa keys create`.")
     }
@@ -69,7 +69,7 @@ struct Authenticator: Sendable {
             action.map { "\($0) needs the permission \(permission), which the provided key does not have." }
             ?? "The provided key does not have the permission \(permission) this request needs."
         return WireError(
-            status: .forbidden, type: "invalid_request_error", code: "insufficient_permissions",
+            status: .forbidden, type: "invalid_request_error", code: .insufficientPermissions,
             message: need + " Use a key with that permission, or a secret key.")
     }
 }

@@ -30,7 +30,7 @@ extension PaisaResponder {
 
     private static func tooLarge() -> WireError {
         WireError(
-            status: .contentTooLarge, type: "invalid_request_error", code: "request_too_large",
+            status: .contentTooLarge, type: "invalid_request_error", code: .requestTooLarge,
             message: "The request body is larger than \(Limits.requestBodyBytesMax / 1024) KiB. Paisa's requests "
                 + "are small; check what is being sent.")
     }
@@ -49,7 +49,7 @@ extension PaisaResponder {
             return try JSONBodyDecoder.decode(body)
         case let other?:
             throw PaymentsError.invalidRequest(
-                code: "parameter_invalid_encoding",
+                code: .parameterInvalidEncoding,
                 message: "Unsupported Content-Type \(other). Send application/x-www-form-urlencoded or "
                     + "application/json.",
                 param: nil)
@@ -63,7 +63,7 @@ extension PaisaResponder {
         guard let value = values.first else { return IdempotencyKey.generated() }
         guard values.count == 1 else {
             throw PaymentsError.invalidRequest(
-                code: "idempotency_key_invalid", message: "Send one Idempotency-Key header, not several.",
+                code: .idempotencyKeyInvalid, message: "Send one Idempotency-Key header, not several.",
                 param: "Idempotency-Key")
         }
         do {
@@ -76,7 +76,7 @@ extension PaisaResponder {
             case .notPrintableASCII: detail = "it contains characters outside printable ASCII"
             }
             throw PaymentsError.invalidRequest(
-                code: "idempotency_key_invalid",
+                code: .idempotencyKeyInvalid,
                 message: "Invalid Idempotency-Key: \(detail). Keys are 1 to \(Limits.idempotencyKeyLengthMax) "
                     + "printable ASCII characters; a V4 UUID is a good choice.",
                 param: "Idempotency-Key")

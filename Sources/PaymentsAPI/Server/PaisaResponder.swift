@@ -145,13 +145,13 @@ public struct PaisaResponder: HTTPResponder {
         switch match {
         case .notFound:
             throw WireError(
-                status: .notFound, type: "invalid_request_error", code: "unknown_route",
+                status: .notFound, type: "invalid_request_error", code: .unknownRoute,
                 message: "Unrecognized request URL (\(request.method.rawValue): \(path)). See the API reference "
                     + "for the routes Paisa serves.")
         case .methodNotAllowed(let allowed):
             let names = allowed.map(\.rawValue).joined(separator: ", ")
             throw WireError(
-                status: .methodNotAllowed, type: "invalid_request_error", code: "method_not_allowed",
+                status: .methodNotAllowed, type: "invalid_request_error", code: .methodNotAllowed,
                 message: "\(path) does not take \(request.method.rawValue); it takes \(names).",
                 extraHeaders: [(.allow, names)])
         case .found(let endpoint, let parameters, let pattern):

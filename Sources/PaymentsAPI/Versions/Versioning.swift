@@ -31,14 +31,14 @@ public struct Versioning: Sendable {
     public func validate(_ text: String, param: String) throws(PaymentsError) -> APIVersion {
         guard let version = APIVersion(text) else {
             throw .invalidRequest(
-                code: "api_version_invalid",
+                code: .apiVersionInvalid,
                 message: "Invalid \(param): '\(text)'. A version is a date such as 2024-09-30, optionally with a "
                     + "release name (2026-10-28.endive).",
                 param: param)
         }
         guard version >= Self.oldest, version <= Self.newest else {
             throw .invalidRequest(
-                code: "api_version_invalid",
+                code: .apiVersionInvalid,
                 message: "Unsupported \(param): '\(text)'. Paisa answers every version from \(Self.oldest) to "
                     + "\(Self.newest).",
                 param: param)

@@ -9,7 +9,7 @@ extension ParameterReader {
         let limit = try self.integer("limit") ?? Int64(Limits.listLimitDefault)
         guard (1...Int64(Limits.listLimitMax)).contains(limit) else {
             throw PaymentsError.invalidRequest(
-                code: "parameter_invalid_integer",
+                code: .parameterInvalidInteger,
                 message: "Invalid limit: it must be between 1 and \(Limits.listLimitMax).", param: "limit")
         }
         let after = try self.nonEmptyString("starting_after")
@@ -18,7 +18,7 @@ extension ParameterReader {
         switch (after, before) {
         case (.some, .some):
             throw PaymentsError.invalidRequest(
-                code: "parameters_exclusive",
+                code: .parametersExclusive,
                 message: "You may give only one of starting_after and ending_before.", param: "ending_before")
         case (let id?, nil): cursor = .startingAfter(id)
         case (nil, let id?): cursor = .endingBefore(id)
@@ -39,7 +39,7 @@ extension ParameterReader {
             let bounds = value.asMap ?? [:]
             if let unknown = bounds.keys.filter({ !["gt", "gte", "lt", "lte"].contains($0) }).sorted().first {
                 throw PaymentsError.invalidRequest(
-                    code: "parameter_unknown",
+                    code: .parameterUnknown,
                     message: "Received unknown parameter: created[\(unknown)]. Use gt, gte, lt or lte.",
                     param: "created[\(unknown)]")
             }

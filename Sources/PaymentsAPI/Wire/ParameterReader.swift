@@ -9,7 +9,7 @@ struct ParameterReader {
     init(_ parameters: Parameters, allowed: Set<String>) throws(PaymentsError) {
         if let unknown = parameters.values.keys.filter({ !allowed.contains($0) }).sorted().first {
             throw PaymentsError.invalidRequest(
-                code: "parameter_unknown",
+                code: .parameterUnknown,
                 message: "Received unknown parameter: \(unknown). Check the spelling, or see the API reference "
                     + "for the parameters this endpoint takes.",
                 param: unknown)
@@ -24,7 +24,7 @@ struct ParameterReader {
         case .string(let text)?: return text
         case .some:
             throw PaymentsError.invalidRequest(
-                code: "parameter_invalid_string", message: "Invalid string: `\(name)` must be a single value.",
+                code: .parameterInvalidString, message: "Invalid string: `\(name)` must be a single value.",
                 param: name)
         }
     }
@@ -60,7 +60,7 @@ struct ParameterReader {
         case "false": return false
         default:
             throw PaymentsError.invalidRequest(
-                code: "parameter_invalid_boolean", message: "Invalid boolean: \(text). Use true or false.",
+                code: .parameterInvalidBoolean, message: "Invalid boolean: \(text). Use true or false.",
                 param: name)
         }
     }
@@ -70,7 +70,7 @@ struct ParameterReader {
         guard let text = try self.string(name) else { return nil }
         guard choices.contains(text) else {
             throw PaymentsError.invalidRequest(
-                code: "parameter_invalid_string",
+                code: .parameterInvalidString,
                 message: "Invalid \(name): must be one of \(choices.joined(separator: ", ")).", param: name)
         }
         return text
@@ -84,7 +84,7 @@ struct ParameterReader {
         case .string(let text)?:
             guard text.isEmpty else {
                 throw PaymentsError.invalidRequest(
-                    code: "parameter_invalid_string",
+                    code: .parameterInvalidString,
                     message: "Invalid metadata: give key-value pairs as `metadata[key]=value`, or an empty "
                         + "`metadata=` to remove every key.",
                     param: name)
@@ -95,7 +95,7 @@ struct ParameterReader {
             for (key, item) in value.asMap ?? [:] {
                 guard case .string(let text) = item else {
                     throw PaymentsError.invalidRequest(
-                        code: "parameter_invalid_string", message: "Metadata values must be strings.",
+                        code: .parameterInvalidString, message: "Metadata values must be strings.",
                         param: "\(name)[\(key)]")
                 }
                 pairs[key] = text
@@ -117,12 +117,12 @@ struct ParameterReader {
         guard let value = self.values["expand"] else { return [] }
         guard let items = value.asList else {
             throw PaymentsError.invalidRequest(
-                code: "parameter_invalid_string",
+                code: .parameterInvalidString,
                 message: "Invalid expand: give a list, as `expand[]=balance_transaction`.", param: "expand")
         }
         guard items.count <= Limits.expandEntriesMax else {
             throw PaymentsError.invalidRequest(
-                code: "parameter_invalid_string",
+                code: .parameterInvalidString,
                 message: "You may expand at most \(Limits.expandEntriesMax) fields.", param: "expand")
         }
         return try items.map { (item: ParameterValue) throws(PaymentsError) -> String in
@@ -130,7 +130,7 @@ struct ParameterReader {
                 path.split(separator: ".").count <= Limits.expandDepthMax
             else {
                 throw PaymentsError.invalidRequest(
-                    code: "parameter_invalid_string",
+                    code: .parameterInvalidString,
                     message: "Invalid expand path. Paths name expandable fields, at most \(Limits.expandDepthMax) "
                         + "levels deep.",
                     param: "expand")

@@ -94,7 +94,7 @@ extension String {
 enum ParameterProblems {
     static func duplicate(_ name: String) -> PaymentsError {
         .invalidRequest(
-            code: "parameter_duplicate",
+            code: .parameterDuplicate,
             message: "The parameter `\(name)` was given more than once. Send each parameter once (lists take "
                 + "`\(name)[0]`, `\(name)[1]`, …).",
             param: name)
@@ -102,12 +102,12 @@ enum ParameterProblems {
 
     static func encoding(_ detail: String) -> PaymentsError {
         .invalidRequest(
-            code: "parameter_invalid_encoding", message: "The request could not be decoded: \(detail)", param: nil)
+            code: .parameterInvalidEncoding, message: "The request could not be decoded: \(detail)", param: nil)
     }
 
     static func name(_ name: String) -> PaymentsError {
         .invalidRequest(
-            code: "parameter_invalid_name",
+            code: .parameterInvalidName,
             message: "The parameter name `\(name)` is malformed. Write nested parameters as `a[b]`, lists as "
                 + "`a[0]` or `a[]`.",
             param: nil)
@@ -118,7 +118,7 @@ enum ParameterProblems {
     static func refuseNUL(name: String, value: String) throws(PaymentsError) {
         if StoredText.containsNUL(name) {
             throw PaymentsError.invalidRequest(
-                code: "parameter_invalid_string",
+                code: .parameterInvalidString,
                 message: "A parameter name contains a NUL character (U+0000, `%00`). Remove it and send the "
                     + "request again.",
                 param: nil)
@@ -128,7 +128,7 @@ enum ParameterProblems {
 
     static func tooMany() -> PaymentsError {
         .invalidRequest(
-            code: "parameter_limit_exceeded",
+            code: .parameterLimitExceeded,
             message: "The request has more than \(Limits.parameterCountMax) parameters, nests them deeper than "
                 + "\(Limits.parameterDepthMax) levels, or has a name or value that is too long.",
             param: nil)

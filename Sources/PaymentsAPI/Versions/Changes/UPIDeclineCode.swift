@@ -1,3 +1,5 @@
+import Payments
+
 /// 2024-09-30.acacia (an error code that changed): a UPI payment the payer's bank refuses reports
 /// `payment_method_provider_decline`. Before it, UPI refusals reported the card code `card_declined` with
 /// `decline_code: generic_decline`, in the 402 error and in the failed charge.
@@ -8,8 +10,8 @@ public struct UPIDeclineCode: VersionChange {
         + "`decline_code: generic_decline`."
     public static let resources: Set<String> = ["charge", "error"]
 
-    static let newCode = "payment_method_provider_decline"
-    static let oldCode = "card_declined"
+    static let newCode = ErrorCode.paymentMethodProviderDecline.rawValue
+    static let oldCode = ErrorCode.cardDeclined.rawValue
     static let oldDeclineCode = "generic_decline"
 
     public init() {}
