@@ -80,12 +80,14 @@ extension PostgresPaymentsStore {
         return "it was first used with different parameters"
     }
 
-    public func release(_ key: ClaimedKey) async {
+    public func release(_ key: ClaimedKey, counted: Bool) async {
+        let uncount: Int32 = counted ? 0 : 1
         do {
             try await self.database.run("release", .statement, deadline: .after(milliseconds: 1000)) { connection in
                 try await connection.query(
                     """
-                    UPDATE idempotency_keys SET lock_token = NULL, locked_until = NULL
+                    UPDATE idempotency_keys
+                    SET lock_token = NULL, locked_until = NULL, attempts = greatest(1, attempts - \(uncount))
                     WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode)
                       AND key = \(key.key) AND lock_token = \(key.lockToken)
                     """, logger: self.logger)
@@ -93,50 +95,63 @@ extension PostgresPaymentsStore {
         } catch {
             self.logger.warning(
                 "could not release an idempotency key; its lease will expire",
-                metadata: [
-                    "error": "\(String(reflecting: error))"
-                ])
+                metadata: ["error": "\(StoreFailure.describe(error))"])
         }
     }
 
-    public func abandonedRequests(
-        limit: Int, attemptsMax: Int, deadline: Deadline
-    ) async throws
-        -> [AbandonedRequest]
-    {
+    public func renewLease(of key: ClaimedKey, deadline: Deadline) async throws -> Bool {
+        let leaseMilliseconds = self.leaseMilliseconds
+        return try await self.database.run("renew lease", .statement, deadline: deadline) { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE idempotency_keys
+                SET locked_until = now() + make_interval(secs => \(Double(leaseMilliseconds) / 1000))
+                WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode)
+                  AND key = \(key.key) AND lock_token = \(key.lockToken) AND recovery_point = 'started'
+                RETURNING 1
+                """, logger: self.logger)
+            for try await _ in rows { return true }
+            return false
+        }
+    }
+
+    public func abandonedRequests(limit: Int, deadline: Deadline) async throws -> [AbandonedRequest] {
         try await self.database.run("abandoned", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
                 SELECT account_id, livemode, key, method, path, api_version, request_params, attempts,
-                       original_request_id
+                       original_request_id, processor_key
                 FROM idempotency_keys
-                WHERE recovery_point <> 'finished'
+                WHERE recovery_point <> 'finished' AND gave_up_at IS NULL
                   AND (locked_until IS NULL OR locked_until < now())
-                  AND attempts < \(Int32(attemptsMax))
                 ORDER BY last_run_at
                 LIMIT \(Int32(limit))
                 """, logger: self.logger)
             var found: [AbandonedRequest] = []
-            for try await (account, livemode, key, method, path, version, params, attempts, original) in rows.decode(
-                (String, Bool, String, String, String, String, String, Int32, String).self)
+            for try await (account, livemode, key, method, path, version, params, attempts, original, processorKey)
+                in rows.decode((String, Bool, String, String, String, String, String, Int32, String, String).self)
             {
                 found.append(
                     AbandonedRequest(
                         scope: Scope(accountID: account, livemode: livemode), key: key, method: method, path: path,
-                        version: version, parameters: params, attempts: Int(attempts), originalRequestID: original))
+                        version: version, parameters: params, attempts: Int(attempts), originalRequestID: original,
+                        processorKey: processorKey))
             }
             return found
         }
     }
 
-    public func giveUp(on request: AbandonedRequest, attemptsMax: Int, deadline: Deadline) async throws {
+    public func giveUp(on request: AbandonedRequest, deadline: Deadline) async throws -> Bool {
         try await self.database.run("give up", .statement, deadline: deadline) { connection in
-            try await connection.query(
+            let rows = try await connection.query(
                 """
-                UPDATE idempotency_keys SET attempts = greatest(attempts, \(Int32(attemptsMax)))
+                UPDATE idempotency_keys SET gave_up_at = now()
                 WHERE account_id = \(request.scope.accountID) AND livemode = \(request.scope.livemode)
-                  AND key = \(request.key) AND recovery_point <> 'finished'
+                  AND key = \(request.key) AND recovery_point <> 'finished' AND gave_up_at IS NULL
+                RETURNING 1
                 """, logger: self.logger)
+            for try await _ in rows { return true }
+            return false
         }
     }
 

@@ -19,8 +19,8 @@ public enum StoreFailure {
         case connectionLost
         /// The statement ran out of time (statement timeout, or the request's deadline cancelled it).
         case timedOut
-        /// The database refused the work for good: a value or a row the schema does not allow, or a statement it
-        /// cannot run. Running it again gives the same refusal.
+        /// The database refused the work for good: a value or a row the schema does not allow. Running it again
+        /// gives the same refusal.
         case refused(reason: String)
         /// An error of our own thrown from inside the work (a domain error, an injected crash): it travels on.
         case ours
@@ -62,8 +62,11 @@ public enum StoreFailure {
             }
             switch state.prefix(2) {
             case "08": return .connectionLost
-            // Data exceptions, integrity violations, statements PostgreSQL cannot run, program limits.
-            case "22", "23", "42", "54": return .refused(reason: Self.describe(error))
+            // A value or a row the schema does not allow (data exceptions, integrity violations, a value too large
+            // for an index): the same write is refused the same way every time. Class 42 (a missing table or
+            // column, a revoked privilege) is not among them: an operator can fix it, after which the write
+            // succeeds, so it stays an unknown failure and the request stays resumable.
+            case "22", "23", "54": return .refused(reason: Self.describe(error))
             default: return .unknown
             }
         }

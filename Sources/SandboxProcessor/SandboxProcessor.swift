@@ -67,31 +67,43 @@ public struct SandboxProcessor: PaymentProcessor {
             guard record.voided || record.answersInMilliseconds <= 0 else { return .pending }
             return record.decision(settled: record.settlesInMilliseconds <= 0)
         }
-        return nil
+        return try await self.isVoided(processorKey) ? .declined(Record.voidedFailure) : nil
+    }
+
+    /// Whether a void arrived for a key, with or without a payment behind it.
+    private func isVoided(_ processorKey: String) async throws -> Bool {
+        let rows = try await self.client.query(
+            "SELECT 1 FROM sandbox_processor_voids WHERE processor_key = \(processorKey)", logger: self.logger)
+        for try await _ in rows { return true }
+        return false
     }
 
     public func void(processorKey: String) async throws {
         try await self.client.query(
             """
+            WITH marker AS (
+                INSERT INTO sandbox_processor_voids (processor_key) VALUES (\(processorKey))
+                ON CONFLICT (processor_key) DO NOTHING
+            )
             UPDATE sandbox_processor_payments SET voided_at = coalesce(voided_at, now())
             WHERE processor_key = \(processorKey)
             """, logger: self.logger)
     }
 
     public func approvals(
-        from: Timestamp, before: Timestamp, after cursor: ProcessorApproval.Cursor?, limit: Int
+        after cursor: ProcessorApproval.Cursor?, lookback: Duration, olderThan grace: Duration, limit: Int
     ) async throws -> [ProcessorApproval] {
-        let start = cursor ?? ProcessorApproval.Cursor(created: from, processorKey: "")
+        let graceMicroseconds = grace.nanoseconds / 1000
+        let from =
+            cursor.map { "'epoch'::timestamptz + \($0.created.microseconds) * interval '1 microsecond'" }
+            ?? "now() - \(lookback.nanoseconds / 1000) * interval '1 microsecond'"
         let rows = try await self.client.query(
             """
             SELECT account_id, livemode, processor_key, amount, currency,
                    (extract(epoch FROM created_at) * 1000000)::bigint
             FROM sandbox_processor_payments
-            WHERE (created_at, processor_key)
-                  > ('epoch'::timestamptz + \(start.created.microseconds) * interval '1 microsecond',
-                     \(start.processorKey))
-              AND created_at >= 'epoch'::timestamptz + \(from.microseconds) * interval '1 microsecond'
-              AND created_at < 'epoch'::timestamptz + \(before.microseconds) * interval '1 microsecond'
+            WHERE (created_at, processor_key) > (\(unescaped: from), \(cursor?.processorKey ?? ""))
+              AND created_at < now() - \(graceMicroseconds) * interval '1 microsecond'
               AND decision = 'approved' AND voided_at IS NULL
             ORDER BY created_at, processor_key
             LIMIT \(Int32(limit))
@@ -136,6 +148,8 @@ public struct SandboxProcessor: PaymentProcessor {
             authorization: authorization, decision: decision, availableImmediately: immediately, failure: failure,
             answersInMilliseconds: answersIn, settlesInMilliseconds: settlesIn)
         for try await record in try await self.client.execute(insert, logger: self.logger) { return record }
+        // Nothing inserted: a record was there already, or a void came first and this authorization is declined.
+        if try await self.isVoided(authorization.processorKey) { return Record.voided(authorization) }
         let rows = try await self.client.query(
             "\(unescaped: Record.select) WHERE processor_key = \(authorization.processorKey)", logger: self.logger)
         for try await row in rows {
@@ -159,9 +173,10 @@ struct InsertRecord: PostgresPreparedStatement {
         INSERT INTO sandbox_processor_payments (
             processor_key, amount, currency, source, decision, available_immediately, failure_code,
             decline_code, failure_message, answers_at, settles_at, account_id, livemode)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-                now() + make_interval(secs => $10::float8 / 1000), now() + make_interval(secs => $11::float8 / 1000),
-                $12, $13)
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9,
+               now() + make_interval(secs => $10::float8 / 1000), now() + make_interval(secs => $11::float8 / 1000),
+               $12, $13
+        WHERE NOT EXISTS (SELECT 1 FROM sandbox_processor_voids WHERE processor_key = $1)
         ON CONFLICT (processor_key) DO NOTHING
         RETURNING \(Record.columns)
         """
@@ -223,6 +238,34 @@ struct Record {
     let answersInMilliseconds: Int64
     let settlesInMilliseconds: Int64
 
+    /// The record of an authorization that arrived after its key was voided: declined, at once.
+    static func voided(_ authorization: Authorization) -> Record {
+        Record(
+            scope: authorization.scope, amount: authorization.amount, currency: authorization.currency.code,
+            source: authorization.source.description, voided: true, approved: false, availableImmediately: false,
+            failure: Self.voidedFailure, answersInMilliseconds: 0, settlesInMilliseconds: 0)
+    }
+
+    /// What a voided payment answers from then on.
+    static let voidedFailure = Charge.Failure(
+        code: .processingError, declineCode: nil,
+        message: "The payment was voided because Paisa could not record it. No money moved.")
+
+    /// The decision as the caller sees it: pending until settled, declined once voided.
+    func decision(settled: Bool) -> ProcessorDecision {
+        if self.voided { return .declined(Self.voidedFailure) }
+        guard settled else { return .pending }
+        if let failure = self.failure { return .declined(failure) }
+        return .approved(availableImmediately: self.availableImmediately)
+    }
+}
+
+/// The sandbox met a state no correct caller can produce.
+struct SandboxError: Error, CustomStringConvertible {
+    let description: String
+}
+
+extension Record {
     init(_ row: PostgresRow) throws {
         let cells = row.makeRandomAccess()
         let account = try cells["account_id"].decode(String?.self)
@@ -254,22 +297,4 @@ struct Record {
         self.answersInMilliseconds = answersIn
         self.settlesInMilliseconds = settlesIn
     }
-
-    /// What a voided payment answers from then on.
-    static let voidedFailure = Charge.Failure(
-        code: .processingError, declineCode: nil,
-        message: "The payment was voided because Paisa could not record it. No money moved.")
-
-    /// The decision as the caller sees it: pending until settled, declined once voided.
-    func decision(settled: Bool) -> ProcessorDecision {
-        if self.voided { return .declined(Self.voidedFailure) }
-        guard settled else { return .pending }
-        if let failure = self.failure { return .declined(failure) }
-        return .approved(availableImmediately: self.availableImmediately)
-    }
-}
-
-/// The sandbox met a state no correct caller can produce.
-struct SandboxError: Error, CustomStringConvertible {
-    let description: String
 }

@@ -4,6 +4,8 @@ import Payments
 import PaymentsStore
 import Testing
 
+@testable import PaymentsAPI
+
 /// The background services stay fair and bounded: the reconciler gets to every pending charge however many stay
 /// pending ahead of it, and the completer gives up on a request it can never finish once, visibly.
 @Suite("Background services: a fair reconciler, a completer that gives up visibly")
@@ -37,11 +39,11 @@ struct BackgroundServiceTests {
         }
     }
 
-    @Test("a request that can never finish is given up once: counted, logged as an error, off the completer's list")
+    @Test("a charge that can never finish is given up once: logged, counted, its payment voided, its key answered")
     func completerGivesUpOnce() async throws {
         let (account, _) = try await TestDatabase.account()
         let scope = Scope(accountID: account.id, livemode: false)
-        let store = try await TestDatabase.store(leaseMilliseconds: 1)
+        let store = try await TestDatabase.store(leaseMilliseconds: 60_000)
         let key = freshKey()
         // A key claimed with parameters that no longer validate, abandoned by its request.
         let parameters = #"{"amount":"not a number","currency":"inr","source":"tok_visa"}"#
@@ -51,20 +53,66 @@ struct BackgroundServiceTests {
             fingerprint: RequestFingerprint.make(
                 method: "POST", path: "/v1/charges", version: "2026-10-28.endive", canonicalParameters: parameters),
             requestID: ObjectID.make(.request))
-        guard case .claimed = try await store.claim(request, deadline: .after(milliseconds: 2000)) else {
+        guard case .claimed(let claimed) = try await store.claim(request, deadline: .after(milliseconds: 2000)) else {
             Issue.record("could not claim the key")
             return
         }
-        try await Task.sleep(for: .milliseconds(20))
         let log = LogCapture()
         try await Paisa.with(logger: log.logger) { paisa in
-            for _ in 0..<3 { await paisa.server.completer.runOnce() }
+            // Abandoned now, and resumed at once by this server's completer (before another test's completer,
+            // which would give up on it just the same, can list it).
+            await store.release(claimed, counted: true)
+            let abandoned = AbandonedRequest(
+                scope: scope, key: key, method: "POST", path: "/v1/charges", version: "2026-10-28.endive",
+                parameters: parameters, attempts: 1, originalRequestID: request.requestID,
+                processorKey: claimed.processorKey)
+            #expect(await paisa.server.completer.resume(abandoned) == false)
+            // Giving up happens once: a second look finds the key given up (and finished) and does nothing.
+            #expect(await paisa.server.completer.resume(abandoned) == false)
         }
-        let attempts = try await TestDatabase.integers(
-            "SELECT attempts FROM idempotency_keys WHERE account_id = \(account.id) AND key = \(key)")
-        #expect(attempts == [Int64(Limits.completerAttemptsMax)])
+        let state = try await TestDatabase.strings(
+            """
+            SELECT recovery_point || ' ' || coalesce(response_status::text, '-') || ' ' || (gave_up_at IS NOT NULL)
+            FROM idempotency_keys WHERE account_id = \(account.id) AND key = \(key)
+            """)
+        #expect(state == ["finished 500 true"])
+        let voids = try await TestDatabase.integers(
+            "SELECT count(*) FROM sandbox_processor_voids WHERE processor_key = \(claimed.processorKey)")
+        #expect(voids == [1])
         let gaveUp = log.text.split(separator: "\n").filter { $0.contains("completer gave up") && $0.contains(key) }
         #expect(gaveUp.count == 1)
         #expect(gaveUp.first?.contains("original_request_id=\(request.requestID)") == true)
+    }
+
+    @Test("a capacity failure does not use up an attempt; an attempt that did work does")
+    func capacityFailuresAreNotAttempts() async throws {
+        let (account, _) = try await TestDatabase.account()
+        let store = try await TestDatabase.store(leaseMilliseconds: 60_000)
+        let scope = Scope(accountID: account.id, livemode: false)
+        let key = freshKey()
+        let request = IdempotencyStoreTestsRequest.make(scope, key: key)
+        for counted in [false, false, true] {
+            guard case .claimed(let claimed) = try await store.claim(request, deadline: .after(milliseconds: 2000))
+            else {
+                Issue.record("could not claim the key")
+                return
+            }
+            await store.release(claimed, counted: counted)
+        }
+        let attempts = try await TestDatabase.integers(
+            "SELECT attempts FROM idempotency_keys WHERE account_id = \(account.id) AND key = \(key)")
+        #expect(attempts == [2])
+    }
+}
+
+/// A write request as the idempotency layer sees it, for tests that drive the store directly.
+enum IdempotencyStoreTestsRequest {
+    static func make(_ scope: Scope, key: String, parameters: String = "{}") -> IdempotentRequest {
+        IdempotentRequest(
+            scope: scope, key: key, method: "POST", path: "/v1/charges", version: "2026-10-28.endive",
+            parameters: parameters,
+            fingerprint: RequestFingerprint.make(
+                method: "POST", path: "/v1/charges", version: "2026-10-28.endive", canonicalParameters: parameters),
+            requestID: ObjectID.make(.request))
     }
 }

@@ -69,7 +69,7 @@ struct IdempotencyStoreTests {
             case .claimed(let first) = try await store.claim(
                 Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
         else { throw Failure("no first claim") }
-        await store.release(first)
+        await store.release(first, counted: true)
         guard
             case .claimed(let second) = try await store.claim(
                 Self.request(scope, key: key), deadline: .after(milliseconds: 2000))

@@ -71,7 +71,8 @@ struct SandboxProcessorTests {
             try await processor.authorize(Self.authorization(key, scope: scope))
                 == .approved(availableImmediately: false))
         let listed = try await processor.approvals(
-            from: before, before: .now().adding(seconds: 1), after: nil, limit: 10_000)
+            after: ProcessorApproval.Cursor(created: before, processorKey: ""), lookback: .zero, olderThan: .zero,
+            limit: 10_000)
         #expect(listed.contains { $0.processorKey == key && $0.scope == scope && $0.amount == 1000 })
         try await processor.void(processorKey: key)
         try await processor.void(processorKey: key)
@@ -83,8 +84,27 @@ struct SandboxProcessorTests {
             throw Failure("asking again after a void must not approve")
         }
         let after = try await processor.approvals(
-            from: before, before: .now().adding(seconds: 1), after: nil, limit: 10_000)
+            after: ProcessorApproval.Cursor(created: before, processorKey: ""), lookback: .zero, olderThan: .zero,
+            limit: 10_000)
         #expect(!after.contains { $0.processorKey == key })
+    }
+
+    @Test("a void that arrives before its authorization makes the authorization a decline")
+    func voidBeforeAuthorization() async throws {
+        let processor = try await Self.processor()
+        let scope = Self.scope()
+        let key = "pk_" + ObjectID.randomBase62(count: 20)
+        try await processor.void(processorKey: key)
+        guard case .declined(let failure)? = try await processor.status(processorKey: key) else {
+            throw Failure("a voided key must answer a decline")
+        }
+        #expect(failure.code == .processingError)
+        guard case .declined = try await processor.authorize(Self.authorization(key, scope: scope)) else {
+            throw Failure("an authorization after its void must be declined")
+        }
+        let records = try await TestDatabase.integers(
+            "SELECT count(*) FROM sandbox_processor_payments WHERE processor_key = \(key)")
+        #expect(records == [0])
     }
 
     @Test("unknown tokens, malformed UPI addresses and UPI in other currencies are client errors")

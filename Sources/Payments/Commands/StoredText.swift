@@ -21,6 +21,7 @@ public enum StoredText {
         "ledger_entries.description": Limits.ledgerDescriptionLengthMax,
         "sandbox_processor_payments.processor_key": Limits.processorKeyLengthMax,
         "sandbox_processor_payments.source": Limits.vpaLengthMax,
+        "sandbox_processor_voids.processor_key": Limits.processorKeyLengthMax,
     ]
 
     /// The length PostgreSQL's `char_length` gives a string: its Unicode scalars, not its grapheme clusters (a

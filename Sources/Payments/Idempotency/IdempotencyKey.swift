@@ -123,10 +123,12 @@ public struct AbandonedRequest: Sendable, Equatable {
     public let attempts: Int
     /// The request that first used the key: what an operator searches the logs for.
     public let originalRequestID: String
+    /// The key the processor knows the request's payment by, if it made one.
+    public let processorKey: String
 
     public init(
         scope: Scope, key: String, method: String, path: String, version: String, parameters: String, attempts: Int,
-        originalRequestID: String
+        originalRequestID: String, processorKey: String
     ) {
         self.scope = scope
         self.key = key
@@ -136,5 +138,6 @@ public struct AbandonedRequest: Sendable, Equatable {
         self.parameters = parameters
         self.attempts = attempts
         self.originalRequestID = originalRequestID
+        self.processorKey = processorKey
     }
 }

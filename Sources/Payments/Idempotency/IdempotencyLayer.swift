@@ -76,10 +76,19 @@ public struct IdempotencyLayer: Sendable {
                 // A simulated death: the process would not have released anything.
                 throw crash
             } catch {
-                await self.store.release(key)
+                // An attempt that the database or the budget stopped did no work a retry would not redo: it does
+                // not count towards the completer's attempts, so capacity trouble never makes it give up.
+                await self.store.release(key, counted: !Self.isCapacityFailure(error))
                 throw error
             }
         }
         throw PaymentsError.idempotencyKeyInUse(key: request.key)
+    }
+
+    static func isCapacityFailure(_ error: any Error) -> Bool {
+        switch error as? PaymentsError {
+        case .unavailable?, .deadlineExceeded?, .overloaded?: true
+        default: false
+        }
     }
 }

@@ -18,13 +18,16 @@ public protocol PaymentProcessor: Sendable {
     func status(processorKey: String) async throws -> ProcessorDecision?
 
     /// Cancels a payment Paisa could not record: an approval is released (no money moves), a pending one will
-    /// not be approved, and asking about the key again answers a decline. Repeating it changes nothing.
+    /// not be approved, and asking about the key again answers a decline. A void for a key the processor has not
+    /// seen yet (an authorization still in flight) is kept, and that authorization is declined when it arrives.
+    /// Repeating it changes nothing.
     func void(processorKey: String) async throws
 
-    /// The approvals the processor made in `[from, before)` that were not voided, oldest first, after `cursor`:
-    /// what the sweep compares with the charges Paisa recorded.
+    /// The approvals the processor made that were not voided, oldest first, after `cursor` (or, without one,
+    /// made within `lookback`), and older than `grace` by the processor's own clock: what the sweep compares with
+    /// the charges Paisa recorded.
     func approvals(
-        from: Timestamp, before: Timestamp, after cursor: ProcessorApproval.Cursor?, limit: Int
+        after cursor: ProcessorApproval.Cursor?, lookback: Duration, olderThan grace: Duration, limit: Int
     ) async throws -> [ProcessorApproval]
 }
 
@@ -57,6 +60,26 @@ public struct ProcessorApproval: Sendable, Equatable {
     }
 
     public var cursor: Cursor { Cursor(created: self.created, processorKey: self.processorKey) }
+}
+
+/// An approval without a charge, as the sweep keeps it.
+public struct UnrecordedApproval: Sendable, Equatable {
+    public let approval: ProcessorApproval
+    /// When it was reported stranded; nil while it is recovering.
+    public let strandedAt: Timestamp?
+
+    public init(approval: ProcessorApproval, strandedAt: Timestamp?) {
+        self.approval = approval
+        self.strandedAt = strandedAt
+    }
+}
+
+/// How a sweep pass starts.
+public enum ApprovalSweepStart: Sendable, Equatable {
+    /// Another instance holds the sweep's lease.
+    case busy
+    /// This instance sweeps, from where the last pass stopped (nil: from `lookback` ago).
+    case started(watermark: ProcessorApproval.Cursor?)
 }
 
 /// One request for money.

@@ -15,14 +15,18 @@ public protocol PaymentsStore: Sendable {
 
     /// Phase 1: claims the request's key (new, or abandoned past its lease), or says why not.
     func claim(_ request: IdempotentRequest, deadline: Deadline) async throws -> ClaimOutcome
-    /// Unlocks a key this request holds without moving its recovery point, so a retry may resume at once.
-    /// Best effort: if it fails, the lease runs out instead.
-    func release(_ key: ClaimedKey) async
-    /// Keys claimed and then abandoned (lease passed, not finished), longest-waiting first.
-    func abandonedRequests(limit: Int, attemptsMax: Int, deadline: Deadline) async throws -> [AbandonedRequest]
-    /// Takes an abandoned key off the completer's list for good (its attempts raised to `attemptsMax`): for a
-    /// request that can never finish, which an operator must look at.
-    func giveUp(on request: AbandonedRequest, attemptsMax: Int, deadline: Deadline) async throws
+    /// Unlocks a key this request holds without moving its recovery point, so a retry may resume at once. An
+    /// attempt that did no work (`counted: false`: the database or the budget ran out before it could) is taken
+    /// back off the key's attempts, so capacity trouble never uses up the completer's attempts. Best effort: if it
+    /// fails, the lease runs out instead.
+    func release(_ key: ClaimedKey, counted: Bool) async
+    /// Extends the lease of a key this request still holds by a whole lease; false when another attempt has taken
+    /// it over. Done before a side effect that must not race a takeover (a void at the processor).
+    func renewLease(of key: ClaimedKey, deadline: Deadline) async throws -> Bool
+    /// Keys claimed and then abandoned (lease passed, not finished, not given up), longest-waiting first.
+    func abandonedRequests(limit: Int, deadline: Deadline) async throws -> [AbandonedRequest]
+    /// Takes an abandoned key off the completer's list for good; false when it was already given up (or finished).
+    func giveUp(on request: AbandonedRequest, deadline: Deadline) async throws -> Bool
     /// Deletes up to `batchSize` finished keys older than the retention; returns how many.
     func reapFinishedKeys(retentionSeconds: Int, batchSize: Int, deadline: Deadline) async throws -> Int
 
@@ -41,6 +45,21 @@ public protocol PaymentsStore: Sendable {
     func pendingCharges(limit: Int, deadline: Deadline) async throws -> [Charge]
     /// Puts a pending charge back in the reconciler's queue, due again at `time`.
     func postponeReconciliation(of charge: Charge, until time: Timestamp, deadline: Deadline) async throws
+    // MARK: The approval sweep
+
+    /// Takes the sweep's lease if no other instance holds it: where the last pass stopped, or `.busy`.
+    func beginApprovalSweep(lease: Duration, deadline: Deadline) async throws -> ApprovalSweepStart
+    /// Approvals without a charge found so far, oldest first.
+    func unrecordedApprovals(limit: Int, deadline: Deadline) async throws -> [UnrecordedApproval]
+    /// Ends a pass in one transaction: keeps the new approvals without a charge, forgets the resolved ones (now
+    /// recorded, or voided), moves the watermark, marks those older than `strandedAfter` stranded and releases the
+    /// lease. Returns the approvals that became stranded in this pass (each is reported once).
+    func finishApprovalSweep(
+        found: [ProcessorApproval], resolved: [String], watermark: ProcessorApproval.Cursor?,
+        strandedAfter: Duration, deadline: Deadline
+    ) async throws -> [UnrecordedApproval]
+    /// How many approvals without a charge are recovering, and how many stranded.
+    func unrecordedApprovalCounts(deadline: Deadline) async throws -> (recovering: Int, stranded: Int)
     /// Which of these processor keys have a charge recorded in their scope.
     func recordedProcessorKeys(
         _ keys: [(scope: Scope, processorKey: String)], deadline: Deadline

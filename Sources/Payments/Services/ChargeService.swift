@@ -24,9 +24,10 @@ public struct ChargeService: Sendable {
     public enum Outcome: Sendable {
         /// The charge was recorded: it, and its posting when money moved.
         case recorded(Charge, Posting?)
-        /// The database refused the charge for good, so the payment was voided at the processor: no money moved,
-        /// and the key keeps this answer so that no retry asks the processor again.
-        case voided
+        /// The database refused the charge for good. A payment the processor approved (or left pending) was voided
+        /// there, so no money moved; a declined one needed nothing. `declined` carries the decline, if it was one.
+        /// The key keeps this answer, so that no retry asks the processor again.
+        case notRecorded(declined: Charge.Failure?)
     }
 
     /// Phases 2 and 3 for a request that holds its key: ask the processor (bounded by the deadline, less what
@@ -51,30 +52,40 @@ public struct ChargeService: Sendable {
                 charge, posting: posting, response: response, key: key, deadline: deadline)
             return recorded ? .stored(response) : .superseded
         } catch PaymentsError.refusedByDatabase(let reason) {
-            return try await self.void(charge, key: key, reason: reason, deadline: deadline, render: render)
+            self.logger.error(
+                "the database refused a charge after the processor answered",
+                metadata: [
+                    "reason": "\(reason)", "processor_key": "\(key.processorKey)", "account": "\(key.scope.accountID)",
+                    "amount": "\(charge.amount)", "currency": "\(charge.currency.code)",
+                ])
+            var declined: Charge.Failure? = nil
+            if case .declined(let failure) = decision { declined = failure }
+            return try await self.end(key: key, declined: declined, deadline: deadline, render: render)
         }
     }
 
-    /// Ends a payment whose charge the database refused for good: validation should have caught whatever it was,
-    /// so this is a bug, and the payment must not be left approved at the processor with no charge behind it, nor
-    /// asked again by every retry. Voids it at the processor, then finishes the key with the `voided` answer.
-    private func void(
-        _ charge: Charge, key: ClaimedKey, reason: String, deadline: Deadline,
+    /// Ends a payment that will never have a charge: phase 3 was refused for good (validation should have caught
+    /// whatever it was, so a bug), or the completer gave up on it. Unless the processor declined it, the payment
+    /// is voided there, so no money moves without a charge; then the key is finished with the `notRecorded`
+    /// answer, so that no retry asks the processor again. The lease is renewed before the void: the void must not
+    /// race another attempt that took the key over and may be recording the charge.
+    public func end(
+        key: ClaimedKey, declined: Charge.Failure?, deadline: Deadline,
         render: @Sendable (Outcome) -> StoredResponse
     ) async throws -> IdempotencyLayer.Completion {
-        let processor = self.processor
-        let processorKey = key.processorKey
-        guard try await deadline.run({ try await processor.void(processorKey: processorKey) }) != nil else {
-            throw PaymentsError.deadlineExceeded
+        guard try await self.store.renewLease(of: key, deadline: deadline) else { return .superseded }
+        if declined == nil {
+            let processor = self.processor
+            let processorKey = key.processorKey
+            guard try await deadline.run({ try await processor.void(processorKey: processorKey) }) != nil else {
+                throw PaymentsError.deadlineExceeded
+            }
+            PaymentsMetrics.chargesVoided.increment()
+            self.logger.error(
+                "the payment was voided at the processor; it has no charge",
+                metadata: ["processor_key": "\(processorKey)", "account": "\(key.scope.accountID)"])
         }
-        PaymentsMetrics.chargesVoided.increment()
-        self.logger.error(
-            "the database refused a charge after the processor answered; the payment was voided",
-            metadata: [
-                "reason": "\(reason)", "processor_key": "\(key.processorKey)", "account": "\(key.scope.accountID)",
-                "amount": "\(charge.amount)", "currency": "\(charge.currency.code)",
-            ])
-        let response = render(.voided)
+        let response = render(.notRecorded(declined: declined))
         guard let stored = try await self.store.finish(key: key, deadline: deadline, work: { _ in response }) else {
             return .superseded
         }
@@ -172,22 +183,30 @@ public struct ChargeService: Sendable {
         }
     }
 
-    /// Asks the processor about one pending charge and records the answer; true when the charge moved on. A
-    /// charge that stays pending goes back in the reconciler's queue.
+    /// Asks the processor about one pending charge and records the answer; true when the charge moved on. The
+    /// charge goes to the back of the reconciler's queue first, so that a processor that cannot answer for it (or
+    /// a settle that fails) never keeps it at the front, ahead of the others.
     public func settle(_ pending: Charge, deadline: Deadline) async throws -> Bool {
         precondition(pending.status == .pending, "only pending charges settle")
         let now = Timestamp.now()
+        let age = now.seconds - pending.created.seconds
+        try await self.store.postponeReconciliation(
+            of: pending, until: now.adding(seconds: Self.reconcileDelaySeconds(age: age)), deadline: deadline)
+        let processor = self.processor
+        let processorKey = pending.processorKey
+        guard let status = try await deadline.run({ try await processor.status(processorKey: processorKey) }) else {
+            throw PaymentsError.deadlineExceeded
+        }
         var charge = pending
         let posting: Posting?
-        let age = now.seconds - pending.created.seconds
-        switch try await self.processor.status(processorKey: pending.processorKey) {
+        switch status {
         case .pending?:
-            try await self.postpone(pending, age: age, now: now, deadline: deadline)
             return false
         case .none:
-            guard age > Self.unknownToProcessorSecondsMax else {
-                try await self.postpone(pending, age: age, now: now, deadline: deadline)
-                return false
+            guard age > Self.unknownToProcessorSecondsMax else { return false }
+            // Should the authorization still arrive, it finds the payment voided and is declined.
+            guard try await deadline.run({ try await processor.void(processorKey: processorKey) }) != nil else {
+                throw PaymentsError.deadlineExceeded
             }
             posting = Self.apply(
                 .declined(
@@ -204,10 +223,5 @@ public struct ChargeService: Sendable {
                 "pending charge settled", metadata: ["charge": "\(charge.id)", "status": "\(charge.status.rawValue)"])
         }
         return settled
-    }
-
-    private func postpone(_ charge: Charge, age: Int64, now: Timestamp, deadline: Deadline) async throws {
-        try await self.store.postponeReconciliation(
-            of: charge, until: now.adding(seconds: Self.reconcileDelaySeconds(age: age)), deadline: deadline)
     }
 }

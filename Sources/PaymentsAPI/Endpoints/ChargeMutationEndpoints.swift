@@ -32,7 +32,8 @@ extension PaisaAPI {
                 let expansion = try Expansion(reader, allowed: ["balance_transaction"], for: request.principal)
                 let command = try CaptureCharge(
                     chargeID: request.pathParameter("id"), amount: try reader.integer("amount"))
-                let relations = try self.relations(request, expansion)
+                // Only an uncaptured charge can be captured, and it has no refunds.
+                let relations = try self.relations(request, expansion, refundsCanExist: false)
                 return { key in
                     try await self.mutations.capture(
                         command, key: key, deadline: request.deadline, relations: relations

@@ -4,12 +4,16 @@ extension PaisaAPI {
     /// The related objects an answer about charges needs: expanded balance transactions, and refunds for
     /// versions from before charges stopped embedding them.
     /// Versions that embed refunds in charges show refunds with every charge, so a restricted key needs
-    /// `refunds:read` there (from 2022-11-15 on, charges carry no refunds and need only `charges:read`).
-    func relations(_ request: APIRequest, _ expansion: Expansion, prefix: String = "") throws -> ChargeRelations {
+    /// `refunds:read` there (from 2022-11-15 on, charges carry no refunds and need only `charges:read`), except
+    /// where the charge cannot have any (`refundsCanExist: false`: a new charge, an uncaptured one), and the
+    /// embedded list is empty whoever asks.
+    func relations(
+        _ request: APIRequest, _ expansion: Expansion, prefix: String = "", refundsCanExist: Bool = true
+    ) throws -> ChargeRelations {
         var relations: ChargeRelations = []
         if expansion.contains(prefix + "balance_transaction") { relations.insert(.balanceTransaction) }
         if !request.has(ChargesStopEmbeddingRefunds.self) {
-            guard request.principal.allows(.refunds, .read) else {
+            guard !refundsCanExist || request.principal.allows(.refunds, .read) else {
                 throw Authenticator.forbidden(
                     request.principal, needs: Permission(.refunds, .read),
                     toDo: "Answering in API version \(request.version) (which embeds refunds in charges)")

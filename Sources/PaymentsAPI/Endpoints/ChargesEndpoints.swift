@@ -7,7 +7,8 @@ extension PaisaAPI {
         "statement_descriptor", "expand",
     ]
 
-    /// `POST /v1/charges`: validate, then (holding the key) ask the processor and record the charge.
+    /// `POST /v1/charges`: validate, then (holding the key) ask the processor and record the charge. A charge the
+    /// completer gives up on is ended at the processor (voided) and answered `charge_voided`.
     func createCharge() -> Endpoint {
         Endpoint(
             Permission(.charges, .write),
@@ -17,15 +18,15 @@ extension PaisaAPI {
                     reader, upiRefusesManualCapture: request.has(UPIRefusesManualCapture.self))
                 let expansion = try Expansion(reader, allowed: ["balance_transaction"], for: request.principal)
                 let paymentMethod = try self.charges.paymentMethod(for: command)
-                let relations = try self.relations(request, expansion)
+                // A new charge has no refunds: versions that embed them show an empty list, whatever the key.
+                let relations = try self.relations(request, expansion, refundsCanExist: false)
                 let docsURL = self.configuration.docsURL
                 return { key in
                     try await self.charges.create(
                         command, paymentMethod: paymentMethod, key: key, deadline: request.deadline
                     ) { outcome in
                         guard case .recorded(let charge, let posting) = outcome else {
-                            return request.stored(
-                                WireError.chargeVoided(requestID: request.requestID), docsURL: docsURL)
+                            return Self.notRecordedAnswer(outcome, request: request, docsURL: docsURL)
                         }
                         var view = ChargeView(charge: charge)
                         if relations.contains(.balanceTransaction) {
@@ -35,7 +36,25 @@ extension PaisaAPI {
                         return Self.chargeAnswer(view, request: request, docsURL: docsURL)
                     }
                 }
+            },
+            end: { request in
+                { key in
+                    try await self.charges.end(key: key, declined: nil, deadline: request.deadline) { outcome in
+                        Self.notRecordedAnswer(outcome, request: request, docsURL: self.configuration.docsURL)
+                    }
+                }
             })
+    }
+
+    /// The stored answer for a charge that was not recorded: the decline it was (without a charge to name), or
+    /// `charge_voided` for a payment voided at the processor.
+    static func notRecordedAnswer(
+        _ outcome: ChargeService.Outcome, request: APIRequest, docsURL: String
+    ) -> StoredResponse {
+        guard case .notRecorded(let declined?) = outcome else {
+            return request.stored(WireError.chargeVoided(requestID: request.requestID), docsURL: docsURL)
+        }
+        return request.stored(WireError.declined(declined, chargeID: nil), docsURL: docsURL)
     }
 
     /// The stored answer for a new charge: the charge, or for a decline the 402 card error that names it.
@@ -44,11 +63,7 @@ extension PaisaAPI {
         guard charge.status == .failed, let failure = charge.failure else {
             return Self.stored(.success(view), request, docsURL: docsURL)
         }
-        let error = WireError(
-            status: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), type: "card_error",
-            code: failure.code, message: failure.message,
-            declineCode: failure.declineCode, chargeID: charge.id)
-        return request.stored(error, docsURL: docsURL)
+        return request.stored(WireError.declined(failure, chargeID: charge.id), docsURL: docsURL)
     }
 
     /// The create command from its parameters, with Stripe's refusals. Versions before UPI refused manual capture

@@ -85,9 +85,13 @@ public struct Endpoint: Sendable {
     /// What a restricted key needs to call this; nil for routes without authentication.
     public let permission: Permission?
     public let kind: Kind
+    /// For a write that can have moved money at the processor: how to end it for good when the completer gives up
+    /// on it (void the payment, finish the key with a final answer). Nil where giving up leaves nothing to undo.
+    public let end: (@Sendable (APIRequest) -> Operation)?
 
-    public init(_ permission: Permission?, _ kind: Kind) {
+    public init(_ permission: Permission?, _ kind: Kind, end: (@Sendable (APIRequest) -> Operation)? = nil) {
         self.permission = permission
         self.kind = kind
+        self.end = end
     }
 }

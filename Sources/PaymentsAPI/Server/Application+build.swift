@@ -60,7 +60,7 @@ public func buildApplication(
     let responder = PaisaResponder(
         api: api,
         publicRoutes: PublicRoutes.make(
-            store: store, approvals: server.approvalSweep, docsDirectory: configuration.docsDirectory, logger: logger))
+            store: store, docsDirectory: configuration.docsDirectory, logger: logger))
     var services: [any Service] = sharedClient == nil ? [client] : []
     if configuration.runBackgroundServices {
         services += [server.completer, server.reconciler, server.reaper, server.approvalSweep] as [any Service]

@@ -88,6 +88,19 @@ public struct PaisaAPI: Sendable {
     )
         async throws -> IdempotencyLayer.Answer
     {
+        let idempotent = try Self.idempotentRequest(request)
+        let operation = try await prepare(request)
+        return try await self.idempotency.run(idempotent, deadline: request.deadline, operation: operation)
+    }
+
+    /// Ends a write the completer gave up on, under its key: the endpoint's `end` operation, without validating
+    /// the stored request again.
+    func endWrite(_ request: APIRequest, end: Endpoint.Operation) async throws -> IdempotencyLayer.Answer {
+        try await self.idempotency.run(try Self.idempotentRequest(request), deadline: request.deadline, operation: end)
+    }
+
+    /// What the idempotency layer knows of a write: its key, routed path, version and canonical parameters.
+    private static func idempotentRequest(_ request: APIRequest) throws -> IdempotentRequest {
         guard let key = request.idempotencyKey else { preconditionFailure("writes always carry a key") }
         // What the key remembers must fit its columns: checked here, before anything is claimed.
         guard StoredText.length(request.path) <= Limits.requestPathLengthMax else {
@@ -96,14 +109,12 @@ public struct PaisaAPI: Sendable {
         }
         let canonical = request.parameters.canonical
         guard canonical.utf8.count <= Limits.requestParametersBytesMax else { throw ParameterProblems.tooMany() }
-        let operation = try await prepare(request)
-        let idempotent = IdempotentRequest(
+        return IdempotentRequest(
             scope: request.scope, key: key, method: request.method.rawValue, path: request.path,
             version: request.version.text, parameters: canonical,
             fingerprint: RequestFingerprint.make(
                 method: request.method.rawValue, path: request.path, version: request.version.text,
                 canonicalParameters: canonical),
             requestID: request.requestID)
-        return try await self.idempotency.run(idempotent, deadline: request.deadline, operation: operation)
     }
 }

@@ -200,7 +200,7 @@ public struct PaisaResponder: HTTPResponder {
             wire = known
         case PaymentsError.refusedByDatabase(let reason):
             (logger ?? self.api.logger).error(
-                "the database refused a request's write",
+                "the database refused a request's statement",
                 metadata: ["request_id": "\(requestID)", "reason": "\(reason)"])
             wire = WireError.internalError()
         case let domain as PaymentsError:

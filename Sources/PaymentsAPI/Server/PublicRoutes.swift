@@ -15,18 +15,17 @@ enum PublicRoutes {
     typealias Route = @Sendable (Deadline) async -> Response
 
     static func make(
-        store: any PaymentsStore, approvals: ApprovalSweep, docsDirectory: String, logger: Logger
+        store: any PaymentsStore, docsDirectory: String, logger: Logger
     ) -> [String: Route] {
         var routes: [String: Route] = [
             "/healthz": { _ in Self.respond(.ok, "application/json; charset=utf-8", #"{"status":"ok"}"# + "\n") },
             "/readyz": { deadline in
                 // Approvals without a charge are shown, not judged: they do not stop this instance from serving.
-                let sweep = approvals.lastReport
-                let unrecorded: JSONValue = .object([
-                    "recovering": .int(Int64(sweep.recovering)), "stranded": .int(Int64(sweep.stranded)),
-                ])
                 do {
-                    try await store.ping(deadline: deadline)
+                    let counts = try await store.unrecordedApprovalCounts(deadline: deadline)
+                    let unrecorded: JSONValue = .object([
+                        "recovering": .int(Int64(counts.recovering)), "stranded": .int(Int64(counts.stranded)),
+                    ])
                     return Self.respond(
                         .ok, "application/json; charset=utf-8",
                         JSONWriter.bytes(
@@ -38,10 +37,7 @@ enum PublicRoutes {
                     return Self.respond(
                         .serviceUnavailable, "application/json; charset=utf-8",
                         JSONWriter.bytes(
-                            .object([
-                                "status": .string("unavailable"), "database": .string("unreachable"),
-                                "unrecorded_approvals": unrecorded,
-                            ])))
+                            .object(["status": .string("unavailable"), "database": .string("unreachable")])))
                 }
             },
             "/metrics": { _ in

@@ -3,32 +3,32 @@ import Metrics
 import Payments
 import PaymentsStore
 import ServiceLifecycle
-import Synchronization
 
 /// Finds payments the processor approved that have no charge in Paisa: the one state that must never last, since it
 /// means money moved that no merchant will ever see. It compares the processor's own record with the charges, an
 /// independent check of everything between the processor call and phase 3.
 ///
-/// An approval younger than `grace` is not judged (its request may still be recording it). An older one without a
-/// charge is *recovering*: its key is unfinished, and a retry or the completer will record it. One still without a
-/// charge after `strandedAfter` is *stranded*: it is logged once as an error and counted, and stays in the gauge
-/// until it is recorded. Each pass reads only the approvals made since the last pass (plus the suspects it holds),
-/// so its cost follows the rate of payments, not their history.
-public final class ApprovalSweep: Service, Sendable {
+/// An approval younger than `grace` (by the processor's clock) is not judged: its request may still be recording it.
+/// An older one without a charge is kept in the database as *recovering* (its key is unfinished, and a retry or the
+/// completer may still record it); one still without a charge `strandedAfter` after it was made is *stranded*:
+/// logged once as an error and counted, and shown until a charge is recorded or the payment is voided. Each pass
+/// reads only the approvals made since the last pass (the watermark is kept in the database, so a restart forgets
+/// nothing), plus the ones it holds; one instance sweeps at a time, under a lease.
+public struct ApprovalSweep: Service {
     /// How the sweep runs.
     public struct Settings: Sendable {
         public var interval: Duration
-        /// Approvals younger than this are not judged yet: at least a key's lease.
+        /// Approvals younger than this are not judged yet: at least a key's lease and a completer pass.
         public var grace: Duration
         /// An approval without a charge this long after it was made is stranded.
         public var strandedAfter: Duration
-        /// How far back the first pass after a start looks.
+        /// How far back the very first pass looks.
         public var lookback: Duration
 
         public static let intervalDefault = Duration.seconds(10)
         /// Past the completer's ten attempts, each a lease and a pass apart.
         public static let strandedAfterDefault = Duration.seconds(300)
-        public static let lookbackDefault = Duration.seconds(3600)
+        public static let lookbackDefault = Duration.seconds(24 * 3600)
 
         public init(
             interval: Duration = Self.intervalDefault, grace: Duration,
@@ -41,37 +41,27 @@ public final class ApprovalSweep: Service, Sendable {
         }
     }
 
-    /// What one pass found.
-    public struct Report: Sendable, Equatable {
-        /// Approvals read this pass.
-        public var checked = 0
-        /// Approvals without a charge, not yet stranded.
-        public var recovering = 0
-        /// Approvals without a charge past `strandedAfter`.
-        public var stranded = 0
-        /// Approvals the sweep cannot judge: the processor's record names no merchant.
-        public var unattributed = 0
-        /// The approvals without a charge, oldest first.
-        public var unrecorded: [ProcessorApproval] = []
+    /// What one pass did.
+    public struct Pass: Sendable, Equatable {
+        /// False when another instance held the sweep's lease.
+        public var swept = false
+        /// New approvals read from the processor.
+        public var read = 0
+        /// Approvals without a charge held after the pass, and those that became stranded in it.
+        public var unrecorded: [UnrecordedApproval] = []
+        public var newlyStranded: [UnrecordedApproval] = []
     }
 
     /// Approvals read per statement, and statements per pass: a backlog is worked off over several passes.
     static let batchSize = 500
     static let batchesPerPass = 20
-    /// Suspects held at most; past it the oldest are still reported, newer ones wait for a later pass.
-    static let suspectsMax = 10_000
-
-    private struct State {
-        var watermark: ProcessorApproval.Cursor?
-        var suspects: [String: (approval: ProcessorApproval, reported: Bool)] = [:]
-        var last = Report()
-    }
+    /// Held approvals rechecked per pass.
+    static let heldMax = 10_000
 
     let processor: any PaymentProcessor
     let store: any PaymentsStore
     let settings: Settings
     let logger: Logger
-    private let state = Mutex(State())
 
     static let recoveringGauge = Gauge(
         label: "paisa_processor_approvals_unrecorded", dimensions: [("state", "recovering")])
@@ -94,104 +84,101 @@ public final class ApprovalSweep: Service, Sendable {
         }
     }
 
-    /// The last pass's findings, for `/readyz`.
-    public var lastReport: Report { self.state.withLock { $0.last } }
-
-    /// One pass: read the approvals made since the last one, recheck the suspects, report what is stranded.
+    /// One pass, if no other instance is sweeping: read the new approvals, recheck the held ones, keep those without
+    /// a charge, report those that became stranded.
     @discardableResult
-    public func runOnce(now: Timestamp = .now()) async -> Report {
-        let horizon = now.adding(microseconds: -Self.microseconds(self.settings.grace))
-        let (start, held) = self.state.withLock { state in
-            (state.watermark, Array(state.suspects.values.map(\.approval)))
-        }
-        let from = now.adding(microseconds: -Self.microseconds(self.settings.lookback))
-        var report = Report()
-        var cursor = start
-        var fresh: [ProcessorApproval] = []
+    public func runOnce() async -> Pass {
+        var pass = Pass()
         do {
+            let deadline = Deadline.after(milliseconds: 10_000)
+            // A lease long enough for a pass; a pass cut short by a crash is taken over once it runs out.
+            defer { Task { await self.recordGauges() } }
+            guard
+                case .started(let watermark) = try await self.store.beginApprovalSweep(
+                    lease: .seconds(60), deadline: deadline)
+            else { return pass }
+            pass.swept = true
+            let held = try await self.store.unrecordedApprovals(limit: Self.heldMax, deadline: deadline)
+            var fresh: [ProcessorApproval] = []
+            var cursor = watermark
             for _ in 0..<Self.batchesPerPass {
                 let batch = try await self.processor.approvals(
-                    from: from, before: horizon, after: cursor, limit: Self.batchSize)
-                report.checked += batch.count
+                    after: cursor, lookback: self.settings.lookback, olderThan: self.settings.grace,
+                    limit: Self.batchSize)
                 fresh += batch
                 cursor = batch.last?.cursor ?? cursor
                 if batch.count < Self.batchSize { break }
             }
-            let candidates = held + fresh.filter { $0.scope != nil }
-            report.unattributed = fresh.count { $0.scope == nil }
-            let recorded = try await self.recorded(candidates)
-            let unrecorded = candidates.filter { !recorded.contains($0.processorKey) }
-            report = self.update(
-                report, unrecorded: unrecorded, recordedNow: held.filter { recorded.contains($0.processorKey) },
-                watermark: cursor, now: now)
+            pass.read = fresh.count
+            let recorded = try await self.recorded(held.map(\.approval) + fresh, deadline: deadline)
+            // A held approval is resolved once it has a charge, or once the processor says it was voided.
+            var resolved: [String] = []
+            for approval in held.map(\.approval) {
+                let isResolved =
+                    recorded.contains(approval.processorKey)
+                    ? true : try await self.isVoided(approval, deadline: deadline)
+                if isResolved { resolved.append(approval.processorKey) }
+            }
+            let found = fresh.filter { !recorded.contains($0.processorKey) }
+            pass.newlyStranded = try await self.store.finishApprovalSweep(
+                found: found, resolved: resolved, watermark: cursor, strandedAfter: self.settings.strandedAfter,
+                deadline: deadline)
+            pass.unrecorded = try await self.store.unrecordedApprovals(limit: Self.heldMax, deadline: deadline)
+            self.report(pass, resolved: resolved)
         } catch {
             self.logger.warning("approval sweep pass failed", metadata: ["error": "\(StoreFailure.describe(error))"])
-            return self.lastReport
         }
-        return report
+        return pass
     }
 
-    /// Which candidates have a charge, asked in batches.
-    private func recorded(_ candidates: [ProcessorApproval]) async throws -> Set<String> {
+    /// Which of the approvals have a charge, asked in batches; approvals whose record names no merchant have none.
+    private func recorded(_ approvals: [ProcessorApproval], deadline: Deadline) async throws -> Set<String> {
         var found: Set<String> = []
+        let keys = approvals.compactMap { approval in
+            approval.scope.map { (scope: $0, processorKey: approval.processorKey) }
+        }
         var index = 0
-        while index < candidates.count {
-            let slice = candidates[index..<min(index + Self.batchSize, candidates.count)]
-            let keys = slice.compactMap { approval in
-                approval.scope.map { (scope: $0, processorKey: approval.processorKey) }
-            }
-            found.formUnion(try await self.store.recordedProcessorKeys(keys, deadline: .after(milliseconds: 10_000)))
+        while index < keys.count {
+            let batch = Array(keys[index..<min(index + Self.batchSize, keys.count)])
+            found.formUnion(try await self.store.recordedProcessorKeys(batch, deadline: deadline))
             index += Self.batchSize
         }
         return found
     }
 
-    private func update(
-        _ counts: Report, unrecorded: [ProcessorApproval], recordedNow: [ProcessorApproval],
-        watermark: ProcessorApproval.Cursor?, now: Timestamp
-    ) -> Report {
-        let strandedBefore = now.adding(microseconds: -Self.microseconds(self.settings.strandedAfter))
-        var newlyStranded: [ProcessorApproval] = []
-        let report = self.state.withLock { state -> Report in
-            state.watermark = watermark
-            for approval in recordedNow { state.suspects[approval.processorKey] = nil }
-            for approval in unrecorded where state.suspects[approval.processorKey] == nil {
-                guard state.suspects.count < Self.suspectsMax else { break }
-                state.suspects[approval.processorKey] = (approval, false)
-            }
-            for (key, suspect) in state.suspects where !suspect.reported && suspect.approval.created < strandedBefore {
-                state.suspects[key]?.reported = true
-                newlyStranded.append(suspect.approval)
-            }
-            var report = counts
-            report.unrecorded = state.suspects.values.map(\.approval).sorted {
-                ($0.created, $0.processorKey) < ($1.created, $1.processorKey)
-            }
-            report.stranded = state.suspects.values.count { $0.reported }
-            report.recovering = state.suspects.count - report.stranded
-            state.last = report
-            return report
+    private func isVoided(_ approval: ProcessorApproval, deadline: Deadline) async throws -> Bool {
+        let processor = self.processor
+        let key = approval.processorKey
+        guard let status = try await deadline.run({ try await processor.status(processorKey: key) }) else {
+            throw PaymentsError.deadlineExceeded
         }
-        Self.recoveringGauge.record(report.recovering)
-        Self.strandedGauge.record(report.stranded)
-        for approval in recordedNow {
-            self.logger.info(
-                "an approval without a charge was recorded", metadata: ["processor_key": "\(approval.processorKey)"])
+        if case .declined? = status { return true }
+        return false
+    }
+
+    /// Every instance shows the shared figures, whichever one swept: alert on their maximum, not their sum.
+    private func recordGauges() async {
+        guard let counts = try? await self.store.unrecordedApprovalCounts(deadline: .after(milliseconds: 2000)) else {
+            return
         }
-        for approval in newlyStranded {
+        Self.recoveringGauge.record(counts.recovering)
+        Self.strandedGauge.record(counts.stranded)
+    }
+
+    private func report(_ pass: Pass, resolved: [String]) {
+        for key in resolved {
+            self.logger.info("an approval without a charge was resolved", metadata: ["processor_key": "\(key)"])
+        }
+        for unrecorded in pass.newlyStranded {
+            let approval = unrecorded.approval
             Self.strandedTotal.increment()
             self.logger.error(
                 "the processor approved a payment that has no charge",
                 metadata: [
-                    "processor_key": "\(approval.processorKey)", "account": "\(approval.scope?.accountID ?? "?")",
+                    "processor_key": "\(approval.processorKey)", "account": "\(approval.scope?.accountID ?? "unknown")",
                     "amount": "\(approval.amount)", "currency": "\(approval.currency)",
-                    "created": "\(approval.created.seconds)",
+                    "approved": "\(approval.created.seconds)",
                 ])
         }
-        return report
-    }
-
-    private static func microseconds(_ duration: Duration) -> Int64 {
-        duration.nanoseconds / 1000
     }
 }

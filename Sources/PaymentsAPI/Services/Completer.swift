@@ -34,10 +34,11 @@ public struct Completer: Service {
         let abandoned: [AbandonedRequest]
         do {
             abandoned = try await self.api.store.abandonedRequests(
-                limit: Limits.completerBatchSize, attemptsMax: Limits.completerAttemptsMax,
+                limit: Limits.completerBatchSize,
                 deadline: .after(milliseconds: self.api.configuration.requestBudgetMilliseconds))
         } catch {
-            self.logger.warning("completer could not list abandoned requests", metadata: ["error": "\(error)"])
+            self.logger.warning(
+                "completer could not list abandoned requests", metadata: ["error": "\(StoreFailure.describe(error))"])
             return 0
         }
         var finished = 0
@@ -47,26 +48,32 @@ public struct Completer: Service {
         return finished
     }
 
-    /// Re-runs one abandoned request; true when it reached a stored answer.
+    /// Re-runs one abandoned request, or gives up on it; true when it reached a stored answer.
     func resume(_ abandoned: AbandonedRequest) async -> Bool {
         var logger = self.logger
         logger[metadataKey: "idempotency_key_account"] = "\(abandoned.scope.accountID)"
         guard case .found(let endpoint, let parameters, _) = self.api.routes.match(.post, abandoned.path),
-            case .write(let prepare) = endpoint.kind, let version = APIVersion(abandoned.version)
+            case .write(let prepare) = endpoint.kind, let version = APIVersion(abandoned.version),
+            let decoded = try? JSONBodyDecoder.decode(Array(abandoned.parameters.utf8))
         else {
-            logger.error("abandoned request names no write endpoint", metadata: ["path": "\(abandoned.path)"])
+            await self.giveUp(abandoned, endpoint: nil, reason: "the stored request names no write endpoint", logger)
+            return false
+        }
+        let request = APIRequest(
+            requestID: ObjectID.make(.request),
+            principal: Principal(
+                accountID: abandoned.scope.accountID, livemode: abandoned.scope.livemode, keyID: "completer",
+                keyKind: .secret, permissions: [], defaultVersion: version.text),
+            version: version, method: .post, path: abandoned.path, pathParameters: parameters, parameters: decoded,
+            deadline: .after(milliseconds: self.api.configuration.requestBudgetMilliseconds),
+            idempotencyKey: abandoned.key, versioning: self.api.versioning)
+        guard abandoned.attempts < Limits.completerAttemptsMax else {
+            await self.giveUp(
+                abandoned, endpoint: (endpoint, request),
+                reason: "\(abandoned.attempts) attempts did not finish it", logger)
             return false
         }
         do {
-            let request = APIRequest(
-                requestID: ObjectID.make(.request),
-                principal: Principal(
-                    accountID: abandoned.scope.accountID, livemode: abandoned.scope.livemode, keyID: "completer",
-                    keyKind: .secret, permissions: [], defaultVersion: version.text),
-                version: version, method: .post, path: abandoned.path, pathParameters: parameters,
-                parameters: try JSONBodyDecoder.decode(Array(abandoned.parameters.utf8)),
-                deadline: .after(milliseconds: self.api.configuration.requestBudgetMilliseconds),
-                idempotencyKey: abandoned.key, versioning: self.api.versioning)
             _ = try await self.api.runWrite(request, prepare: prepare)
             logger.info("completer finished an abandoned request", metadata: ["path": "\(abandoned.path)"])
             return true
@@ -75,45 +82,51 @@ public struct Completer: Service {
             return false
         } catch let refusal as PaymentsError where refusal.isRefusalOfTheRequest {
             // The stored request no longer passes validation (it did when it was claimed: a deploy changed a rule
-            // since). It can never finish, and no attempt was made: give up at once rather than on every pass.
-            await self.giveUp(abandoned, attempts: abandoned.attempts, reason: "\(refusal)", logger: logger)
+            // since). It can never finish: give up at once rather than on every pass.
+            await self.giveUp(abandoned, endpoint: (endpoint, request), reason: "\(refusal)", logger)
             return false
         } catch {
-            // This resume made one more attempt; past the last one the key is left for an operator.
-            let attempts = abandoned.attempts + 1
-            if attempts >= Limits.completerAttemptsMax {
-                await self.giveUp(abandoned, attempts: attempts, reason: Self.describe(error), logger: logger)
-            } else {
-                logger.warning(
-                    "completer could not finish a request; it will try again",
-                    metadata: [
-                        "path": "\(abandoned.path)", "attempts": "\(attempts)",
-                        "original_request_id": "\(abandoned.originalRequestID)", "error": "\(Self.describe(error))",
-                    ])
-            }
+            logger.warning(
+                "completer could not finish a request; it will try again",
+                metadata: [
+                    "path": "\(abandoned.path)", "attempts": "\(abandoned.attempts)",
+                    "original_request_id": "\(abandoned.originalRequestID)", "error": "\(Self.describe(error))",
+                ])
             return false
         }
     }
 
-    /// Leaves a request to an operator: logged once as an error, with the request that made it, and counted.
-    private func giveUp(_ abandoned: AbandonedRequest, attempts: Int, reason: String, logger: Logger) async {
+    /// Requests the completer gave up on.
+    static let gaveUp = Counter(label: "paisa_completer_gave_up_total")
+
+    /// Leaves a request to an operator, once: marked given up in the database, logged as an error with the request
+    /// that made the key, counted; and a write that may have moved money at the processor is ended there (voided,
+    /// its key finished with a final answer), so that giving up never leaves money approved without a charge.
+    private func giveUp(
+        _ abandoned: AbandonedRequest, endpoint: (Endpoint, APIRequest)?, reason: String, _ logger: Logger
+    ) async {
+        do {
+            guard try await self.api.store.giveUp(on: abandoned, deadline: .after(milliseconds: 2000)) else { return }
+        } catch {
+            logger.warning("could not mark a request given up", metadata: ["error": "\(Self.describe(error))"])
+            return
+        }
         Self.gaveUp.increment()
         logger.error(
             "completer gave up on a request; it needs an operator",
             metadata: [
-                "path": "\(abandoned.path)", "attempts": "\(attempts)", "idempotency_key": "\(abandoned.key)",
+                "path": "\(abandoned.path)", "attempts": "\(abandoned.attempts)", "idempotency_key": "\(abandoned.key)",
                 "original_request_id": "\(abandoned.originalRequestID)", "error": "\(reason)",
             ])
+        guard let (endpoint, request) = endpoint, let end = endpoint.end else { return }
         do {
-            try await self.api.store.giveUp(
-                on: abandoned, attemptsMax: Limits.completerAttemptsMax, deadline: .after(milliseconds: 2000))
+            _ = try await self.api.endWrite(request, end: end(request))
         } catch {
-            logger.warning("could not mark a request given up", metadata: ["error": "\(Self.describe(error))"])
+            logger.error(
+                "could not end a request the completer gave up on; the approval sweep will report its payment",
+                metadata: ["idempotency_key": "\(abandoned.key)", "error": "\(Self.describe(error))"])
         }
     }
-
-    /// Requests the completer gave up on after `Limits.completerAttemptsMax` attempts.
-    static let gaveUp = Counter(label: "paisa_completer_gave_up_total")
 
     /// A failure in words an operator can act on.
     static func describe(_ error: any Error) -> String {

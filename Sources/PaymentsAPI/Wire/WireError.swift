@@ -34,6 +34,13 @@ struct WireError: Error, Sendable {
         WireError(status: .unauthorized, type: "invalid_request_error", code: code, message: message)
     }
 
+    /// A 402 decline: the card or the payer's bank said no; `chargeID` names the failed charge stored for it.
+    static func declined(_ failure: Charge.Failure, chargeID: String?) -> WireError {
+        WireError(
+            status: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), type: "card_error",
+            code: failure.code, message: failure.message, declineCode: failure.declineCode, chargeID: chargeID)
+    }
+
     /// The final answer of a charge the database refused after the processor answered: the payment was voided, so
     /// no money moved, and the key keeps this answer so that no retry asks the processor again.
     static func chargeVoided(requestID: String) -> WireError {
