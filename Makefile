@@ -49,6 +49,7 @@ lint:
 
 test: lint
 	swift build --build-tests
+	scripts/settings-table.py --check
 	@url=$$($(DB) url paisa_test); \
 	DATABASE_URL="$$url" $(BIN)/paisa migrate; \
 	PAISA_TEST_DATABASE_URL="$$url" swift test --skip-build; \

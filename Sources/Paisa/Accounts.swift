@@ -16,12 +16,12 @@ struct Accounts: AsyncParsableCommand {
         @Option(help: "The account's name.")
         var name: String
 
-        @Option(help: "API version requests without Stripe-Version get. [PAISA_API_VERSION, default the newest]")
+        @Option(name: Settings.apiVersion.name, help: Settings.apiVersion.help)
         var version: String?
 
         func run() async throws {
             let version = try validatedVersion(
-                Environment.string(self.version, "PAISA_API_VERSION", default: Versioning.newest.text)!)
+                try Settings.apiVersion.optionalValue(self.version) ?? Versioning.newest.text)
             let logger = try makeLogger(level: "warning")
             let name = self.name
             let account = try await withDatabase(try self.database.settings(), logger: logger) { client in

@@ -12,12 +12,12 @@ struct Bootstrap: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "The port the printed curl line uses. [PORT, default \(ServeDefault.port)]")
-    var port: Int?
+    @Option(name: Settings.port.name, help: "The port the printed curl line uses. [PORT, default 8080]")
+    var port: String?
 
     func run() async throws {
         let logger = try makeLogger(level: "warning")
-        let port = try Environment.integer(self.port, "PORT", default: ServeDefault.port)
+        let port = try Settings.port.value(self.port)
         let message = try await withDatabase(try self.database.settings(), logger: logger) { client in
             let admin = AccountsAdmin(client: client, logger: logger)
             if let account = try await admin.account(named: Self.defaultAccountName) {

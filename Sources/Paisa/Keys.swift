@@ -9,11 +9,11 @@ struct Keys: AsyncParsableCommand {
 
     /// The account a key command acts on: an id, or the default account `paisa bootstrap` made.
     struct AccountOption: ParsableArguments {
-        @Option(help: "The account id (acct_…); the default account when left out. [PAISA_ACCOUNT]")
+        @Option(name: Settings.account.name, help: Settings.account.help)
         var account: String?
 
         func resolve(_ admin: AccountsAdmin) async throws -> String {
-            if let account = Environment.string(self.account, "PAISA_ACCOUNT") { return account }
+            if let account = try Settings.account.optionalValue(self.account) { return account }
             guard let account = try await admin.account(named: Bootstrap.defaultAccountName) else {
                 throw CommandProblem("No --account given and no default account yet: run `paisa bootstrap` first.")
             }

@@ -7,12 +7,12 @@ struct Migrate: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Folder of NNN_name.sql files. [PAISA_MIGRATIONS_DIR, default sql]")
+    @Option(name: Settings.migrations.name, help: Settings.migrations.help)
     var migrations: String?
 
     func run() async throws {
         let logger = try makeLogger(level: "warning")
-        let directory = Environment.string(self.migrations, "PAISA_MIGRATIONS_DIR", default: "sql")!
+        let directory = try Settings.migrations.value(self.migrations)
         let files: [Migrator.Migration]
         do {
             files = try Migrator.load(directory: directory)
@@ -20,7 +20,7 @@ struct Migrate: AsyncParsableCommand {
             throw CommandProblem(problem.description)
         }
         // No statement or lock timeout: a migration may take as long as it needs (0 turns both off).
-        let settings = try self.database.settings(statementTimeoutMilliseconds: 0)
+        let settings = try self.database.settings(statementTimeout: .zero)
         let applied = try await withDatabase(settings, logger: logger) { client in
             do {
                 return try await Migrator(client: client, logger: logger).migrate(files)

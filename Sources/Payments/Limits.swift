@@ -61,34 +61,35 @@ public enum Limits {
     public static let expandDepthMax = 4
 
     /// The whole time a request may take, from arrival to the last byte of its answer.
-    public static let requestBudgetMillisecondsDefault = 2000
+    public static let requestBudgetDefault: Duration = .seconds(2)
     /// The shortest budget a server accepts: a charge's claim, the shortest processor call worth making and the
     /// reserve for phase 3 must fit in it, or every charge would be refused for want of time.
-    public static let requestBudgetMillisecondsMin = 500
+    public static let requestBudgetMin: Duration = .milliseconds(500)
+    /// The longest budget a server accepts: past a minute, clients and load balancers have long given up.
+    public static let requestBudgetMax: Duration = .seconds(60)
 
     /// Less time than this left for the processor is not worth asking it in: the call would almost surely end
     /// `pending` for a processor that barely heard the question. The request answers 503 instead, key unfinished.
-    public static let processorCallMillisecondsMin = 50
+    public static let processorCallMin: Duration = .milliseconds(50)
 
     /// What a charge keeps back from its budget for phase 3 and the answer after the processor call, so that
     /// a processor that answers late still leaves time to record the charge as pending.
-    public static let finishReserveMilliseconds = 300
+    public static let finishReserve: Duration = .milliseconds(300)
 
     /// A live request never holds its key longer than its budget; the lease adds this margin for clock skew
     /// between the budget and the database. Past it, a retry or the completer may take over.
-    public static let idempotencyLeaseMarginMilliseconds = 1000
+    public static let idempotencyLeaseMargin: Duration = .seconds(1)
 
     /// The lease of a key under a given budget.
-    public static func idempotencyLeaseMilliseconds(budgetMilliseconds: Int) -> Int {
-        budgetMilliseconds + idempotencyLeaseMarginMilliseconds
+    public static func idempotencyLease(budget: Duration) -> Duration {
+        budget + idempotencyLeaseMargin
     }
 
     /// The lease under the default budget.
-    public static let idempotencyLeaseMilliseconds = idempotencyLeaseMilliseconds(
-        budgetMilliseconds: requestBudgetMillisecondsDefault)
+    public static let idempotencyLeaseDefault = idempotencyLease(budget: requestBudgetDefault)
 
-    /// Stripe keeps keys at least 24 hours; so do we, by default.
-    public static let idempotencyRetentionSecondsDefault = 24 * 3600
+    /// Stripe keeps keys at least 24 hours; so do we, by default, and never less.
+    public static let idempotencyRetentionMin: Duration = .seconds(24 * 3600)
 
     /// Keys the reaper deletes per statement: large enough to keep up, small enough not to hold locks long.
     public static let reaperBatchSize = 1000
@@ -105,8 +106,8 @@ public enum Limits {
     /// Attempts of one transaction on serialization failures and deadlocks, whatever the deadline says.
     public static let transactionAttemptsMax = 20
     /// First backoff after a serialization failure; doubled per attempt, jittered, capped below.
-    public static let transactionBackoffMillisecondsInitial = 2
-    public static let transactionBackoffMillisecondsMax = 100
+    public static let transactionBackoffInitial: Duration = .milliseconds(2)
+    public static let transactionBackoffMax: Duration = .milliseconds(100)
 
     /// Days an uncaptured charge may wait for capture, as Stripe.
     public static let captureWindowSeconds: Int64 = 7 * 24 * 3600

@@ -102,10 +102,8 @@ public struct Database: Sendable {
     /// Exponential from the initial backoff, capped, with full jitter in its upper half.
     static func backoff(attempt: Int) -> Duration {
         let exponent = min(attempt - 1, 16)
-        let ceiling = min(
-            Limits.transactionBackoffMillisecondsInitial << exponent, Limits.transactionBackoffMillisecondsMax)
-        let milliseconds = Double(ceiling) * Double.random(in: 0.5...1.0)
-        return .microseconds(Int64(milliseconds * 1000))
+        let ceiling = min(Limits.transactionBackoffInitial * (1 << exponent), Limits.transactionBackoffMax)
+        return ceiling * Double.random(in: 0.5...1.0)
     }
 }
 

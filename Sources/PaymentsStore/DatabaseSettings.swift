@@ -1,3 +1,4 @@
+import Payments
 import PostgresNIO
 
 #if canImport(FoundationEssentials)
@@ -12,11 +13,11 @@ public struct DatabaseSettings: Sendable, Equatable {
     /// room for several instances under `max_connections`.
     public static let poolConnectionsMaxDefault = 16
     /// The default per-statement limit: a request's whole budget.
-    public static let statementTimeoutMillisecondsDefault = 2000
+    public static let statementTimeoutDefault: Duration = Limits.requestBudgetDefault
     /// How long a connection may take to open.
     public static let connectTimeout: Duration = .seconds(2)
     /// A transaction left open by a dead request is rolled back after this rather than holding its locks.
-    public static let idleInTransactionTimeoutMilliseconds = 10_000
+    public static let idleInTransactionTimeout: Duration = .seconds(10)
 
     public var host: String
     public var port: Int
@@ -28,7 +29,7 @@ public struct DatabaseSettings: Sendable, Equatable {
     /// The most connections the pool opens; past it, requests wait (within their deadline) for one.
     public var poolConnectionsMax: Int
     /// The longest one statement may run, enforced by PostgreSQL: no statement outlives a request's budget.
-    public var statementTimeoutMilliseconds: Int
+    public var statementTimeout: Duration
 
     /// What cannot be read from a URL.
     public struct URLProblem: Error, CustomStringConvertible {
@@ -38,7 +39,7 @@ public struct DatabaseSettings: Sendable, Equatable {
     /// Reads `postgres://user:password@host:port/database?sslmode=disable`.
     public init(
         url: String, poolConnectionsMax: Int = Self.poolConnectionsMaxDefault,
-        statementTimeoutMilliseconds: Int = Self.statementTimeoutMillisecondsDefault
+        statementTimeout: Duration = Self.statementTimeoutDefault
     ) throws {
         guard poolConnectionsMax >= 1 else { throw URLProblem(description: "The pool needs at least 1 connection.") }
         guard let components = URLComponents(string: url), let scheme = components.scheme,
@@ -66,7 +67,7 @@ public struct DatabaseSettings: Sendable, Equatable {
         self.database = database
         self.tlsMode = tlsMode
         self.poolConnectionsMax = poolConnectionsMax
-        self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+        self.statementTimeout = statementTimeout
     }
 
     /// The PostgresNIO configuration these settings describe.
@@ -88,10 +89,10 @@ public struct DatabaseSettings: Sendable, Equatable {
         configuration.options.connectTimeout = Self.connectTimeout
         configuration.options.additionalStartupParameters = [
             ("application_name", "paisa"),
-            ("statement_timeout", "\(self.statementTimeoutMilliseconds)"),
-            ("lock_timeout", "\(self.statementTimeoutMilliseconds)"),
+            ("statement_timeout", "\(self.statementTimeout.milliseconds)"),
+            ("lock_timeout", "\(self.statementTimeout.milliseconds)"),
             // A transaction left open by a dead request is rolled back rather than holding its locks.
-            ("idle_in_transaction_session_timeout", "\(Self.idleInTransactionTimeoutMilliseconds)"),
+            ("idle_in_transaction_session_timeout", "\(Self.idleInTransactionTimeout.milliseconds)"),
         ]
         return configuration
     }

@@ -9,13 +9,13 @@ extension PostgresPaymentsStore {
     public func claim(_ request: IdempotentRequest, deadline: Deadline) async throws -> ClaimOutcome {
         let token = ObjectID.randomBase62(count: ObjectID.randomCharacters)
         let processorKey = "pk_" + ObjectID.randomBase62(count: ObjectID.randomCharacters)
-        let leaseMilliseconds = self.leaseMilliseconds
+        let lease = self.lease
         for _ in 0..<3 {
             let claimed = try await self.database.run("claim", .statement, deadline: deadline) {
                 connection -> (String, String, Int)? in
                 let statement = ClaimStatement(
                     request: request, processorKey: processorKey, lockToken: token,
-                    leaseMilliseconds: leaseMilliseconds)
+                    lease: lease)
                 for try await (point, processorKey, attempts) in try await connection.execute(
                     statement, logger: self.logger)
                 {
@@ -83,7 +83,7 @@ extension PostgresPaymentsStore {
     public func release(_ key: ClaimedKey, counted: Bool) async {
         let uncount: Int32 = counted ? 0 : 1
         do {
-            try await self.database.run("release", .statement, deadline: .after(milliseconds: 1000)) { connection in
+            try await self.database.run("release", .statement, deadline: .after(.milliseconds(1000))) { connection in
                 try await connection.query(
                     """
                     UPDATE idempotency_keys
@@ -100,12 +100,12 @@ extension PostgresPaymentsStore {
     }
 
     public func renewLease(of key: ClaimedKey, deadline: Deadline) async throws -> Bool {
-        let leaseMilliseconds = self.leaseMilliseconds
+        let leaseMicroseconds = self.lease.nanoseconds / 1000
         return try await self.database.run("renew lease", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
                 UPDATE idempotency_keys
-                SET locked_until = now() + make_interval(secs => \(Double(leaseMilliseconds) / 1000))
+                SET locked_until = now() + \(leaseMicroseconds) * interval '1 microsecond'
                 WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode)
                   AND key = \(key.key) AND lock_token = \(key.lockToken) AND recovery_point = 'started'
                 RETURNING 1
@@ -155,14 +155,14 @@ extension PostgresPaymentsStore {
         }
     }
 
-    public func reapFinishedKeys(retentionSeconds: Int, batchSize: Int, deadline: Deadline) async throws -> Int {
+    public func reapFinishedKeys(retention: Duration, batchSize: Int, deadline: Deadline) async throws -> Int {
         try await self.database.run("reap", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
                 WITH doomed AS (
                     SELECT account_id, livemode, key FROM idempotency_keys
                     WHERE recovery_point = 'finished'
-                      AND created_at < now() - make_interval(secs => \(Int64(retentionSeconds)))
+                      AND created_at < now() - \(retention.nanoseconds / 1000) * interval '1 microsecond'
                     ORDER BY created_at
                     LIMIT \(Int32(batchSize))
                     FOR UPDATE SKIP LOCKED
@@ -209,7 +209,7 @@ struct ClaimStatement: PostgresPreparedStatement {
     let request: IdempotentRequest
     let processorKey: String
     let lockToken: String
-    let leaseMilliseconds: Int
+    let lease: Duration
 
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 12)
@@ -223,7 +223,7 @@ struct ClaimStatement: PostgresPreparedStatement {
         bindings.append(self.request.parameters)
         bindings.append(self.processorKey)
         bindings.append(self.lockToken)
-        bindings.append(self.leaseMilliseconds)
+        bindings.append(self.lease.milliseconds)
         bindings.append(self.request.requestID)
         return bindings
     }

@@ -10,14 +10,14 @@ public struct PostgresPaymentsStore: PaymentsStore {
     let faults: FaultInjector
     let logger: Logger
     /// How long a claim holds its key before a retry or the completer may take over.
-    let leaseMilliseconds: Int
+    let lease: Duration
 
-    public init(database: Database, leaseMilliseconds: Int = Limits.idempotencyLeaseMilliseconds) {
-        precondition(leaseMilliseconds > 0, "a lease lasts a while")
+    public init(database: Database, lease: Duration = Limits.idempotencyLeaseDefault) {
+        precondition(lease > .zero, "a lease lasts a while")
         self.database = database
         self.faults = database.faults
         self.logger = database.logger
-        self.leaseMilliseconds = leaseMilliseconds
+        self.lease = lease
     }
 
     public func ping(deadline: Deadline) async throws {

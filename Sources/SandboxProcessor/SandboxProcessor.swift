@@ -2,28 +2,27 @@ import Logging
 import Payments
 import PostgresNIO
 
-/// How the sandbox behaves in time, set per server: all delays in milliseconds.
+/// How the sandbox behaves in time, set per server.
 public struct SandboxSettings: Sendable, Equatable {
     /// How long a card authorization takes.
-    public var cardLatencyMilliseconds: Int
+    public var cardLatency: Duration
     /// How long `slow@upi` takes to answer: longer than the request budget by default, to exercise it.
-    public var slowMilliseconds: Int
+    public var slow: Duration
     /// How long `pending@upi` stays pending before the bank approves it.
-    public var pendingSettleMilliseconds: Int
+    public var pendingSettle: Duration
 
-    public static let cardLatencyMillisecondsDefault = 0
+    public static let cardLatencyDefault: Duration = .zero
     /// Longer than the default 2 s budget: `slow@upi` charges are answered `pending` and settled later.
-    public static let slowMillisecondsDefault = 3000
-    public static let pendingSettleMillisecondsDefault = 5000
+    public static let slowDefault: Duration = .seconds(3)
+    public static let pendingSettleDefault: Duration = .seconds(5)
 
     public init(
-        cardLatencyMilliseconds: Int = Self.cardLatencyMillisecondsDefault,
-        slowMilliseconds: Int = Self.slowMillisecondsDefault,
-        pendingSettleMilliseconds: Int = Self.pendingSettleMillisecondsDefault
+        cardLatency: Duration = Self.cardLatencyDefault, slow: Duration = Self.slowDefault,
+        pendingSettle: Duration = Self.pendingSettleDefault
     ) {
-        self.cardLatencyMilliseconds = cardLatencyMilliseconds
-        self.slowMilliseconds = slowMilliseconds
-        self.pendingSettleMilliseconds = pendingSettleMilliseconds
+        self.cardLatency = cardLatency
+        self.slow = slow
+        self.pendingSettle = pendingSettle
     }
 }
 
@@ -125,7 +124,7 @@ public struct SandboxProcessor: PaymentProcessor {
     private func record(_ authorization: Authorization, behaviour: SandboxCatalog.Behaviour) async throws -> Record {
         let failure: Charge.Failure?
         var immediately = false
-        var answersIn = self.settings.cardLatencyMilliseconds
+        var answersIn = Int(self.settings.cardLatency.milliseconds)
         var settlesIn: Int? = nil
         switch behaviour {
         case .approve(let availableImmediately):
@@ -135,10 +134,10 @@ public struct SandboxProcessor: PaymentProcessor {
             failure = declined
         case .approveLater:
             failure = nil
-            settlesIn = self.settings.pendingSettleMilliseconds
+            settlesIn = Int(self.settings.pendingSettle.milliseconds)
         case .approveSlowly:
             failure = nil
-            answersIn = self.settings.slowMilliseconds
+            answersIn = Int(self.settings.slow.milliseconds)
         }
         let decision = failure == nil ? "approved" : "declined"
         // The first call inserts and reads its row back in one round trip. A repeated call finds the row there and

@@ -52,13 +52,13 @@ public enum TestDatabase {
 
     /// A store over the shared pool with its own fault injector, so faults armed by one test touch no other.
     public static func store(
-        faults: FaultInjector = FaultInjector(), leaseMilliseconds: Int = 300
+        faults: FaultInjector = FaultInjector(), lease: Duration = .milliseconds(300)
     ) async throws
         -> PostgresPaymentsStore
     {
         PostgresPaymentsStore(
             database: Database(client: try await Self.client(), faults: faults, logger: Self.logger),
-            leaseMilliseconds: leaseMilliseconds)
+            lease: lease)
     }
 
     /// Runs one query and returns its rows' first column as integers: for assertions on raw tables.

@@ -15,9 +15,9 @@ struct BackgroundServiceTests {
         let (account, key) = try await TestDatabase.account()
         try await Paisa.with(configuration: { configuration in
             // Older charges stay pending for an hour; the newer one is slow, so the processor knows it at once.
-            configuration.sandbox.pendingSettleMilliseconds = 3_600_000
-            configuration.api.requestBudgetMilliseconds = 1000
-            configuration.sandbox.slowMilliseconds = 1500
+            configuration.sandbox.pendingSettle = .milliseconds(3_600_000)
+            configuration.api.requestBudget = .milliseconds(1000)
+            configuration.sandbox.slow = .milliseconds(1500)
         }) { paisa in
             for _ in 0...Limits.reconcilerBatchSize {
                 #expect(try await paisa.charge(key: key, source: "pending@upi").string("status") == "pending")
@@ -43,7 +43,7 @@ struct BackgroundServiceTests {
     func completerGivesUpOnce() async throws {
         let (account, _) = try await TestDatabase.account()
         let scope = Scope(accountID: account.id, livemode: false)
-        let store = try await TestDatabase.store(leaseMilliseconds: 60_000)
+        let store = try await TestDatabase.store(lease: .milliseconds(60_000))
         let key = freshKey()
         // A key claimed with parameters that no longer validate, abandoned by its request.
         let parameters = #"{"amount":"not a number","currency":"inr","source":"tok_visa"}"#
@@ -53,7 +53,7 @@ struct BackgroundServiceTests {
             fingerprint: RequestFingerprint.make(
                 method: "POST", path: "/v1/charges", version: "2026-10-28.endive", canonicalParameters: parameters),
             requestID: ObjectID.make(.request))
-        guard case .claimed(let claimed) = try await store.claim(request, deadline: .after(milliseconds: 2000)) else {
+        guard case .claimed(let claimed) = try await store.claim(request, deadline: .after(.milliseconds(2000))) else {
             Issue.record("could not claim the key")
             return
         }
@@ -87,12 +87,12 @@ struct BackgroundServiceTests {
     @Test("a capacity failure does not use up an attempt; an attempt that did work does")
     func capacityFailuresAreNotAttempts() async throws {
         let (account, _) = try await TestDatabase.account()
-        let store = try await TestDatabase.store(leaseMilliseconds: 60_000)
+        let store = try await TestDatabase.store(lease: .milliseconds(60_000))
         let scope = Scope(accountID: account.id, livemode: false)
         let key = freshKey()
         let request = IdempotencyStoreTestsRequest.make(scope, key: key)
         for counted in [false, false, true] {
-            guard case .claimed(let claimed) = try await store.claim(request, deadline: .after(milliseconds: 2000))
+            guard case .claimed(let claimed) = try await store.claim(request, deadline: .after(.milliseconds(2000)))
             else {
                 Issue.record("could not claim the key")
                 return

@@ -22,7 +22,7 @@ struct CrashRecoveryTests {
     func crashThenRetry(point: FaultInjector.Point) async throws {
         let (account, key) = try await TestDatabase.account()
         let idempotencyKey = freshKey()
-        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = Paisa.shortLease }) { paisa in
+        try await Paisa.with(configuration: { $0.idempotencyLease = Paisa.shortLease }) { paisa in
             paisa.server.faults.arm(point, .init(action: .crash, remaining: 1))
             let crashed = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
             #expect(crashed.status == 500)
@@ -51,7 +51,7 @@ struct CrashRecoveryTests {
     func crashThenCompleter(point: FaultInjector.Point) async throws {
         let (account, key) = try await TestDatabase.account()
         let idempotencyKey = freshKey()
-        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = Paisa.shortLease }) { paisa in
+        try await Paisa.with(configuration: { $0.idempotencyLease = Paisa.shortLease }) { paisa in
             paisa.server.faults.arm(point, .init(action: .crash, remaining: 1))
             #expect(try await paisa.charge(key: key, idempotencyKey: idempotencyKey).status == 500)
 
@@ -94,7 +94,7 @@ struct MutationCrashRecoveryTests {
     @Test("the mutation happens exactly once, finished by the completer", arguments: cases)
     func crashThenCompleter(mutation: Mutation, point: FaultInjector.Point) async throws {
         let (account, key) = try await TestDatabase.account()
-        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = Paisa.shortLease }) { paisa in
+        try await Paisa.with(configuration: { $0.idempotencyLease = Paisa.shortLease }) { paisa in
             let capture = mutation != .capture
             let charge = try #require(
                 try await paisa.charge(
@@ -159,8 +159,8 @@ struct BudgetTests {
         let (account, key) = try await TestDatabase.account()
         try await Paisa.with(configuration: { configuration in
             // Room for the claim on a busy machine before the processor is asked, and a processor slower still.
-            configuration.api.requestBudgetMilliseconds = 1000
-            configuration.sandbox.slowMilliseconds = 2500
+            configuration.api.requestBudget = .milliseconds(1000)
+            configuration.sandbox.slow = .milliseconds(2500)
         }) { paisa in
             let reply = try await paisa.charge(
                 key: key, currency: "inr", source: "slow@upi", idempotencyKey: freshKey())
@@ -186,7 +186,7 @@ struct BudgetTests {
         let (account, key) = try await TestDatabase.account()
         let idempotencyKey = freshKey()
         // A budget shorter than phase 3's reserve: no time is ever left for the processor.
-        try await Paisa.with(configuration: { $0.api.requestBudgetMilliseconds = Limits.finishReserveMilliseconds }) {
+        try await Paisa.with(configuration: { $0.api.requestBudget = Limits.finishReserve }) {
             paisa in
             let reply = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
             #expect(reply.status == 503)
@@ -201,7 +201,7 @@ struct BudgetTests {
             #expect(finished == [0])
         }
         // With time to ask, the retry makes the charge: the first attempt left nothing behind to resume but its key.
-        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = Paisa.shortLease }) { paisa in
+        try await Paisa.with(configuration: { $0.idempotencyLease = Paisa.shortLease }) { paisa in
             let retried = try await CrashRecoveryTests.retryPastLease {
                 try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
             }
@@ -216,7 +216,7 @@ struct BudgetTests {
     func pendingUPISettles() async throws {
         let (account, key) = try await TestDatabase.account()
         try await Paisa.with(configuration: { configuration in
-            configuration.sandbox.pendingSettleMilliseconds = 300
+            configuration.sandbox.pendingSettle = .milliseconds(300)
         }) { paisa in
             let reply = try await paisa.charge(key: key, currency: "inr", source: "pending@upi")
             #expect(reply.string("status") == "pending")

@@ -43,7 +43,7 @@ struct MetricsTests {
         let (_, key) = try await TestDatabase.account()
         try await Paisa.with(configuration: {
             $0.api.inFlightMax = 1
-            $0.sandbox = SandboxSettings(slowMilliseconds: 1000)
+            $0.sandbox = SandboxSettings(slow: .seconds(1))
         }) { paisa in
             let before = try await paisa.send(.get, "/metrics", key: nil).text
             // Slow payments sent at once: the first admitted holds the only slot for a second, the rest find it taken.

@@ -123,7 +123,7 @@ struct OpenAPITests {
     func errorsValidate() async throws {
         let (_, key) = try await TestDatabase.account()
         let (_, readOnly) = try await TestDatabase.account(restricted: [Permission(.charges, .read)])
-        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = 60_000 }) { paisa in
+        try await Paisa.with(configuration: { $0.idempotencyLease = .milliseconds(60_000) }) { paisa in
             let x = Exchange(paisa: paisa, key: key)
             try await x.expect(400, .get, "/v1/charges?colour=blue")
             try await x.expect(

@@ -11,7 +11,7 @@ struct RetryIdentityTests {
     @Test("a keyless charge that fails after the processor approved names its key; retrying with it charges once")
     func keylessRetryChargesOnce() async throws {
         let (account, key) = try await TestDatabase.account()
-        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = Paisa.shortLease }) { paisa in
+        try await Paisa.with(configuration: { $0.idempotencyLease = Paisa.shortLease }) { paisa in
             paisa.server.faults.arm(.afterProcessorCall, .init(action: .crash, remaining: 1))
             let failed = try await paisa.charge(key: key)
             #expect(failed.status == 500)

@@ -14,7 +14,7 @@ struct UnrecordedApprovalTests {
         let (account, key) = try await TestDatabase.account()
         let idempotencyKey = freshKey()
         // A lease long enough that no other test's completer takes the key over while this one runs.
-        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = 10_000 }) { paisa in
+        try await Paisa.with(configuration: { $0.idempotencyLease = .milliseconds(10_000) }) { paisa in
             paisa.server.faults.arm(.recordRefused, .init(action: .fail, remaining: 1))
             let reply = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
             #expect(reply.status == 500)
@@ -45,7 +45,7 @@ struct UnrecordedApprovalTests {
         let (account, key) = try await TestDatabase.account()
         let idempotencyKey = freshKey()
         // A lease long enough that no other test's completer records the charge before the sweep has looked.
-        try await Paisa.with(configuration: { $0.idempotencyLeaseMilliseconds = 3000 }) { paisa in
+        try await Paisa.with(configuration: { $0.idempotencyLease = .milliseconds(3000) }) { paisa in
             paisa.server.faults.arm(.afterProcessorCall, .init(action: .crash, remaining: 1))
             #expect(try await paisa.charge(key: key, idempotencyKey: idempotencyKey).status == 500)
             let processorKey = try #require(try await Ledger.processorKey(account: account.id, key: idempotencyKey))

@@ -25,33 +25,33 @@ struct IdempotencyStoreTests {
 
     @Test("a new key is claimed at `started`; a second claim while it is held says in use")
     func claimThenInUse() async throws {
-        let store = try await TestDatabase.store(leaseMilliseconds: 60_000)
+        let store = try await TestDatabase.store(lease: .milliseconds(60_000))
         let scope = try await Self.scope()
         let key = ObjectID.randomBase62(count: 10)
         guard
             case .claimed(let claimed) = try await store.claim(
-                Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
+                Self.request(scope, key: key), deadline: .after(.milliseconds(2000)))
         else {
             Issue.record("first claim did not claim")
             return
         }
         #expect(claimed.recoveryPoint == .started)
         #expect(claimed.attempts == 1)
-        #expect(try await store.claim(Self.request(scope, key: key), deadline: .after(milliseconds: 2000)) == .inUse)
+        #expect(try await store.claim(Self.request(scope, key: key), deadline: .after(.milliseconds(2000))) == .inUse)
     }
 
     @Test("a mismatch is reported before the key's lock: different parameters or path")
     func mismatchBeforeInUse() async throws {
-        let store = try await TestDatabase.store(leaseMilliseconds: 60_000)
+        let store = try await TestDatabase.store(lease: .milliseconds(60_000))
         let scope = try await Self.scope()
         let key = ObjectID.randomBase62(count: 10)
         _ = try await store.claim(
-            Self.request(scope, key: key, parameters: #"{"a":"1"}"#), deadline: .after(milliseconds: 2000))
+            Self.request(scope, key: key, parameters: #"{"a":"1"}"#), deadline: .after(.milliseconds(2000)))
         let params = try await store.claim(
-            Self.request(scope, key: key, parameters: #"{"a":"2"}"#), deadline: .after(milliseconds: 2000))
+            Self.request(scope, key: key, parameters: #"{"a":"2"}"#), deadline: .after(.milliseconds(2000)))
         let path = try await store.claim(
             Self.request(scope, key: key, parameters: #"{"a":"1"}"#, path: "/v1/refunds"),
-            deadline: .after(milliseconds: 2000))
+            deadline: .after(.milliseconds(2000)))
         guard case .mismatch(let paramsDifference) = params, case .mismatch(let pathDifference) = path else {
             Issue.record("expected mismatches, got \(params) and \(path)")
             return
@@ -62,17 +62,17 @@ struct IdempotencyStoreTests {
 
     @Test("a released key is claimed again at once, with a higher attempt count and the same processor key")
     func releaseAndTakeOver() async throws {
-        let store = try await TestDatabase.store(leaseMilliseconds: 60_000)
+        let store = try await TestDatabase.store(lease: .milliseconds(60_000))
         let scope = try await Self.scope()
         let key = ObjectID.randomBase62(count: 10)
         guard
             case .claimed(let first) = try await store.claim(
-                Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
+                Self.request(scope, key: key), deadline: .after(.milliseconds(2000)))
         else { throw Failure("no first claim") }
         await store.release(first, counted: true)
         guard
             case .claimed(let second) = try await store.claim(
-                Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
+                Self.request(scope, key: key), deadline: .after(.milliseconds(2000)))
         else { throw Failure("no second claim") }
         #expect(second.attempts == 2)
         #expect(second.processorKey == first.processorKey)
@@ -81,41 +81,41 @@ struct IdempotencyStoreTests {
 
     @Test("an expired lease is taken over; the old holder can no longer finish")
     func leaseExpiry() async throws {
-        let store = try await TestDatabase.store(leaseMilliseconds: 50)
+        let store = try await TestDatabase.store(lease: .milliseconds(50))
         let scope = try await Self.scope()
         let key = ObjectID.randomBase62(count: 10)
         guard
             case .claimed(let stale) = try await store.claim(
-                Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
+                Self.request(scope, key: key), deadline: .after(.milliseconds(2000)))
         else { throw Failure("no first claim") }
         try await Task.sleep(for: .milliseconds(120))
         guard
             case .claimed(let fresh) = try await store.claim(
-                Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
+                Self.request(scope, key: key), deadline: .after(.milliseconds(2000)))
         else { throw Failure("no takeover") }
         let response = StoredResponse(status: 200, body: Array("{}".utf8))
-        let staleFinished = try await store.finish(key: stale, deadline: .after(milliseconds: 2000)) { _ in response }
+        let staleFinished = try await store.finish(key: stale, deadline: .after(.milliseconds(2000))) { _ in response }
         #expect(staleFinished == nil)
-        let freshFinished = try await store.finish(key: fresh, deadline: .after(milliseconds: 2000)) { _ in response }
+        let freshFinished = try await store.finish(key: fresh, deadline: .after(.milliseconds(2000))) { _ in response }
         #expect(freshFinished == response)
         #expect(
-            try await store.claim(Self.request(scope, key: key), deadline: .after(milliseconds: 2000))
+            try await store.claim(Self.request(scope, key: key), deadline: .after(.milliseconds(2000)))
                 == .replay(response, originalRequestID: try await Self.originalRequestID(scope, key)))
     }
 
     @Test("the reaper deletes finished keys past retention and never unfinished ones")
     func reaper() async throws {
-        let store = try await TestDatabase.store(leaseMilliseconds: 60_000)
+        let store = try await TestDatabase.store(lease: .milliseconds(60_000))
         let scope = try await Self.scope()
         let (done, open) = (ObjectID.randomBase62(count: 10), ObjectID.randomBase62(count: 10))
         guard
             case .claimed(let finished) = try await store.claim(
-                Self.request(scope, key: done), deadline: .after(milliseconds: 2000))
+                Self.request(scope, key: done), deadline: .after(.milliseconds(2000)))
         else { throw Failure("no claim") }
-        _ = try await store.finish(key: finished, deadline: .after(milliseconds: 2000)) { _ in
+        _ = try await store.finish(key: finished, deadline: .after(.milliseconds(2000))) { _ in
             StoredResponse(status: 200, body: Array("{}".utf8))
         }
-        _ = try await store.claim(Self.request(scope, key: open), deadline: .after(milliseconds: 2000))
+        _ = try await store.claim(Self.request(scope, key: open), deadline: .after(.milliseconds(2000)))
         // Age both keys past a day.
         try await TestDatabase.client().query(
             """
@@ -125,7 +125,7 @@ struct IdempotencyStoreTests {
         var reaped = 0
         for _ in 0..<1000 {
             let count = try await store.reapFinishedKeys(
-                retentionSeconds: 24 * 3600, batchSize: 1000, deadline: .after(milliseconds: 10_000))
+                retention: .seconds(24 * 3600), batchSize: 1000, deadline: .after(.milliseconds(10_000)))
             reaped += count
             if count < 1000 { break }
         }
@@ -141,7 +141,7 @@ struct IdempotencyStoreTests {
         let store = try await TestDatabase.store(faults: faults)
         let scope = try await Self.scope()
         faults.arm(.serializationFailure, .init(action: .fail, remaining: 4))
-        let outcome = try await store.claim(Self.request(scope, key: "retry-me"), deadline: .after(milliseconds: 2000))
+        let outcome = try await store.claim(Self.request(scope, key: "retry-me"), deadline: .after(.milliseconds(2000)))
         guard case .claimed = outcome else { throw Failure("claim failed: \(outcome)") }
         #expect(faults.firedCount(.serializationFailure) == 4)
     }
@@ -153,7 +153,7 @@ struct IdempotencyStoreTests {
         let scope = try await Self.scope()
         faults.arm(.deadlock, .init(action: .fail))
         await #expect(throws: PaymentsError.self) {
-            _ = try await store.claim(Self.request(scope, key: "never"), deadline: .after(milliseconds: 50))
+            _ = try await store.claim(Self.request(scope, key: "never"), deadline: .after(.milliseconds(50)))
         }
         faults.disarmAll()
         #expect(faults.firedCount(.deadlock) >= 1)

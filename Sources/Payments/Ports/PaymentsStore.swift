@@ -28,7 +28,7 @@ public protocol PaymentsStore: Sendable {
     /// Takes an abandoned key off the completer's list for good; false when it was already given up (or finished).
     func giveUp(on request: AbandonedRequest, deadline: Deadline) async throws -> Bool
     /// Deletes up to `batchSize` finished keys older than the retention; returns how many.
-    func reapFinishedKeys(retentionSeconds: Int, batchSize: Int, deadline: Deadline) async throws -> Int
+    func reapFinishedKeys(retention: Duration, batchSize: Int, deadline: Deadline) async throws -> Int
 
     // MARK: Charges
 

@@ -96,8 +96,8 @@ public struct ChargeService: Sendable {
     /// processor that there is no time left to ask is not asked: the request fails with its key unfinished, and a
     /// retry (or the completer) asks it then. `pending` is only ever the answer of a processor that was asked.
     private func authorize(_ authorization: Authorization, deadline: Deadline) async throws -> ProcessorDecision {
-        let processorDeadline = deadline.earlier(by: .milliseconds(Limits.finishReserveMilliseconds))
-        guard processorDeadline.remaining >= .milliseconds(Limits.processorCallMillisecondsMin) else {
+        let processorDeadline = deadline.earlier(by: Limits.finishReserve)
+        guard processorDeadline.remaining >= Limits.processorCallMin else {
             PaymentsMetrics.processorCall(outcome: "not_asked").recordNanoseconds(0)
             throw PaymentsError.deadlineExceeded
         }

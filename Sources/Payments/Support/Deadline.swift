@@ -7,9 +7,9 @@ public struct Deadline: Sendable, Comparable {
         self.instant = instant
     }
 
-    /// A deadline `milliseconds` from now.
-    public static func after(milliseconds: Int) -> Deadline {
-        Deadline(ContinuousClock.now.advanced(by: .milliseconds(milliseconds)))
+    /// A deadline `duration` from now.
+    public static func after(_ duration: Duration) -> Deadline {
+        Deadline(ContinuousClock.now.advanced(by: duration))
     }
 
     /// What is left, zero once passed.

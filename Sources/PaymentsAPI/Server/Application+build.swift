@@ -33,7 +33,7 @@ public func buildApplication(
         ?? PostgresClient(configuration: configuration.database.clientConfiguration, backgroundLogger: logger)
     let store = PostgresPaymentsStore(
         database: Database(client: client, faults: faults, logger: logger),
-        leaseMilliseconds: configuration.idempotencyLeaseMilliseconds)
+        lease: configuration.idempotencyLease)
     let processor = SandboxProcessor(client: client, settings: configuration.sandbox, logger: logger)
     let api = PaisaAPI(
         configuration: configuration.api, store: store, processor: processor, faults: faults,
@@ -41,18 +41,16 @@ public func buildApplication(
     let server = PaisaServer(
         api: api,
         completer: Completer(
-            api: api, interval: .milliseconds(configuration.completerIntervalMilliseconds), logger: logger),
+            api: api, interval: configuration.completerInterval, logger: logger),
         reconciler: Reconciler(
-            api: api, interval: .milliseconds(configuration.reconcilerIntervalMilliseconds), logger: logger),
+            api: api, interval: configuration.reconcilerInterval, logger: logger),
         reaper: Reaper(
-            store: store, retentionSeconds: configuration.idempotencyRetentionSeconds,
-            interval: .milliseconds(configuration.reaperIntervalMilliseconds), logger: logger),
+            store: store, retention: configuration.idempotencyRetention, interval: configuration.reaperInterval,
+            logger: logger),
         approvalSweep: ApprovalSweep(
             processor: processor, store: store,
             settings: configuration.approvalSweep
-                ?? ApprovalSweep.Settings(
-                    grace: .milliseconds(
-                        configuration.idempotencyLeaseMilliseconds + configuration.completerIntervalMilliseconds)),
+                ?? ApprovalSweep.Settings(grace: configuration.idempotencyLease + configuration.completerInterval),
             logger: logger),
         faults: faults, client: client, store: store, processor: processor)
 

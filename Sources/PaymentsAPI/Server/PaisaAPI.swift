@@ -5,31 +5,31 @@ import Payments
 /// Settings of the HTTP layer, read once by the command and passed down.
 public struct APIConfiguration: Sendable {
     /// Each request's budget from arrival to answer.
-    public var requestBudgetMilliseconds: Int
+    public var requestBudget: Duration
     /// Where the error reference lives; every `doc_url` is this plus `#code`.
     public var docsURL: String
     /// Requests in flight before new ones are shed.
     public var inFlightMax: Int
     /// How long an authenticated key is remembered: a revoked key, or a new pinned version, takes effect within
     /// this time. Zero reads the key from the database on every request.
-    public var keyCacheMilliseconds: Int
+    public var keyCacheLifetime: Duration
 
     /// The default of `inFlightMax`: far above what the pool can serve inside the budget, so only a real overload
     /// reaches it.
     public static let inFlightMaxDefault = 512
 
-    /// The default of `keyCacheMilliseconds`: one database read per key and second instead of one per request.
-    public static let keyCacheMillisecondsDefault = 1000
+    /// The default of `keyCacheLifetime`: one database read per key and second instead of one per request.
+    public static let keyCacheLifetimeDefault: Duration = .seconds(1)
 
     public init(
-        requestBudgetMilliseconds: Int = Limits.requestBudgetMillisecondsDefault,
+        requestBudget: Duration = Limits.requestBudgetDefault,
         docsURL: String = "http://127.0.0.1:8080/docs/errors", inFlightMax: Int = Self.inFlightMaxDefault,
-        keyCacheMilliseconds: Int = Self.keyCacheMillisecondsDefault
+        keyCacheLifetime: Duration = Self.keyCacheLifetimeDefault
     ) {
-        self.requestBudgetMilliseconds = requestBudgetMilliseconds
+        self.requestBudget = requestBudget
         self.docsURL = docsURL
         self.inFlightMax = inFlightMax
-        self.keyCacheMilliseconds = keyCacheMilliseconds
+        self.keyCacheLifetime = keyCacheLifetime
     }
 }
 
@@ -57,7 +57,7 @@ public struct PaisaAPI: Sendable {
         self.idempotency = IdempotencyLayer(store: store, logger: logger)
         self.versioning = versioning
         self.authenticator = Authenticator(
-            store: store, cache: PrincipalCache(lifetime: .milliseconds(configuration.keyCacheMilliseconds)))
+            store: store, cache: PrincipalCache(lifetime: configuration.keyCacheLifetime))
         self.logger = logger
         self.routes = self.buildRoutes()
     }

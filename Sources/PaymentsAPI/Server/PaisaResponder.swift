@@ -24,7 +24,7 @@ public struct PaisaResponder: HTTPResponder {
     public func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
         let requestID = ObjectID.make(.request)
-        let deadline = Deadline.after(milliseconds: self.api.configuration.requestBudgetMilliseconds)
+        let deadline = Deadline.after(self.api.configuration.requestBudget)
         let logger = {
             var logger = context.logger
             logger[metadataKey: "request_id"] = "\(requestID)"
@@ -88,7 +88,7 @@ public struct PaisaResponder: HTTPResponder {
 
     /// The time since the request arrived, from its deadline.
     private func elapsed(_ deadline: Deadline) -> Duration {
-        .milliseconds(self.api.configuration.requestBudgetMilliseconds) - deadline.remaining
+        self.api.configuration.requestBudget - deadline.remaining
     }
 
     /// Everything after the body is read; errors become error objects in the resolved version.

@@ -13,14 +13,19 @@ public struct ServerConfiguration: Sendable {
     public var sandbox: SandboxSettings
     /// Fault-injection points to arm (`point=action…`); empty in production.
     public var faults: String
+    /// How often the completer, reconciler and reaper run: the first two often, as a crashed request or a pending
+    /// payment waits on them; the reaper rarely, as nothing waits on it.
+    public static let completerIntervalDefault: Duration = .seconds(1)
+    public static let reconcilerIntervalDefault: Duration = .seconds(1)
+    public static let reaperIntervalDefault: Duration = .seconds(60)
     /// How often the completer, reconciler and reaper run.
-    public var completerIntervalMilliseconds: Int
-    public var reconcilerIntervalMilliseconds: Int
-    public var reaperIntervalMilliseconds: Int
+    public var completerInterval: Duration
+    public var reconcilerInterval: Duration
+    public var reaperInterval: Duration
     /// How long finished idempotency keys are kept.
-    public var idempotencyRetentionSeconds: Int
+    public var idempotencyRetention: Duration
     /// How long a claim holds its key before a retry or the completer may take over.
-    public var idempotencyLeaseMilliseconds: Int
+    public var idempotencyLease: Duration
     /// How the sweep for approvals without a charge runs; nil for the defaults, with a grace of one lease and one
     /// completer pass.
     public var approvalSweep: ApprovalSweep.Settings? = nil
@@ -33,10 +38,12 @@ public struct ServerConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseSettings, api: APIConfiguration = .init(),
-        sandbox: SandboxSettings = .init(), faults: String = "", completerIntervalMilliseconds: Int = 1000,
-        reconcilerIntervalMilliseconds: Int = 1000, reaperIntervalMilliseconds: Int = 60_000,
-        idempotencyRetentionSeconds: Int = Limits.idempotencyRetentionSecondsDefault,
-        idempotencyLeaseMilliseconds: Int = Limits.idempotencyLeaseMilliseconds, runBackgroundServices: Bool = true
+        sandbox: SandboxSettings = .init(), faults: String = "",
+        completerInterval: Duration = Self.completerIntervalDefault,
+        reconcilerInterval: Duration = Self.reconcilerIntervalDefault,
+        reaperInterval: Duration = Self.reaperIntervalDefault,
+        idempotencyRetention: Duration = Limits.idempotencyRetentionMin,
+        idempotencyLease: Duration = Limits.idempotencyLeaseDefault, runBackgroundServices: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -44,11 +51,11 @@ public struct ServerConfiguration: Sendable {
         self.api = api
         self.sandbox = sandbox
         self.faults = faults
-        self.completerIntervalMilliseconds = completerIntervalMilliseconds
-        self.reconcilerIntervalMilliseconds = reconcilerIntervalMilliseconds
-        self.reaperIntervalMilliseconds = reaperIntervalMilliseconds
-        self.idempotencyRetentionSeconds = idempotencyRetentionSeconds
-        self.idempotencyLeaseMilliseconds = idempotencyLeaseMilliseconds
+        self.completerInterval = completerInterval
+        self.reconcilerInterval = reconcilerInterval
+        self.reaperInterval = reaperInterval
+        self.idempotencyRetention = idempotencyRetention
+        self.idempotencyLease = idempotencyLease
         self.runBackgroundServices = runBackgroundServices
     }
 }

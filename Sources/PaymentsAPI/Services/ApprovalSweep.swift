@@ -90,7 +90,7 @@ public struct ApprovalSweep: Service {
     public func runOnce() async -> Pass {
         var pass = Pass()
         do {
-            let deadline = Deadline.after(milliseconds: 10_000)
+            let deadline = Deadline.after(.milliseconds(10_000))
             // A lease long enough for a pass; a pass cut short by a crash is taken over once it runs out.
             defer { Task { await self.recordGauges() } }
             guard
@@ -158,7 +158,7 @@ public struct ApprovalSweep: Service {
 
     /// Every instance shows the shared figures, whichever one swept: alert on their maximum, not their sum.
     private func recordGauges() async {
-        guard let counts = try? await self.store.unrecordedApprovalCounts(deadline: .after(milliseconds: 2000)) else {
+        guard let counts = try? await self.store.unrecordedApprovalCounts(deadline: .after(.milliseconds(2000))) else {
             return
         }
         Self.recoveringGauge.record(counts.recovering)

@@ -35,7 +35,7 @@ public struct Completer: Service {
         do {
             abandoned = try await self.api.store.abandonedRequests(
                 limit: Limits.completerBatchSize,
-                deadline: .after(milliseconds: self.api.configuration.requestBudgetMilliseconds))
+                deadline: .after(self.api.configuration.requestBudget))
         } catch {
             self.logger.warning(
                 "completer could not list abandoned requests", metadata: ["error": "\(StoreFailure.describe(error))"])
@@ -65,7 +65,7 @@ public struct Completer: Service {
                 accountID: abandoned.scope.accountID, livemode: abandoned.scope.livemode, keyID: "completer",
                 keyKind: .secret, permissions: [], defaultVersion: version.text),
             version: version, method: .post, path: abandoned.path, pathParameters: parameters, parameters: decoded,
-            deadline: .after(milliseconds: self.api.configuration.requestBudgetMilliseconds),
+            deadline: .after(self.api.configuration.requestBudget),
             idempotencyKey: abandoned.key, versioning: self.api.versioning)
         guard abandoned.attempts < Limits.completerAttemptsMax else {
             await self.giveUp(
@@ -106,7 +106,7 @@ public struct Completer: Service {
         _ abandoned: AbandonedRequest, endpoint: (Endpoint, APIRequest)?, reason: String, _ logger: Logger
     ) async {
         do {
-            guard try await self.api.store.giveUp(on: abandoned, deadline: .after(milliseconds: 2000)) else { return }
+            guard try await self.api.store.giveUp(on: abandoned, deadline: .after(.milliseconds(2000))) else { return }
         } catch {
             logger.warning("could not mark a request given up", metadata: ["error": "\(Self.describe(error))"])
             return

@@ -9,13 +9,13 @@ public struct Reaper: Service {
     static let batchesPerPass = 10
 
     let store: any PaymentsStore
-    let retentionSeconds: Int
+    let retention: Duration
     let interval: Duration
     let logger: Logger
 
-    public init(store: any PaymentsStore, retentionSeconds: Int, interval: Duration, logger: Logger) {
+    public init(store: any PaymentsStore, retention: Duration, interval: Duration, logger: Logger) {
         self.store = store
-        self.retentionSeconds = retentionSeconds
+        self.retention = retention
         self.interval = interval
         self.logger = logger
     }
@@ -36,8 +36,8 @@ public struct Reaper: Service {
         for _ in 0..<Self.batchesPerPass {
             do {
                 let count = try await self.store.reapFinishedKeys(
-                    retentionSeconds: self.retentionSeconds, batchSize: Limits.reaperBatchSize,
-                    deadline: .after(milliseconds: 10_000))
+                    retention: self.retention, batchSize: Limits.reaperBatchSize,
+                    deadline: .after(.milliseconds(10_000)))
                 deleted += count
                 if count < Limits.reaperBatchSize { break }
             } catch {

@@ -29,11 +29,11 @@ public struct Reconciler: Service {
     /// Each charge has a budget of its own, so a slow processor answer cannot starve the rest of the batch.
     @discardableResult
     public func runOnce() async -> Int {
-        let budget = self.api.configuration.requestBudgetMilliseconds
+        let budget = self.api.configuration.requestBudget
         let pending: [Charge]
         do {
             pending = try await self.api.store.pendingCharges(
-                limit: Limits.reconcilerBatchSize, deadline: .after(milliseconds: budget))
+                limit: Limits.reconcilerBatchSize, deadline: .after(budget))
         } catch {
             self.logger.warning("reconciler pass failed", metadata: ["error": "\(StoreFailure.describe(error))"])
             return 0
@@ -42,7 +42,7 @@ public struct Reconciler: Service {
         for charge in pending {
             // One charge the processor cannot answer for must not hold up the others behind it.
             do {
-                if try await self.api.charges.settle(charge, deadline: .after(milliseconds: budget)) { settled += 1 }
+                if try await self.api.charges.settle(charge, deadline: .after(budget)) { settled += 1 }
             } catch {
                 self.logger.warning(
                     "reconciler could not settle a charge",

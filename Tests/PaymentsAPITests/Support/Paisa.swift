@@ -27,7 +27,7 @@ struct Paisa {
             database: try DatabaseSettings(url: TestDatabase.url), runBackgroundServices: false)
         configuration.docsDirectory = Self.docsDirectory
         // Tests revoke keys and change pinned versions, and expect the next request to see it.
-        configuration.api.keyCacheMilliseconds = 0
+        configuration.api.keyCacheLifetime = .zero
         configure(&configuration)
         if live { configuration.port = 0 }
         let (app, server) = try buildApplication(
@@ -38,7 +38,7 @@ struct Paisa {
     }
 
     /// A lease short enough for crash-recovery tests to retry or complete an abandoned key within a second.
-    static let shortLease = 300
+    static let shortLease: Duration = .milliseconds(300)
 
     /// The checkout's `docs/` folder.
     static let docsDirectory: String = {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import PaymentsAPI
 import PaymentsStore
 import PostgresNIO
 import Synchronization
@@ -10,50 +11,24 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The one place configuration is read from the environment: a flag wins, then the variable, then the default.
-enum Environment {
-    static func string(_ flag: String?, _ variable: String, default fallback: String? = nil) -> String? {
-        if let flag { return flag }
-        if let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty { return value }
-        return fallback
-    }
-
-    static func integer(_ flag: Int?, _ variable: String, default fallback: Int) throws -> Int {
-        if let flag { return flag }
-        guard let text = ProcessInfo.processInfo.environment[variable], !text.isEmpty else { return fallback }
-        guard let value = Int(text) else {
-            throw ValidationError("\(variable) must be a whole number, not '\(text)'.")
-        }
-        return value
-    }
-}
-
 /// The database options every subcommand shares.
 struct DatabaseOptions: ParsableArguments {
-    @Option(
-        name: .customLong("database-url"), help: "PostgreSQL URL, postgres://user:password@host:port/db. [DATABASE_URL]"
-    )
+    @Option(name: Settings.databaseURL.name, help: Settings.databaseURL.help)
     var url: String?
 
-    @Option(
-        help: "Most connections the pool opens. [PAISA_POOL_MAX, default \(DatabaseSettings.poolConnectionsMaxDefault)]"
-    )
-    var poolMax: Int?
+    @Option(name: Settings.poolMax.name, help: Settings.poolMax.help)
+    var poolMax: String?
 
     /// The settings, or a clear refusal when no URL is given anywhere.
-    func settings(
-        statementTimeoutMilliseconds: Int = DatabaseSettings.statementTimeoutMillisecondsDefault
-    ) throws -> DatabaseSettings {
-        guard let url = Environment.string(self.url, "DATABASE_URL") else {
+    func settings(statementTimeout: Duration = DatabaseSettings.statementTimeoutDefault) throws -> DatabaseSettings {
+        guard let url = try Settings.databaseURL.optionalValue(self.url) else {
             throw CommandProblem(
                 "No database given. Set DATABASE_URL or pass --database-url (`make run` sets it for you).")
         }
         do {
             return try DatabaseSettings(
-                url: url,
-                poolConnectionsMax: try Environment.integer(
-                    self.poolMax, "PAISA_POOL_MAX", default: DatabaseSettings.poolConnectionsMaxDefault),
-                statementTimeoutMilliseconds: statementTimeoutMilliseconds)
+                url: url, poolConnectionsMax: try Settings.poolMax.value(self.poolMax),
+                statementTimeout: statementTimeout)
         } catch let problem as DatabaseSettings.URLProblem {
             throw CommandProblem(problem.description)
         }
@@ -103,21 +78,4 @@ final class ConnectedFlag: Sendable {
     private let value = Atomic<Bool>(false)
     func set() { self.value.store(true, ordering: .relaxed) }
     var isSet: Bool { self.value.load(ordering: .relaxed) }
-}
-
-/// A failure the command explains in one line.
-struct CommandProblem: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Logs to standard error, at the level asked for.
-func makeLogger(level: String?) throws -> Logger {
-    let text = Environment.string(level, "LOG_LEVEL", default: "info")!
-    guard let level = Logger.Level(rawValue: text) else {
-        throw ValidationError("LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical.")
-    }
-    var logger = Logger(label: "paisa") { StreamLogHandler.standardError(label: $0) }
-    logger.logLevel = level
-    return logger
 }

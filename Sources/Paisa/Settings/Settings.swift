@@ -1,0 +1,90 @@
+import Logging
+import Payments
+import PaymentsAPI
+import PaymentsStore
+import SandboxProcessor
+
+/// Every setting of the `paisa` command, declared once, in the order the configuration reference lists them.
+enum Settings {
+    // MARK: The database (every subcommand)
+
+    static let databaseURL = Setting<String>.text(
+        "database-url", "DATABASE_URL", default: nil, shown: "none (`make run` sets the embedded cluster's)",
+        "PostgreSQL URL, postgres://user:password@host:port/db[?sslmode=disable|prefer|require].")
+    static let poolMax = Setting<Int>.integer(
+        "pool-max", "PAISA_POOL_MAX", default: DatabaseSettings.poolConnectionsMaxDefault, range: 1...1000,
+        "Most connections the pool opens.")
+
+    // MARK: paisa serve
+
+    static let host = Setting<String>.text("host", "PAISA_HOST", default: "127.0.0.1", "Address to listen on.")
+    static let port = Setting<Int>.integer("port", "PORT", default: 8080, range: 1...65535, "Port to listen on.")
+    static let budget = Setting<Duration>.milliseconds(
+        "budget-ms", "PAISA_BUDGET_MS", default: Limits.requestBudgetDefault,
+        range: Limits.requestBudgetMin...Limits.requestBudgetMax,
+        "Each request's time budget, arrival to answer; also PostgreSQL's statement and lock timeout.")
+    static let inFlightMax = Setting<Int>.integer(
+        "in-flight-max", "PAISA_IN_FLIGHT_MAX", default: APIConfiguration.inFlightMaxDefault, range: 1...1_000_000,
+        "Requests in flight before new ones are shed with 503 and Retry-After.")
+    static let keyCache = Setting<Duration>.milliseconds(
+        "key-cache-ms", "PAISA_KEY_CACHE_MS", default: APIConfiguration.keyCacheLifetimeDefault,
+        range: .zero...(.seconds(60)),
+        "How long an authenticated key is remembered; a revoked key stops working within this time (0: never).")
+    static let docsURL = Setting<String>.text(
+        "docs-url", "PAISA_DOCS_URL", default: nil, shown: "http://HOST:PORT/docs/errors",
+        "Where doc_url in error objects points.")
+    static let docsDirectory = Setting<String>.text(
+        "docs-dir", "PAISA_DOCS_DIR", default: "docs",
+        "Folder with errors.md and openapi.json, served at /docs/errors and /v1/openapi.json.")
+    static let retention = Setting<Duration>.hours(
+        "retention-hours", "PAISA_IDEMPOTENCY_RETENTION_HOURS", default: Limits.idempotencyRetentionMin,
+        range: Limits.idempotencyRetentionMin...(.seconds(365 * 24 * 3600)),
+        "How long finished idempotency keys are kept (at least 24 hours, as clients rely on).")
+    static let sandboxCardLatency = Setting<Duration>.milliseconds(
+        "sandbox-card-latency-ms", "PAISA_SANDBOX_CARD_LATENCY_MS", default: SandboxSettings.cardLatencyDefault,
+        range: .zero...(.seconds(60)), "How long a sandbox card authorization takes.")
+    static let sandboxSlow = Setting<Duration>.milliseconds(
+        "sandbox-slow-ms", "PAISA_SANDBOX_SLOW_MS", default: SandboxSettings.slowDefault,
+        range: .zero...(.seconds(600)), "How long slow@upi takes to answer (past the budget: a pending charge).")
+    static let sandboxPending = Setting<Duration>.milliseconds(
+        "sandbox-pending-ms", "PAISA_SANDBOX_PENDING_MS", default: SandboxSettings.pendingSettleDefault,
+        range: .zero...(.seconds(24 * 3600)), "How long pending@upi stays pending.")
+    static let faults = Setting<String>.text(
+        "faults", "PAISA_FAULTS", default: "", shown: "none",
+        "Fault injection, for tests only: point=action[:count|@probability],…")
+    static let logLevel = Setting<String>.choice(
+        "log-level", "LOG_LEVEL", default: "info", among: Logger.Level.allCases.map(\.rawValue),
+        "The least severe log level written.")
+    static let logFormat = Setting<String>.choice(
+        "log-format", "PAISA_LOG_FORMAT", default: LogFormat.text.rawValue, among: LogFormat.allCases.map(\.rawValue),
+        "Log lines as text for people, or one JSON object per line for log pipelines.")
+
+    // MARK: The administrative subcommands
+
+    static let migrations = Setting<String>.text(
+        "migrations", "PAISA_MIGRATIONS_DIR", default: "sql", "paisa migrate: the folder of NNN_name.sql files.")
+    static let account = Setting<String>.text(
+        "account", "PAISA_ACCOUNT", default: nil, shown: "the default account",
+        "paisa keys: the account id (acct_…) a key command acts on.")
+    static let apiVersion = Setting<String>.text(
+        "version", "PAISA_API_VERSION", default: nil, shown: "the newest",
+        "paisa accounts create: the API version requests without Stripe-Version get.")
+
+    /// Every setting, in the reference's order.
+    static let all: [any SettingDescription] = [
+        databaseURL, poolMax, host, port, budget, inFlightMax, keyCache, docsURL, docsDirectory, retention,
+        sandboxCardLatency, sandboxSlow, sandboxPending, faults, logLevel, logFormat, migrations, account, apiVersion,
+    ]
+
+    /// The configuration reference's table of every setting, as `paisa settings` prints it.
+    static var markdownTable: String {
+        var lines = ["| flag | environment | default | takes | meaning |", "|---|---|---|---|---|"]
+        for setting in Self.all {
+            let variable = setting.variable.map { "`\($0)`" } ?? "none"
+            lines.append(
+                "| `--\(setting.flag)` | \(variable) | \(setting.defaultText) | \(setting.accepted) | "
+                    + "\(setting.summary.replacingOccurrences(of: "|", with: "\\|")) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
