@@ -30,7 +30,7 @@ public struct Database: Sendable {
     /// lost mid-commit retried. `afterCommit` names the fault point that, when armed, loses the connection right
     /// after the work committed, so tests can make the caller unsure of an outcome that did happen.
     @discardableResult
-    func run<T: Sendable>(
+    func withRetries<T: Sendable>(
         _ operation: String, _ mode: Mode, deadline: Deadline, repeatable: Bool = true,
         afterCommit: FaultInjector.Point? = nil,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T

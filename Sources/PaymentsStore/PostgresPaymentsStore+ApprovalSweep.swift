@@ -4,7 +4,8 @@ import PostgresNIO
 extension PostgresPaymentsStore {
     public func beginApprovalSweep(lease: Duration, deadline: Deadline) async throws -> ApprovalSweepStart {
         let leaseMicroseconds = lease.nanoseconds / 1000
-        return try await self.database.run("begin approval sweep", .statement, deadline: deadline) { connection in
+        return try await self.database.withRetries("begin approval sweep", .statement, deadline: deadline) {
+            connection in
             let rows = try await connection.query(
                 """
                 UPDATE approval_sweep
@@ -21,7 +22,7 @@ extension PostgresPaymentsStore {
     }
 
     public func unrecordedApprovals(limit: Int, deadline: Deadline) async throws -> [UnrecordedApproval] {
-        try await self.database.run("unrecorded approvals", .statement, deadline: deadline) { connection in
+        try await self.database.withRetries("unrecorded approvals", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
                 SELECT account_id, livemode, processor_key, amount, currency, approved_at, stranded_at
@@ -38,7 +39,8 @@ extension PostgresPaymentsStore {
         strandedAfter: Duration, deadline: Deadline
     ) async throws -> [UnrecordedApproval] {
         let strandedMicroseconds = strandedAfter.nanoseconds / 1000
-        return try await self.database.run("finish approval sweep", .transaction, deadline: deadline) { connection in
+        return try await self.database.withRetries("finish approval sweep", .transaction, deadline: deadline) {
+            connection in
             if !found.isEmpty {
                 try await connection.query(
                     """
@@ -78,7 +80,8 @@ extension PostgresPaymentsStore {
     }
 
     public func unrecordedApprovalCounts(deadline: Deadline) async throws -> (recovering: Int, stranded: Int) {
-        try await self.database.run("unrecorded approval counts", .statement, deadline: deadline) { connection in
+        try await self.database.withRetries("unrecorded approval counts", .statement, deadline: deadline) {
+            connection in
             let rows = try await connection.query(
                 """
                 SELECT count(*) FILTER (WHERE stranded_at IS NULL), count(*) FILTER (WHERE stranded_at IS NOT NULL)

@@ -11,7 +11,7 @@ extension PostgresPaymentsStore {
         // A death before the commit: for one autocommitted statement, that is a death before it is sent.
         try self.faults.check(.beforeFinishCommit)
         let refused = self.faults.fire(.recordRefused) != nil
-        return try await self.database.run(
+        return try await self.database.withRetries(
             "record charge", .statement, deadline: deadline, afterCommit: .afterFinishCommit
         ) { connection in
             if refused {
@@ -30,7 +30,7 @@ extension PostgresPaymentsStore {
 
     public func charge(id: String, scope: Scope, deadline: Deadline) async throws -> Charge? {
         guard ObjectID.isWellFormed(id, as: .charge) else { return nil }
-        return try await self.database.run("charge", .statement, deadline: deadline) { connection in
+        return try await self.database.withRetries("charge", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
                 SELECT \(unescaped: Rows.chargeColumns) FROM charges
@@ -46,7 +46,7 @@ extension PostgresPaymentsStore {
     }
 
     public func pendingCharges(limit: Int, deadline: Deadline) async throws -> [Charge] {
-        try await self.database.run("pending charges", .statement, deadline: deadline) { connection in
+        try await self.database.withRetries("pending charges", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
                 SELECT \(unescaped: Rows.chargeColumns) FROM charges
@@ -60,7 +60,7 @@ extension PostgresPaymentsStore {
     }
 
     public func postponeReconciliation(of charge: Charge, until time: Timestamp, deadline: Deadline) async throws {
-        try await self.database.run("postpone reconciliation", .statement, deadline: deadline) { connection in
+        try await self.database.withRetries("postpone reconciliation", .statement, deadline: deadline) { connection in
             try await connection.query(
                 """
                 UPDATE charges SET reconcile_after = \(time)
@@ -75,7 +75,8 @@ extension PostgresPaymentsStore {
         guard !keys.isEmpty else { return [] }
         let accounts = keys.map(\.scope.accountID)
         let processorKeys = keys.map(\.processorKey)
-        return try await self.database.run("recorded processor keys", .statement, deadline: deadline) { connection in
+        return try await self.database.withRetries("recorded processor keys", .statement, deadline: deadline) {
+            connection in
             let rows = try await connection.query(
                 """
                 SELECT c.processor_key FROM charges c
@@ -91,7 +92,7 @@ extension PostgresPaymentsStore {
     /// Settles a pending charge and appends its posting in one statement; a no-op if it is not pending any more.
     public func settle(_ charge: Charge, posting: Posting?, deadline: Deadline) async throws -> Bool {
         let lines = PostingLines(posting)
-        return try await self.database.run("settle", .statement, deadline: deadline) { connection in
+        return try await self.database.withRetries("settle", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
                 WITH settled AS (

@@ -11,7 +11,7 @@ extension PostgresPaymentsStore {
         work: @escaping @Sendable (any PaymentsTransaction) async throws -> StoredResponse
     ) async throws -> StoredResponse? {
         let faults = self.faults
-        return try await self.database.run(
+        return try await self.database.withRetries(
             "finish", .transaction, deadline: deadline, repeatable: false, afterCommit: .afterFinishCommit
         ) {
             connection -> StoredResponse? in

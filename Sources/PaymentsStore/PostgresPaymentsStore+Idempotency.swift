@@ -11,7 +11,7 @@ extension PostgresPaymentsStore {
         let processorKey = "pk_" + ObjectID.randomBase62(count: ObjectID.randomCharacters)
         let lease = self.lease
         for _ in 0..<3 {
-            let claimed = try await self.database.run("claim", .statement, deadline: deadline) {
+            let claimed = try await self.database.withRetries("claim", .statement, deadline: deadline) {
                 connection -> (String, String, Int)? in
                 let statement = ClaimStatement(
                     request: request, processorKey: processorKey, lockToken: token,
@@ -43,7 +43,7 @@ extension PostgresPaymentsStore {
     /// Why a key could not be claimed, checked in Stripe's order: a different request first, then a finished
     /// one, then one still running. Nil when the key no longer exists.
     private func explainUnclaimable(_ request: IdempotentRequest, deadline: Deadline) async throws -> ClaimOutcome? {
-        try await self.database.run("explain claim", .statement, deadline: deadline) { connection in
+        try await self.database.withRetries("explain claim", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
                 SELECT fingerprint, path, api_version, recovery_point, response_status, response_body,
@@ -83,7 +83,8 @@ extension PostgresPaymentsStore {
     public func release(_ key: ClaimedKey, counted: Bool) async {
         let uncount: Int32 = counted ? 0 : 1
         do {
-            try await self.database.run("release", .statement, deadline: .after(.milliseconds(1000))) { connection in
+            try await self.database.withRetries("release", .statement, deadline: .after(.milliseconds(1000))) {
+                connection in
                 try await connection.query(
                     """
                     UPDATE idempotency_keys
@@ -101,7 +102,7 @@ extension PostgresPaymentsStore {
 
     public func renewLease(of key: ClaimedKey, deadline: Deadline) async throws -> Bool {
         let leaseMicroseconds = self.lease.nanoseconds / 1000
-        return try await self.database.run("renew lease", .statement, deadline: deadline) { connection in
+        return try await self.database.withRetries("renew lease", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
                 UPDATE idempotency_keys
@@ -116,7 +117,7 @@ extension PostgresPaymentsStore {
     }
 
     public func abandonedRequests(limit: Int, deadline: Deadline) async throws -> [AbandonedRequest] {
-        try await self.database.run("abandoned", .statement, deadline: deadline) { connection in
+        try await self.database.withRetries("abandoned", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
                 SELECT account_id, livemode, key, method, path, api_version, request_params, attempts,
@@ -142,7 +143,7 @@ extension PostgresPaymentsStore {
     }
 
     public func giveUp(on request: AbandonedRequest, deadline: Deadline) async throws -> Bool {
-        try await self.database.run("give up", .statement, deadline: deadline) { connection in
+        try await self.database.withRetries("give up", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
                 UPDATE idempotency_keys SET gave_up_at = now()
@@ -156,7 +157,7 @@ extension PostgresPaymentsStore {
     }
 
     public func reapFinishedKeys(retention: Duration, batchSize: Int, deadline: Deadline) async throws -> Int {
-        try await self.database.run("reap", .statement, deadline: deadline) { connection in
+        try await self.database.withRetries("reap", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
                 WITH doomed AS (

@@ -4,7 +4,7 @@ import PostgresNIO
 extension PostgresPaymentsStore {
     public func refund(id: String, scope: Scope, deadline: Deadline) async throws -> Refund? {
         guard ObjectID.isWellFormed(id, as: .refund) else { return nil }
-        return try await self.database.run("refund", .statement, deadline: deadline) { connection in
+        return try await self.database.withRetries("refund", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
                 SELECT \(unescaped: Rows.refundColumns) FROM refunds
@@ -36,7 +36,8 @@ extension PostgresPaymentsStore {
 
     public func balanceTransaction(id: String, scope: Scope, deadline: Deadline) async throws -> BalanceTransaction? {
         guard ObjectID.isWellFormed(id, as: .balanceTransaction) else { return nil }
-        return try await self.database.run("balance transaction", .statement, deadline: deadline) { connection in
+        return try await self.database.withRetries("balance transaction", .statement, deadline: deadline) {
+            connection in
             let rows = try await connection.query(
                 """
                 \(unescaped: Rows.balanceTransactionSelect)
@@ -58,7 +59,7 @@ extension PostgresPaymentsStore {
 
     /// Sums the merchant's ledger lines per currency, split by whether they are available at `time`.
     public func balance(scope: Scope, at time: Timestamp, deadline: Deadline) async throws -> Balance {
-        try await self.database.run("balance", .statement, deadline: deadline) { connection in
+        try await self.database.withRetries("balance", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
                 SELECT currency,

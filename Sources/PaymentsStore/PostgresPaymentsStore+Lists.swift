@@ -79,7 +79,8 @@ extension PostgresPaymentsStore {
         builder.append(trusted: " LIMIT ")
         builder.append(trusted: builder.bind(Int32(page.limit + 1)))
         let query = builder.query
-        let rows = try await self.database.run("list \(source.noun)", .statement, deadline: deadline) { connection in
+        let rows = try await self.database.withRetries("list \(source.noun)", .statement, deadline: deadline) {
+            connection in
             var items: [Item] = []
             for try await row in try await connection.query(query, logger: self.logger) {
                 items.append(try decode(row))
@@ -118,7 +119,7 @@ extension PostgresPaymentsStore {
             builder.append(trusted: " AND \(source.kind == .balanceTransaction ? "posting_id" : "id") = ")
             builder.append(trusted: builder.bind(id))
             let query = builder.query
-            created = try await self.database.run("cursor", .statement, deadline: deadline) { connection in
+            created = try await self.database.withRetries("cursor", .statement, deadline: deadline) { connection in
                 for try await value in try await connection.query(query, logger: self.logger).decode(Timestamp.self) {
                     return value
                 }

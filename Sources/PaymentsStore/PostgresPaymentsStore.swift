@@ -21,14 +21,14 @@ public struct PostgresPaymentsStore: PaymentsStore {
     }
 
     public func ping(deadline: Deadline) async throws {
-        try await self.database.run("ping", .statement, deadline: deadline) { connection in
+        try await self.database.withRetries("ping", .statement, deadline: deadline) { connection in
             try await connection.query("SELECT 1", logger: self.logger)
         }
     }
 
     public func principal(keyHash: [UInt8], deadline: Deadline) async throws -> Principal? {
         let hash = ByteBuffer(bytes: keyHash)
-        let found = try await self.database.run("principal", .statement, deadline: deadline) {
+        let found = try await self.database.withRetries("principal", .statement, deadline: deadline) {
             connection -> (String, Bool, String, String, [String], ByteBuffer, String)? in
             let rows = try await connection.query(
                 """
@@ -51,7 +51,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
     }
 
     public func account(id: String, deadline: Deadline) async throws -> Account? {
-        try await self.database.run("account", .statement, deadline: deadline) { connection in
+        try await self.database.withRetries("account", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 "SELECT id, name, default_version, created_at FROM accounts WHERE id = \(id)", logger: self.logger)
             for try await (id, name, version, created) in rows.decode((String, String, String, Timestamp).self) {

@@ -16,8 +16,7 @@ struct BackgroundServiceTests {
         try await Paisa.with(configuration: { configuration in
             // Older charges stay pending for an hour; the newer one is slow, so the processor knows it at once.
             configuration.sandbox.pendingSettle = .milliseconds(3_600_000)
-            configuration.api.requestBudget = .milliseconds(1000)
-            configuration.sandbox.slow = .milliseconds(1500)
+            configuration.sandbox.slow = .milliseconds(3000)
         }) { paisa in
             for _ in 0...Limits.reconcilerBatchSize {
                 #expect(try await paisa.charge(key: key, source: "pending@upi").string("status") == "pending")
@@ -27,8 +26,8 @@ struct BackgroundServiceTests {
             let id = try #require(newer.chargeID)
 
             var status = "pending"
-            for _ in 0..<40 where status == "pending" {
-                await paisa.server.reconciler.runOnce()
+            for _ in 0..<60 where status == "pending" {
+                await paisa.server.reconciler.settlePending()
                 status = try await paisa.send(.get, "/v1/charges/\(id)", key: key).string("status") ?? "?"
                 try await Task.sleep(for: .milliseconds(250))
             }

@@ -59,7 +59,7 @@ struct CrashRecoveryTests {
             var finished = false
             for _ in 0..<40 where !finished {
                 try await Task.sleep(for: .milliseconds(100))
-                await paisa.server.completer.runOnce()
+                await paisa.server.completer.completeAbandoned()
                 finished = try await Ledger.chargeCount(account: account.id) == 1
             }
             #expect(finished)
@@ -116,7 +116,7 @@ struct MutationCrashRecoveryTests {
             var finished = try await Ledger.unfinishedKeys(account: account.id) == 0
             for _ in 0..<40 where !finished {
                 try await Task.sleep(for: .milliseconds(100))
-                await paisa.server.completer.runOnce()
+                await paisa.server.completer.completeAbandoned()
                 finished = try await Ledger.unfinishedKeys(account: account.id) == 0
             }
             #expect(finished)
@@ -158,9 +158,9 @@ struct BudgetTests {
     func slowProcessorLeavesChargePending() async throws {
         let (account, key) = try await TestDatabase.account()
         try await Paisa.with(configuration: { configuration in
-            // Room for the claim on a busy machine before the processor is asked, and a processor slower still.
-            configuration.api.requestBudget = .milliseconds(1000)
-            configuration.sandbox.slow = .milliseconds(2500)
+            // The production budget, room for the claim on a busy machine, and a processor slower than it.
+            configuration.api.requestBudget = Limits.requestBudgetDefault
+            configuration.sandbox.slow = .milliseconds(3000)
         }) { paisa in
             let reply = try await paisa.charge(
                 key: key, currency: "inr", source: "slow@upi", idempotencyKey: freshKey())
@@ -171,9 +171,9 @@ struct BudgetTests {
             let chargeID = try #require(reply.chargeID)
 
             var status = "pending"
-            for _ in 0..<60 where status == "pending" {
+            for _ in 0..<80 where status == "pending" {
                 try await Task.sleep(for: .milliseconds(100))
-                await paisa.server.reconciler.runOnce()
+                await paisa.server.reconciler.settlePending()
                 status = try await paisa.send(.get, "/v1/charges/\(chargeID)", key: key).string("status") ?? "?"
             }
             #expect(status == "succeeded")
@@ -224,7 +224,7 @@ struct BudgetTests {
             var settled = false
             for _ in 0..<60 where !settled {
                 try await Task.sleep(for: .milliseconds(100))
-                await paisa.server.reconciler.runOnce()
+                await paisa.server.reconciler.settlePending()
                 settled =
                     try await paisa.send(.get, "/v1/charges/\(chargeID)", key: key).string("status") == "succeeded"
             }

@@ -61,7 +61,7 @@ struct UnrecordedApprovalTests {
             /// Passes until the sweep holds the approval (the first pass on a database may have a backlog to read).
             func sweepUntilHeld(_ sweep: ApprovalSweep) async -> ApprovalSweep.Pass? {
                 for _ in 0..<20 {
-                    let pass = await sweep.runOnce()
+                    let pass = await sweep.sweep()
                     if pass.unrecorded.contains(where: { $0.approval.processorKey == processorKey }) { return pass }
                     try? await Task.sleep(for: .milliseconds(50))
                 }
@@ -83,13 +83,13 @@ struct UnrecordedApprovalTests {
             var recorded = false
             for _ in 0..<80 where !recorded {
                 try await Task.sleep(for: .milliseconds(100))
-                await paisa.server.completer.runOnce()
+                await paisa.server.completer.completeAbandoned()
                 recorded = try await Ledger.chargeCount(account: account.id) == 1
             }
             #expect(recorded)
             var released = false
             for _ in 0..<20 where !released {
-                let pass = await sweep(strandedAfter: .zero).runOnce()
+                let pass = await sweep(strandedAfter: .zero).sweep()
                 released = pass.swept && !pass.unrecorded.contains { $0.approval.processorKey == processorKey }
             }
             #expect(released)

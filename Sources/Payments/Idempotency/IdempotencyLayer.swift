@@ -42,7 +42,7 @@ public struct IdempotencyLayer: Sendable {
     }
 
     /// Claims the key and runs `operation` with it, or answers from the key's state.
-    public func run(
+    public func perform(
         _ request: IdempotentRequest, deadline: Deadline,
         operation: (ClaimedKey) async throws -> Completion
     ) async throws -> Answer {

@@ -77,7 +77,7 @@ public struct ChargeService: Sendable {
         if declined == nil {
             let processor = self.processor
             let processorKey = key.processorKey
-            guard try await deadline.run({ try await processor.void(processorKey: processorKey) }) != nil else {
+            guard try await deadline.race({ try await processor.void(processorKey: processorKey) }) != nil else {
                 throw PaymentsError.deadlineExceeded
             }
             PaymentsMetrics.chargesVoided.increment()
@@ -109,7 +109,7 @@ public struct ChargeService: Sendable {
                 (ContinuousClock.now - started).nanoseconds)
         }
         do {
-            guard let decision = try await processorDeadline.run({ try await processor.authorize(authorization) })
+            guard let decision = try await processorDeadline.race({ try await processor.authorize(authorization) })
             else {
                 outcome = "late"
                 return .pending
@@ -194,7 +194,7 @@ public struct ChargeService: Sendable {
             of: pending, until: now.adding(seconds: Self.reconcileDelaySeconds(age: age)), deadline: deadline)
         let processor = self.processor
         let processorKey = pending.processorKey
-        guard let status = try await deadline.run({ try await processor.status(processorKey: processorKey) }) else {
+        guard let status = try await deadline.race({ try await processor.status(processorKey: processorKey) }) else {
             throw PaymentsError.deadlineExceeded
         }
         var charge = pending
@@ -205,7 +205,7 @@ public struct ChargeService: Sendable {
         case .none:
             guard age > Self.unknownToProcessorSecondsMax else { return false }
             // Should the authorization still arrive, it finds the payment voided and is declined.
-            guard try await deadline.run({ try await processor.void(processorKey: processorKey) }) != nil else {
+            guard try await deadline.race({ try await processor.void(processorKey: processorKey) }) != nil else {
                 throw PaymentsError.deadlineExceeded
             }
             posting = Self.apply(

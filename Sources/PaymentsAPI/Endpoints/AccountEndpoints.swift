@@ -1,6 +1,6 @@
 import Payments
 
-extension PaisaAPI {
+extension APIRouter {
     /// `GET /v1/account`: the account the key belongs to.
     func retrieveAccount() -> Endpoint {
         Endpoint(

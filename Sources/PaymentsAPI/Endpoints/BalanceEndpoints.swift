@@ -1,6 +1,6 @@
 import Payments
 
-extension PaisaAPI {
+extension APIRouter {
     /// `GET /v1/balance`: available and pending per currency, summed from the ledger now.
     func retrieveBalance() -> Endpoint {
         Endpoint(

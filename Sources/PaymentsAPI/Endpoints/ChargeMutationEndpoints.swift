@@ -1,6 +1,6 @@
 import Payments
 
-extension PaisaAPI {
+extension APIRouter {
     /// `POST /v1/charges/:id`: description, metadata and receipt e-mail; an empty string clears a field.
     func updateCharge() -> Endpoint {
         Endpoint(

@@ -1,6 +1,6 @@
 import Payments
 
-extension PaisaAPI {
+extension APIRouter {
     /// The related objects an answer about charges needs: expanded balance transactions, and refunds for
     /// versions from before charges stopped embedding them.
     /// Versions that embed refunds in charges show refunds with every charge, so a restricted key needs

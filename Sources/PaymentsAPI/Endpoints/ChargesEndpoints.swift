@@ -1,7 +1,7 @@
 import HTTPTypes
 import Payments
 
-extension PaisaAPI {
+extension APIRouter {
     static let createChargeParameters: Set<String> = [
         "amount", "currency", "source", "capture", "description", "metadata", "receipt_email",
         "statement_descriptor", "expand",

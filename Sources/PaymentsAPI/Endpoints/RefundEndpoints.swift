@@ -1,6 +1,6 @@
 import Payments
 
-extension PaisaAPI {
+extension APIRouter {
     /// `POST /v1/refunds`: refunds a captured charge in full or in part, with its reversing posting.
     func createRefund() -> Endpoint {
         Endpoint(

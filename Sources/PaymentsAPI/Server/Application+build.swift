@@ -7,26 +7,12 @@ import PostgresNIO
 import SandboxProcessor
 import ServiceLifecycle
 
-/// The parts of a running server that tests reach into: the API (to build requests), the background services
-/// (to run a pass by hand), the fault injector and the database pool.
-public struct PaisaServer: Sendable {
-    public let api: PaisaAPI
-    public let completer: Completer
-    public let reconciler: Reconciler
-    public let reaper: Reaper
-    public let approvalSweep: ApprovalSweep
-    public let faults: FaultInjector
-    public let client: PostgresClient
-    public let store: any PaymentsStore
-    public let processor: any PaymentProcessor
-}
-
 /// Builds the server: the pool, the store, the sandbox processor, the API and its background services, under one
 /// service group that starts them in order and stops them gracefully on SIGTERM or SIGINT. Tests pass a pool that
 /// is already running (`sharedClient`), which the group then leaves alone.
 public func buildApplication(
     _ configuration: ServerConfiguration, logger: Logger, sharedClient: PostgresClient? = nil
-) throws -> (some ApplicationProtocol, PaisaServer) {
+) throws -> (some ApplicationProtocol, ServerComponents) {
     let faults = try FaultInjector(specification: configuration.faults)
     let client =
         sharedClient
@@ -35,10 +21,10 @@ public func buildApplication(
         database: Database(client: client, faults: faults, logger: logger),
         lease: configuration.idempotencyLease)
     let processor = SandboxProcessor(client: client, settings: configuration.sandbox, logger: logger)
-    let api = PaisaAPI(
+    let api = APIRouter(
         configuration: configuration.api, store: store, processor: processor, faults: faults,
         versioning: Versioning(changes: configuration.versionChanges), logger: logger)
-    let server = PaisaServer(
+    let server = ServerComponents(
         api: api,
         completer: Completer(
             api: api, interval: configuration.completerInterval, logger: logger),
@@ -55,7 +41,7 @@ public func buildApplication(
         faults: faults, client: client, store: store, processor: processor)
 
     _ = Observability.registry
-    let responder = PaisaResponder(
+    let responder = APIResponder(
         api: api,
         publicRoutes: PublicRoutes.make(
             store: store, docsDirectory: configuration.docsDirectory, logger: logger))

@@ -6,7 +6,7 @@ import Synchronization
 /// comes first the answer is the timeout response and the work is cancelled. Work past that point (a commit in
 /// flight) still finishes, and its result is stored for the retry; it is just no longer what this client waits for.
 enum DeadlineRace {
-    static func run(
+    static func answer(
         deadline: Deadline, onTimeout: @escaping @Sendable () -> Response,
         work: @escaping @Sendable () async -> Response
     ) async -> Response {

@@ -11,24 +11,6 @@ import Foundation
 import Glibc
 #endif
 
-/// How log lines are written: text for people (swift-log's own format), or one JSON object per line for log
-/// pipelines.
-public enum LogFormat: String, Sendable, CaseIterable {
-    case text
-    case json
-
-    /// A logger of this format writing to standard error.
-    public func logger(label: String, level: Logger.Level) -> Logger {
-        var logger: Logger
-        switch self {
-        case .text: logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
-        case .json: logger = Logger(label: label) { JSONLogHandler(label: $0, write: JSONLogHandler.standardError) }
-        }
-        logger.logLevel = level
-        return logger
-    }
-}
-
 /// Writes each log event as one JSON object on one line: `time` (ISO 8601, UTC, milliseconds), `level`, `message`,
 /// `label`, then every metadata field at the top level (`request_id`, `route`, `status`, `duration_ms`, `account`,
 /// …). Nested metadata become objects and arrays; everything else is a string.

@@ -78,7 +78,7 @@ public struct ApprovalSweep: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                _ = await self.runOnce()
+                _ = await self.sweep()
                 try? await Task.sleep(for: self.settings.interval)
             }
         }
@@ -87,7 +87,7 @@ public struct ApprovalSweep: Service {
     /// One pass, if no other instance is sweeping: read the new approvals, recheck the held ones, keep those without
     /// a charge, report those that became stranded.
     @discardableResult
-    public func runOnce() async -> Pass {
+    public func sweep() async -> Pass {
         var pass = Pass()
         do {
             let deadline = Deadline.after(.milliseconds(10_000))
@@ -149,7 +149,7 @@ public struct ApprovalSweep: Service {
     private func isVoided(_ approval: ProcessorApproval, deadline: Deadline) async throws -> Bool {
         let processor = self.processor
         let key = approval.processorKey
-        guard let status = try await deadline.run({ try await processor.status(processorKey: key) }) else {
+        guard let status = try await deadline.race({ try await processor.status(processorKey: key) }) else {
             throw PaymentsError.deadlineExceeded
         }
         if case .declined? = status { return true }

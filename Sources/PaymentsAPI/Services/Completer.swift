@@ -9,11 +9,11 @@ import ServiceLifecycle
 /// retried): it re-runs each through the same endpoint code, from its stored parameters, version and path, and the
 /// key's recovery point makes that a continuation rather than a second execution.
 public struct Completer: Service {
-    let api: PaisaAPI
+    let api: APIRouter
     let interval: Duration
     let logger: Logger
 
-    public init(api: PaisaAPI, interval: Duration, logger: Logger) {
+    public init(api: APIRouter, interval: Duration, logger: Logger) {
         self.api = api
         self.interval = interval
         self.logger = logger
@@ -22,7 +22,7 @@ public struct Completer: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                _ = await self.runOnce()
+                _ = await self.completeAbandoned()
                 try? await Task.sleep(for: self.interval)
             }
         }
@@ -30,7 +30,7 @@ public struct Completer: Service {
 
     /// One pass over at most `completerBatchSize` abandoned keys; returns how many finished.
     @discardableResult
-    public func runOnce() async -> Int {
+    public func completeAbandoned() async -> Int {
         let abandoned: [AbandonedRequest]
         do {
             abandoned = try await self.api.store.abandonedRequests(
@@ -74,7 +74,7 @@ public struct Completer: Service {
             return false
         }
         do {
-            _ = try await self.api.runWrite(request, prepare: prepare)
+            _ = try await self.api.performWrite(request, prepare: prepare)
             logger.info("completer finished an abandoned request", metadata: ["path": "\(abandoned.path)"])
             return true
         } catch PaymentsError.idempotencyKeyInUse {

@@ -23,7 +23,7 @@ public struct Reaper: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                _ = await self.runOnce()
+                _ = await self.reapFinishedKeys()
                 try? await Task.sleep(for: self.interval)
             }
         }
@@ -31,7 +31,7 @@ public struct Reaper: Service {
 
     /// Deletes up to `batchesPerPass` batches; returns how many keys went.
     @discardableResult
-    public func runOnce() async -> Int {
+    public func reapFinishedKeys() async -> Int {
         var deleted = 0
         for _ in 0..<Self.batchesPerPass {
             do {

@@ -6,11 +6,11 @@ import ServiceLifecycle
 /// Settles charges the processor left pending (UPI's deemed state, or an answer that missed the request's
 /// deadline): it asks the processor again and records the final state with its ledger posting.
 public struct Reconciler: Service {
-    let api: PaisaAPI
+    let api: APIRouter
     let interval: Duration
     let logger: Logger
 
-    public init(api: PaisaAPI, interval: Duration, logger: Logger) {
+    public init(api: APIRouter, interval: Duration, logger: Logger) {
         self.api = api
         self.interval = interval
         self.logger = logger
@@ -19,7 +19,7 @@ public struct Reconciler: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                _ = await self.runOnce()
+                _ = await self.settlePending()
                 try? await Task.sleep(for: self.interval)
             }
         }
@@ -28,7 +28,7 @@ public struct Reconciler: Service {
     /// One pass over at most `reconcilerBatchSize` pending charges that are due a check; returns how many settled.
     /// Each charge has a budget of its own, so a slow processor answer cannot starve the rest of the batch.
     @discardableResult
-    public func runOnce() async -> Int {
+    public func settlePending() async -> Int {
         let budget = self.api.configuration.requestBudget
         let pending: [Charge]
         do {

@@ -88,35 +88,3 @@ public struct Versioning: Sendable {
         }
     }
 }
-
-/// What a change may need besides the response itself: objects the core loaded because an active change asked.
-public struct VersionContext: Sendable {
-    /// Refunds per charge id, loaded for versions that embed them in charges.
-    public var refundsByCharge: [String: JSONValue]
-
-    public init(refundsByCharge: [String: JSONValue] = [:]) {
-        self.refundsByCharge = refundsByCharge
-    }
-}
-
-/// One breaking change: when it happened, what it did, and how to undo it on a response for older versions.
-public protocol VersionChange: Sendable {
-    /// The first version that has this change.
-    static var version: APIVersion { get }
-    /// One line for the changelog.
-    static var summary: String { get }
-    /// The `object` kinds this change touches.
-    static var resources: Set<String> { get }
-    /// Rewrites one object from the shape with the change to the shape without it.
-    func transform(_ object: inout JSONObject, context: VersionContext)
-}
-
-/// The list of every change Paisa has made, in one place. Adding a version means adding its change here (see
-/// docs/api-versions.md).
-public enum VersionChanges {
-    public static let all: [any VersionChange] = [
-        ChargesStopEmbeddingRefunds(),
-        UPIRefusesManualCapture(),
-        UPIDeclineCode(),
-    ]
-}

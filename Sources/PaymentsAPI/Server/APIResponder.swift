@@ -8,14 +8,14 @@ import PaymentsStore
 /// The HTTP edge: every request passes here. It names the request, admits or sheds it, reads its body within the
 /// limit, and then, inside the deadline race, authenticates, resolves the version, decodes parameters and runs the
 /// endpoint. Every failure leaves as a Stripe-shaped error object; nothing else ever reaches a client.
-public struct PaisaResponder: HTTPResponder {
-    public typealias Context = PaisaRequestContext
+public struct APIResponder: HTTPResponder {
+    public typealias Context = APIRequestContext
 
-    let api: PaisaAPI
+    let api: APIRouter
     let admission: AdmissionControl
     let publicRoutes: [String: @Sendable (Deadline) async -> Response]
 
-    init(api: PaisaAPI, publicRoutes: [String: @Sendable (Deadline) async -> Response]) {
+    init(api: APIRouter, publicRoutes: [String: @Sendable (Deadline) async -> Response]) {
         self.api = api
         self.admission = AdmissionControl(inFlightMax: api.configuration.inFlightMax)
         self.publicRoutes = publicRoutes
@@ -79,7 +79,7 @@ public struct PaisaResponder: HTTPResponder {
                 idempotencyKey: idempotencyKey)
         }
         guard !deadline.hasPassed else { return timeout() }
-        return await DeadlineRace.run(deadline: deadline, onTimeout: timeout) {
+        return await DeadlineRace.answer(deadline: deadline, onTimeout: timeout) {
             await self.handle(
                 request, match, body: body, idempotencyKey: idempotencyKey, requestID: requestID, deadline: deadline,
                 logger: logger)
@@ -119,7 +119,7 @@ public struct PaisaResponder: HTTPResponder {
                     self.api.versioning.render(answer.body, at: resolved, context: answer.context))
                 return self.response(answer.status, bytes, requestID: requestID, version: version)
             case .write(let prepare):
-                let answer = try await self.api.runWrite(apiRequest, prepare: prepare)
+                let answer = try await self.api.performWrite(apiRequest, prepare: prepare)
                 return self.writeResponse(answer, key: idempotencyKey!, requestID: requestID, version: version)
             }
         } catch {

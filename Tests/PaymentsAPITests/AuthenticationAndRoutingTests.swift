@@ -5,7 +5,7 @@ import PaymentsStore
 import Testing
 
 @Suite("Authentication, errors and the /v1 skeleton")
-struct FoundationTests {
+struct AuthenticationAndRoutingTests {
     @Test("GET /v1/account answers the key's account with Bearer and with HTTP Basic")
     func accountWithBothSchemes() async throws {
         let (account, key) = try await TestDatabase.account()

@@ -14,7 +14,7 @@ import Testing
 /// Background services do not run by themselves: tests run a completer or reconciler pass when they mean to.
 struct Paisa {
     let client: any TestClientProtocol
-    let server: PaisaServer
+    let server: ServerComponents
 
     /// Builds a server (with `configure` applied to a test configuration) and runs `body` against it.
     static func with(

@@ -2,7 +2,7 @@ import Hummingbird
 import Payments
 
 /// The request context: Hummingbird's core storage, with Paisa's body limit.
-public struct PaisaRequestContext: RequestContext {
+public struct APIRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
 
     public init(source: ApplicationRequestContextSource) {

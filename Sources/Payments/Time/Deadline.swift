@@ -31,7 +31,7 @@ public struct Deadline: Sendable, Comparable {
 
     /// Runs `operation` until it returns or the deadline passes, whichever comes first; nil if the deadline won.
     /// The operation is cancelled when the deadline passes and must honour cancellation to stop promptly.
-    public func run<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
+    public func race<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
         guard !self.hasPassed else { return nil }
         let deadline = self.instant
         return try await withThrowingTaskGroup(of: T?.self) { group in

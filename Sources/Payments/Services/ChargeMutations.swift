@@ -3,7 +3,7 @@ import Logging
 /// Captures, updates and refunds: each the last phase of an idempotent POST, run in one transaction that locks the
 /// objects (charge before refund), applies a rule, writes, and stores the rendered answer on the key. A refusal by
 /// a rule is an answer too, stored like any other.
-public struct MutationService: Sendable {
+public struct ChargeMutations: Sendable {
     /// How the API renders an outcome: the value on success, the refusal otherwise.
     public typealias Render<Value> = @Sendable (Result<Value, PaymentsError>) -> StoredResponse
 

@@ -12,7 +12,7 @@ extension HTTPField.Name {
     static let requestID = Self("Request-Id")!
 }
 
-extension PaisaResponder {
+extension APIResponder {
     /// Reads the body up to the limit. A declared length over the limit is refused before a byte is read; an
     /// undeclared one is refused as soon as it passes the limit.
     static func readBody(_ request: Request) async throws -> [UInt8] {

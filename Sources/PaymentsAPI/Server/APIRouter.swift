@@ -2,43 +2,12 @@ import HTTPTypes
 import Logging
 import Payments
 
-/// Settings of the HTTP layer, read once by the command and passed down.
-public struct APIConfiguration: Sendable {
-    /// Each request's budget from arrival to answer.
-    public var requestBudget: Duration
-    /// Where the error reference lives; every `doc_url` is this plus `#code`.
-    public var docsURL: String
-    /// Requests in flight before new ones are shed.
-    public var inFlightMax: Int
-    /// How long an authenticated key is remembered: a revoked key, or a new pinned version, takes effect within
-    /// this time. Zero reads the key from the database on every request.
-    public var keyCacheLifetime: Duration
-
-    /// The default of `inFlightMax`: far above what the pool can serve inside the budget, so only a real overload
-    /// reaches it.
-    public static let inFlightMaxDefault = 512
-
-    /// The default of `keyCacheLifetime`: one database read per key and second instead of one per request.
-    public static let keyCacheLifetimeDefault: Duration = .seconds(1)
-
-    public init(
-        requestBudget: Duration = Limits.requestBudgetDefault,
-        docsURL: String = "http://127.0.0.1:8080/docs/errors", inFlightMax: Int = Self.inFlightMaxDefault,
-        keyCacheLifetime: Duration = Self.keyCacheLifetimeDefault
-    ) {
-        self.requestBudget = requestBudget
-        self.docsURL = docsURL
-        self.inFlightMax = inFlightMax
-        self.keyCacheLifetime = keyCacheLifetime
-    }
-}
-
 /// The API's dependencies and routes: everything between a decoded request and the domain.
-public struct PaisaAPI: Sendable {
+public struct APIRouter: Sendable {
     let configuration: APIConfiguration
     let store: any PaymentsStore
     let charges: ChargeService
-    let mutations: MutationService
+    let mutations: ChargeMutations
     let idempotency: IdempotencyLayer
     let versioning: Versioning
     let authenticator: Authenticator
@@ -53,7 +22,7 @@ public struct PaisaAPI: Sendable {
         self.configuration = configuration
         self.store = store
         self.charges = ChargeService(store: store, processor: processor, faults: faults, logger: logger)
-        self.mutations = MutationService(store: store)
+        self.mutations = ChargeMutations(store: store)
         self.idempotency = IdempotencyLayer(store: store, logger: logger)
         self.versioning = versioning
         self.authenticator = Authenticator(
@@ -83,20 +52,21 @@ public struct PaisaAPI: Sendable {
     }
 
     /// Runs a write under its idempotency key, for the HTTP layer and the completer alike.
-    func runWrite(
+    func performWrite(
         _ request: APIRequest, prepare: @Sendable (APIRequest) async throws -> Endpoint.Operation
     )
         async throws -> IdempotencyLayer.Answer
     {
         let idempotent = try Self.idempotentRequest(request)
         let operation = try await prepare(request)
-        return try await self.idempotency.run(idempotent, deadline: request.deadline, operation: operation)
+        return try await self.idempotency.perform(idempotent, deadline: request.deadline, operation: operation)
     }
 
     /// Ends a write the completer gave up on, under its key: the endpoint's `end` operation, without validating
     /// the stored request again.
     func endWrite(_ request: APIRequest, end: Endpoint.Operation) async throws -> IdempotencyLayer.Answer {
-        try await self.idempotency.run(try Self.idempotentRequest(request), deadline: request.deadline, operation: end)
+        try await self.idempotency.perform(
+            try Self.idempotentRequest(request), deadline: request.deadline, operation: end)
     }
 
     /// What the idempotency layer knows of a write: its key, routed path, version and canonical parameters.

@@ -1,0 +1,20 @@
+/// The reads and writes available inside `PaymentsStore.finish`, all in one transaction. Objects are locked in
+/// one order (charge before refund) so that concurrent requests never deadlock.
+public protocol PaymentsTransaction: Sendable {
+    /// Reads a charge and locks it until the transaction ends.
+    func lockCharge(id: String, scope: Scope) async throws -> Charge?
+    /// Writes a charge's mutable fields back.
+    func updateCharge(_ charge: Charge) async throws
+    /// Reads a refund and locks it until the transaction ends.
+    func lockRefund(id: String, scope: Scope) async throws -> Refund?
+    /// Writes a refund's mutable fields (its metadata) back.
+    func updateRefund(_ refund: Refund) async throws
+    /// Inserts a new refund.
+    func insertRefund(_ refund: Refund) async throws
+    /// Appends a posting's lines to the ledger.
+    func insertPosting(_ posting: Posting) async throws
+    /// Reads a balance transaction (no lock: ledger rows never change).
+    func balanceTransaction(id: String, scope: Scope) async throws -> BalanceTransaction?
+    /// Reads a charge's refunds, newest first, at most `limit`.
+    func refunds(ofCharge chargeID: String, scope: Scope, limit: Int) async throws -> Page<Refund>
+}
