@@ -3,6 +3,7 @@
 #   make run       serve on 127.0.0.1:$(PORT), with an embedded PostgreSQL unless DATABASE_URL is set
 #   make test      the whole suite against a real PostgreSQL: the Swift tests, then the official Stripe SDK
 #                  (pinned, in a Python venv the suite creates) against a live server
+#   make unit      the tests that need no database (domain, idempotency layer, wire, load generator), in seconds
 #   make lint      the code against .swift-format, and docs/api-reference.md against docs/openapi.json
 #   make key       print a fresh test secret key for the default account, alone on stdout
 #   make bench     release build, then pgbench as the reference and paisa-load against Paisa on the same
@@ -21,7 +22,7 @@ export PORT
 DB := scripts/db.sh
 BIN := .build/debug
 
-.PHONY: run test lint chaos bench key build db-up db-stop db-clean
+.PHONY: run test unit lint chaos bench key build db-up db-stop db-clean
 
 build:
 	swift build --product paisa
@@ -48,13 +49,20 @@ lint:
 	python3 scripts/api-reference.py --check
 
 test: lint
-	swift build --build-tests
+	scripts/build-quietly.sh
 	scripts/settings-table.py --check
 	@url=$$($(DB) url paisa_test); \
 	DATABASE_URL="$$url" $(BIN)/paisa migrate; \
 	PAISA_TEST_DATABASE_URL="$$url" swift test --skip-build; \
 	scripts/sdk-tests.sh "$$url"
 	scripts/scenarios.py --short
+
+# The targets that need no PostgreSQL: a scripted store stands in where the idempotency layer needs one.
+UNIT_TARGETS := PaymentsTests|WireTests|PaisaLoadTests
+
+unit:
+	swift build --build-tests
+	swift test --skip-build --filter '$(UNIT_TARGETS)'
 
 # Fuzz cases for `make chaos` (make test runs the suite's default).
 FUZZ_CASES ?= 20000

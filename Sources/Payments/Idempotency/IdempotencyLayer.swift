@@ -33,10 +33,10 @@ public struct IdempotencyLayer: Sendable {
     /// what the other attempt stored; more than that means the key is contested and the client should retry.
     static let claimAttemptsMax = 3
 
-    let store: any PaymentsStore
+    let store: any IdempotencyStore
     let logger: Logger
 
-    public init(store: any PaymentsStore, logger: Logger) {
+    public init(store: any IdempotencyStore, logger: Logger) {
         self.store = store
         self.logger = logger
     }
