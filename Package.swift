@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
     ],
     targets: [
         // The domain: money, charges, refunds, the idempotency state machine, the ledger postings and
@@ -74,6 +75,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Ink", package: "Ink"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -122,11 +124,19 @@ let package = Package(
             path: "Tests/PaisaTestSupport",
             swiftSettings: swiftSettings
         ),
+        // Tests that need no database, each in seconds: the domain and the idempotency layer (against a scripted
+        // store), then the wire (form and JSON decoding, the key cache, log lines), then the load generator.
         .testTarget(
             name: "PaymentsTests",
-            dependencies: ["Payments"],
+            dependencies: ["Payments", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "WireTests",
+            dependencies: ["Payments", "PaymentsAPI", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // Tests against a real PostgreSQL: the store on its own, then the HTTP API over it.
         .testTarget(
             name: "PaymentsStoreTests",
             dependencies: [
@@ -150,6 +160,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
+            // The golden transcripts per API version, read by the compatibility tests from the checkout.
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -405,182 +405,48 @@ extension OpenAPIValidator {
             }
         }
 
-        /// A parse failure at a byte offset.
+        /// Text that is not JSON.
         struct ParseError: Error, CustomStringConvertible {
-            let offset: Int
             let reason: String
-            var description: String { "\(self.reason) at byte \(self.offset)" }
+            var description: String { self.reason }
         }
 
-        /// Parses one JSON text (RFC 8259), surrounded by optional whitespace.
+        /// Parses one JSON text with Foundation's reader, keeping its integers apart from its other numbers (the
+        /// reader boxes `20` as an integer and `20.0` as a double). Foundation accepts a trailing comma and repeated
+        /// names, which the validator therefore does not report; the SDK suite's strict reader sees the same bodies.
         static func parse(_ bytes: [UInt8]) throws(ParseError) -> JSON {
-            var parser = Parser(bytes: bytes)
-            let value = try parser.value(depth: 0)
-            parser.skipWhitespace()
-            guard parser.index == bytes.count else { throw parser.failure("text after the JSON value") }
-            return value
+            let value: Any
+            do {
+                value = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+            } catch {
+                throw ParseError(reason: "not JSON: \(error.localizedDescription)")
+            }
+            return try JSON(reading: value)
         }
 
-        private struct Parser {
-            let bytes: [UInt8]
-            var index = 0
-
-            func failure(_ reason: String) -> ParseError { ParseError(offset: self.index, reason: reason) }
-
-            mutating func skipWhitespace() {
-                while self.index < self.bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(self.bytes[self.index]) {
-                    self.index += 1
+        private init(reading value: Any) throws(ParseError) {
+            switch value {
+            case is NSNull:
+                self = .null
+            case let text as String:
+                self = .string(text)
+            case let number as NSNumber:
+                // The type encoding says what the reader saw: `c` a boolean, `d` a number with a fraction or exponent.
+                switch String(cString: number.objCType) {
+                case "c": self = .bool(number.boolValue)
+                case "d", "f": self = .number(number.doubleValue)
+                default: self = .integer(number.int64Value)
                 }
-            }
-
-            mutating func value(depth: Int) throws(ParseError) -> JSON {
-                guard depth < 512 else { throw self.failure("nesting deeper than 512") }
-                self.skipWhitespace()
-                guard self.index < self.bytes.count else { throw self.failure("unexpected end") }
-                switch self.bytes[self.index] {
-                case UInt8(ascii: "{"): return try self.object(depth: depth)
-                case UInt8(ascii: "["): return try self.array(depth: depth)
-                case UInt8(ascii: "\""): return .string(try self.string())
-                case UInt8(ascii: "t"):
-                    try self.literal("true")
-                    return .bool(true)
-                case UInt8(ascii: "f"):
-                    try self.literal("false")
-                    return .bool(false)
-                case UInt8(ascii: "n"):
-                    try self.literal("null")
-                    return .null
-                default: return try self.number()
-                }
-            }
-
-            mutating func literal(_ word: String) throws(ParseError) {
-                let expected = Array(word.utf8)
-                guard self.bytes[self.index...].starts(with: expected) else { throw self.failure("expected \(word)") }
-                self.index += expected.count
-            }
-
-            mutating func expect(_ byte: UInt8) throws(ParseError) {
-                self.skipWhitespace()
-                guard self.index < self.bytes.count, self.bytes[self.index] == byte else {
-                    throw self.failure("expected \(Character(UnicodeScalar(byte)))")
-                }
-                self.index += 1
-            }
-
-            /// Consumes `byte` (after whitespace) when it is next.
-            mutating func take(_ byte: UInt8) -> Bool {
-                self.skipWhitespace()
-                guard self.index < self.bytes.count, self.bytes[self.index] == byte else { return false }
-                self.index += 1
-                return true
-            }
-
-            mutating func object(depth: Int) throws(ParseError) -> JSON {
-                self.index += 1
-                var fields: [String: JSON] = [:]
-                if self.take(UInt8(ascii: "}")) { return .object(fields) }
-                repeat {
-                    self.skipWhitespace()
-                    guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "\"") else {
-                        throw self.failure("expected a property name")
-                    }
-                    let key = try self.string()
-                    guard fields[key] == nil else { throw self.failure("duplicate property \"\(key)\"") }
-                    try self.expect(UInt8(ascii: ":"))
-                    fields[key] = try self.value(depth: depth + 1)
-                } while self.take(UInt8(ascii: ","))
-                try self.expect(UInt8(ascii: "}"))
-                return .object(fields)
-            }
-
-            mutating func array(depth: Int) throws(ParseError) -> JSON {
-                self.index += 1
-                var items: [JSON] = []
-                if self.take(UInt8(ascii: "]")) { return .array(items) }
-                repeat { items.append(try self.value(depth: depth + 1)) } while self.take(UInt8(ascii: ","))
-                try self.expect(UInt8(ascii: "]"))
-                return .array(items)
-            }
-
-            mutating func string() throws(ParseError) -> String {
-                self.index += 1
-                var scalars = String.UnicodeScalarView()
-                var run: [UInt8] = []
-                func flush() {
-                    scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars)
-                    run.removeAll(keepingCapacity: true)
-                }
-                while self.index < self.bytes.count {
-                    let byte = self.bytes[self.index]
-                    self.index += 1
-                    switch byte {
-                    case UInt8(ascii: "\""):
-                        flush()
-                        return String(scalars)
-                    case UInt8(ascii: "\\"):
-                        flush()
-                        scalars.append(try self.escape())
-                    case 0..<0x20:
-                        throw self.failure("a control character inside a string")
-                    default:
-                        run.append(byte)
-                    }
-                }
-                throw self.failure("an unterminated string")
-            }
-
-            mutating func escape() throws(ParseError) -> Unicode.Scalar {
-                guard self.index < self.bytes.count else { throw self.failure("an unterminated escape") }
-                let byte = self.bytes[self.index]
-                self.index += 1
-                switch byte {
-                case UInt8(ascii: "\""): return "\""
-                case UInt8(ascii: "\\"): return "\\"
-                case UInt8(ascii: "/"): return "/"
-                case UInt8(ascii: "b"): return "\u{08}"
-                case UInt8(ascii: "f"): return "\u{0C}"
-                case UInt8(ascii: "n"): return "\n"
-                case UInt8(ascii: "r"): return "\r"
-                case UInt8(ascii: "t"): return "\t"
-                case UInt8(ascii: "u"):
-                    var code = try self.hex4()
-                    if (0xD800..<0xDC00).contains(code), self.bytes[self.index...].starts(with: Array("\\u".utf8)) {
-                        self.index += 2
-                        let low = try self.hex4()
-                        guard (0xDC00..<0xE000).contains(low) else { throw self.failure("an invalid \\u escape") }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let scalar = Unicode.Scalar(code) else { throw self.failure("an invalid \\u escape") }
-                    return scalar
-                default:
-                    throw self.failure("an invalid escape")
-                }
-            }
-
-            mutating func hex4() throws(ParseError) -> UInt32 {
-                guard self.index + 4 <= self.bytes.count,
-                    let code = UInt32(
-                        String(decoding: self.bytes[self.index..<self.index + 4], as: UTF8.self), radix: 16)
-                else { throw self.failure("an invalid \\u escape") }
-                self.index += 4
-                return code
-            }
-
-            mutating func number() throws(ParseError) -> JSON {
-                let start = self.index
-                var isInteger = true
-                while self.index < self.bytes.count, "+-0123456789.eE".utf8.contains(self.bytes[self.index]) {
-                    if ".eE".utf8.contains(self.bytes[self.index]) { isInteger = false }
-                    self.index += 1
-                }
-                let text = String(decoding: self.bytes[start..<self.index], as: UTF8.self)
-                if isInteger, let value = Int64(text) { return .integer(value) }
-                guard !text.isEmpty, let value = Double(text) else {
-                    self.index = start
-                    throw self.failure("an unexpected character")
-                }
-                return .number(value)
+            case let items as [Any]:
+                var read: [JSON] = []
+                for item in items { read.append(try JSON(reading: item)) }
+                self = .array(read)
+            case let fields as [String: Any]:
+                var read: [String: JSON] = [:]
+                for (name, field) in fields { read[name] = try JSON(reading: field) }
+                self = .object(read)
+            default:
+                throw ParseError(reason: "an unexpected \(type(of: value)) from the JSON reader")
             }
         }
     }
