@@ -40,6 +40,27 @@ struct UnrecordedApprovalTests {
         }
     }
 
+    @Test("a refused write is logged once, naming its constraint and SQLSTATE, and never a value from the row")
+    func refusalIsLoggedOnceWithoutValues() async throws {
+        let (_, key) = try await TestDatabase.account()
+        let log = LogCapture()
+        try await Paisa.with(
+            configuration: { $0.idempotencyLease = .seconds(10) }, logger: log.logger
+        ) { paisa in
+            paisa.server.faults.arm(.recordRefused, .init(action: .fail, remaining: 1))
+            let reply = try await paisa.charge(
+                key: key, idempotencyKey: freshKey(), extra: [("description", "a+customer's+note")])
+            #expect(reply.error["code"] as? String == "charge_voided")
+        }
+        let lines = log.text.split(separator: "\n")
+        let naming = lines.filter { $0.contains("charges_description_check") }
+        #expect(naming.count == 1, "\(lines)")
+        #expect(naming.first?.contains("SQLSTATE 23514 (integrity constraint violation)") == true)
+        #expect(naming.first?.contains("charges.") == true || naming.first?.contains("on charges") == true)
+        #expect(!log.text.contains(FaultInjector.refusedValueMarker))
+        #expect(!log.text.contains("customer's note"))
+    }
+
     @Test("an approval whose request died is recovering, then stranded, until the completer records it")
     func sweepFollowsAnApprovalToItsCharge() async throws {
         let (account, key) = try await TestDatabase.account()

@@ -20,8 +20,9 @@ public final class FaultInjector: Sendable {
         /// Right after phase 3 committed: the connection is lost before the commit's answer arrives, so the
         /// server cannot know the work committed (action `fail`).
         case afterFinishCommit = "after_finish_commit"
-        /// Phase 3 of a charge is refused by PostgreSQL with a check violation (23514), as a value the schema
-        /// cannot hold would be, after the processor has answered (action `fail`).
+        /// Phase 3 of a charge is refused by PostgreSQL, after the processor has answered, as a value the schema
+        /// cannot hold would be: the charge is written with a description longer than its CHECK allows (a real
+        /// check violation, 23514, whose details quote the row), action `fail`.
         case recordRefused = "record_refused"
         /// At the start of a store transaction: PostgreSQL raises a serialization failure (40001).
         case serializationFailure = "serialization_failure"
@@ -60,6 +61,9 @@ public final class FaultInjector: Sendable {
             self.point = point
         }
     }
+
+    /// Starts the value `record_refused` writes, so a test can check that no log line ever quotes it.
+    public static let refusedValueMarker = "paisa-refused-value-"
 
     private let rules: Mutex<[Point: Rule]>
     private let fired: Mutex<[Point: Int]>
