@@ -56,7 +56,8 @@ public struct ChargeService: Sendable {
                 "the database refused a charge after the processor answered",
                 metadata: [
                     "reason": "\(reason)", "processor_key": "\(key.processorKey)", "account": "\(key.scope.accountID)",
-                    "amount": "\(charge.amount)", "currency": "\(charge.currency.code)",
+                    "idempotency_key": "\(key.key)", "amount": "\(charge.amount)",
+                    "currency": "\(charge.currency.code)",
                 ])
             var declined: Charge.Failure? = nil
             if case .declined(let failure) = decision { declined = failure }
@@ -83,7 +84,10 @@ public struct ChargeService: Sendable {
             PaymentsMetrics.chargesVoided.increment()
             self.logger.error(
                 "the payment was voided at the processor; it has no charge",
-                metadata: ["processor_key": "\(processorKey)", "account": "\(key.scope.accountID)"])
+                metadata: [
+                    "processor_key": "\(processorKey)", "account": "\(key.scope.accountID)",
+                    "idempotency_key": "\(key.key)",
+                ])
         }
         let response = render(.notRecorded(declined: declined))
         guard let stored = try await self.store.finish(key: key, deadline: deadline, work: { _ in response }) else {

@@ -36,7 +36,9 @@ public struct APIResponder: HTTPResponder {
             return response
         }
         let match = self.api.routes.match(request.method, request.uri.path)
-        let response = await self.admitted(request, match, requestID: requestID, deadline: deadline, logger: logger)
+        let caller = Caller()
+        let response = await self.admitted(
+            request, match, requestID: requestID, deadline: deadline, caller: caller, logger: logger)
         let elapsed = ContinuousClock.now - started
         let route = match.pattern ?? "unmatched"
         Observability.recordRequest(
@@ -45,14 +47,15 @@ public struct APIResponder: HTTPResponder {
             "answered",
             metadata: [
                 "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(response.status.code)",
-                "duration_ms": "\(elapsed.milliseconds)",
+                "duration_ms": "\(elapsed.milliseconds)", "account": "\(caller.accountID ?? "none")",
             ])
         return response
     }
 
     /// Admission, body, and the deadline race around the rest.
     private func admitted(
-        _ request: Request, _ match: RouteTable.Match, requestID: String, deadline: Deadline, logger: Logger
+        _ request: Request, _ match: RouteTable.Match, requestID: String, deadline: Deadline, caller: Caller,
+        logger: Logger
     ) async -> Response {
         let fallbackVersion = self.headerVersion(request)
         guard self.admission.enter() else {
@@ -82,7 +85,7 @@ public struct APIResponder: HTTPResponder {
         return await DeadlineRace.answer(deadline: deadline, onTimeout: timeout) {
             await self.handle(
                 request, match, body: body, idempotencyKey: idempotencyKey, requestID: requestID, deadline: deadline,
-                logger: logger)
+                caller: caller, logger: logger)
         }
     }
 
@@ -94,12 +97,13 @@ public struct APIResponder: HTTPResponder {
     /// Everything after the body is read; errors become error objects in the resolved version.
     private func handle(
         _ request: Request, _ match: RouteTable.Match, body: [UInt8], idempotencyKey: String?, requestID: String,
-        deadline: Deadline, logger: Logger
+        deadline: Deadline, caller: Caller, logger: Logger
     ) async -> Response {
         var version = self.headerVersion(request)
         do {
             let (endpoint, pathParameters, path) = try Self.endpoint(match, request)
             let principal = try await self.api.authenticator.authenticate(request, deadline: deadline)
+            caller.accountID = principal.accountID
             let resolved = try self.api.versioning.resolve(
                 header: request.headers[.stripeVersion], accountDefault: principal.defaultVersion)
             version = resolved.text
