@@ -30,13 +30,20 @@ struct Serve: AsyncParsableCommand {
     var sandboxCardLatency: String?
     @Option(name: Settings.sandboxSlow.name, help: Settings.sandboxSlow.help) var sandboxSlow: String?
     @Option(name: Settings.sandboxPending.name, help: Settings.sandboxPending.help) var sandboxPending: String?
+    @Option(name: Settings.readTimeout.name, help: Settings.readTimeout.help) var readTimeout: String?
+    @Option(name: Settings.idleTimeout.name, help: Settings.idleTimeout.help) var idleTimeout: String?
+    @Option(name: Settings.connectionsMax.name, help: Settings.connectionsMax.help) var connectionsMax: String?
+    @Option(name: Settings.tlsCertificate.name, help: Settings.tlsCertificate.help) var tlsCertificate: String?
+    @Option(name: Settings.tlsKey.name, help: Settings.tlsKey.help) var tlsKey: String?
+    @Flag(name: Settings.trustForwardedProto.name, help: Settings.trustForwardedProto.help)
+    var trustForwardedProto = false
     @Option(name: Settings.faults.name, help: Settings.faults.help) var faults: String?
 
     func run() async throws {
         let logger = try self.log.logger()
         let configuration = try self.serverConfiguration()
-        let (app, _) = try buildApplication(configuration, logger: logger)
         do {
+            let (app, _) = try buildApplication(configuration, logger: logger)
             try await app.runService()
         } catch let problem as Migrator.Problem {
             throw CommandProblem(problem.description)
@@ -44,6 +51,8 @@ struct Serve: AsyncParsableCommand {
             throw CommandProblem(
                 "Cannot reach the database at \(configuration.database.redacted). Is it running? "
                     + "(`make db-up` starts the embedded one.)")
+        } catch let problem as ConfigurationProblem {
+            throw CommandProblem(problem.description)
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw CommandProblem(
                 "Port \(configuration.port) on \(configuration.host) is already in use. Stop what listens there, or "
@@ -72,6 +81,24 @@ struct Serve: AsyncParsableCommand {
             // A key is held for the request's whole budget, whatever the budget is.
             idempotencyLease: Limits.idempotencyLease(budget: budget))
         configuration.docsDirectory = try Settings.docsDirectory.value(self.docsDirectory)
+        configuration.api.transport.trustForwardedProto = try Settings.trustForwardedProto.value(
+            self.trustForwardedProto ? "true" : nil)
+        configuration.connections = ConnectionSettings(
+            readTimeout: try Settings.readTimeout.value(self.readTimeout),
+            idleTimeout: try Settings.idleTimeout.value(self.idleTimeout),
+            connectionsMax: try Settings.connectionsMax.value(self.connectionsMax),
+            tls: try self.tlsFiles())
         return configuration
+    }
+
+    /// Both TLS files, or neither.
+    private func tlsFiles() throws -> TLSFiles? {
+        let certificate = try Settings.tlsCertificate.optionalValue(self.tlsCertificate)
+        let key = try Settings.tlsKey.optionalValue(self.tlsKey)
+        switch (certificate, key) {
+        case (nil, nil): return nil
+        case (let certificate?, let key?): return TLSFiles(certificatePath: certificate, keyPath: key)
+        default: throw ValidationError("--tls-cert and --tls-key go together: give both, or neither.")
+        }
     }
 }

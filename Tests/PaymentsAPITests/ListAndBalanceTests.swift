@@ -135,7 +135,7 @@ struct ListAndBalanceTests {
         let (_, stranger) = try await TestDatabase.account()
         let live = try await AccountsAdmin(client: try await TestDatabase.client(), logger: TestDatabase.logger)
             .createKey(accountID: ownerAccount.id, kind: .secret, livemode: true).secret
-        try await Paisa.with { paisa in
+        try await Paisa.with(overHTTPS: true) { paisa in
             let charge = try #require(try await paisa.charge(key: owner, amount: 2000, currency: "usd").chargeID)
             let refund = try #require(
                 try await paisa.send(.post, "/v1/refunds", key: owner, form: [("charge", charge), ("amount", "100")])

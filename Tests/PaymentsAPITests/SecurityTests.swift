@@ -144,44 +144,11 @@ struct SecurityTests {
                 "POST /v1/charges HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n"
                 + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000000\r\n\r\namount=1"
             // Only the head and eight bytes of a ten-megabyte body are sent; an answer means it did not wait.
-            let answer = try RawHTTP.exchange(port: port, send: head, readTimeoutSeconds: 10)
+            let connection = try RawConnection(port: port)
+            try connection.send(head)
+            let answer = await connection.readAnswer()
             #expect(answer.hasPrefix("HTTP/1.1 413"))
             #expect(answer.contains("request_too_large"))
         }
-    }
-}
-
-/// A bare TCP exchange, for requests no HTTP client would send.
-enum RawHTTP {
-    struct Failure: Error {}
-
-    /// Connects to 127.0.0.1:`port`, sends `text`, and returns what arrives before the read times out or closes.
-    static func exchange(port: Int, send text: String, readTimeoutSeconds: Int) throws -> String {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw Failure() }
-        defer { close(descriptor) }
-        var timeout = timeval(tv_sec: readTimeoutSeconds, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw Failure() }
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, 0) }
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else { break }
-            received += buffer[0..<count]
-            if String(decoding: received, as: UTF8.self).contains("}\n") { break }
-        }
-        return String(decoding: received, as: UTF8.self)
     }
 }

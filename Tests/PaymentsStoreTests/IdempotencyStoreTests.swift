@@ -141,7 +141,8 @@ struct IdempotencyStoreTests {
         let store = try await TestDatabase.store(faults: faults)
         let scope = try await Self.scope()
         faults.arm(.serializationFailure, .init(action: .fail, remaining: 4))
-        let outcome = try await store.claim(Self.request(scope, key: "retry-me"), deadline: .after(.milliseconds(2000)))
+        // A deadline far beyond four backoffs: what is tested is that the loop retries, not how fast.
+        let outcome = try await store.claim(Self.request(scope, key: "retry-me"), deadline: .after(.seconds(30)))
         guard case .claimed = outcome else { throw Failure("claim failed: \(outcome)") }
         #expect(faults.firedCount(.serializationFailure) == 4)
     }

@@ -145,3 +145,19 @@ extension Setting where Value == String {
             read: { choices.contains($0) ? $0 : nil })
     }
 }
+
+extension Setting where Value == Bool {
+    /// A switch: the flag alone turns it on; its variable takes `true` or `false` (or `1` and `0`).
+    static func boolean(_ flag: String, _ variable: String?, _ summary: String) -> Setting {
+        Setting(
+            flag: flag, variable: variable, defaultValue: false, defaultText: "off",
+            accepted: "the flag alone, or true/false in the variable", summary: summary,
+            read: { text in
+                switch text.lowercased() {
+                case "true", "1", "yes": true
+                case "false", "0", "no": false
+                default: nil
+                }
+            })
+    }
+}

@@ -49,6 +49,27 @@ enum Settings {
     static let sandboxPending = Setting<Duration>.milliseconds(
         "sandbox-pending-ms", "PAISA_SANDBOX_PENDING_MS", default: SandboxSettings.pendingSettleDefault,
         range: .zero...(.seconds(24 * 3600)), "How long pending@upi stays pending.")
+    static let readTimeout = Setting<Duration>.milliseconds(
+        "read-timeout-ms", "PAISA_READ_TIMEOUT_MS", default: ConnectionSettings.readTimeoutDefault,
+        range: .milliseconds(100)...(.seconds(300)),
+        "Each request must arrive whole (head and body) within this time of its first byte, or of its connection "
+            + "opening; slower connections are closed.")
+    static let idleTimeout = Setting<Duration>.milliseconds(
+        "idle-timeout-ms", "PAISA_IDLE_TIMEOUT_MS", default: ConnectionSettings.idleTimeoutDefault,
+        range: .milliseconds(100)...(.seconds(3600)),
+        "How long a keep-alive connection may wait between requests; keep it above the load balancer's own.")
+    static let connectionsMax = Setting<Int>.integer(
+        "connections-max", "PAISA_CONNECTIONS_MAX", default: ConnectionSettings.connectionsMaxDefault,
+        range: 1...1_000_000,
+        "Client connections open at once; past it a new connection is closed as soon as it is accepted.")
+    static let tlsCertificate = Setting<String>.text(
+        "tls-cert", "PAISA_TLS_CERT", default: nil, shown: "none (plain HTTP)",
+        "PEM certificate chain for serving HTTPS (with --tls-key); read again when the file changes.")
+    static let tlsKey = Setting<String>.text(
+        "tls-key", "PAISA_TLS_KEY", default: nil, shown: "none", "PEM private key of --tls-cert.")
+    static let trustForwardedProto = Setting<Bool>.boolean(
+        "trust-forwarded-proto", "PAISA_TRUST_FORWARDED_PROTO",
+        "A TLS-terminating proxy is in front: X-Forwarded-Proto: https counts as HTTPS for live keys.")
     static let faults = Setting<String>.text(
         "faults", "PAISA_FAULTS", default: "", shown: "none",
         "Fault injection, for tests only: point=action[:count|@probability],…")
@@ -73,7 +94,8 @@ enum Settings {
     /// Every setting, in the reference's order.
     static let all: [any SettingDescription] = [
         databaseURL, poolMax, host, port, budget, inFlightMax, keyCache, docsURL, docsDirectory, retention,
-        sandboxCardLatency, sandboxSlow, sandboxPending, faults, logLevel, logFormat, migrations, account, apiVersion,
+        sandboxCardLatency, sandboxSlow, sandboxPending, readTimeout, idleTimeout, connectionsMax, tlsCertificate,
+        tlsKey, trustForwardedProto, faults, logLevel, logFormat, migrations, account, apiVersion,
     ]
 
     /// The configuration reference's table of every setting, as `paisa settings` prints it.

@@ -13,6 +13,8 @@ public struct APIConfiguration: Sendable {
     /// How long an authenticated key is remembered: a revoked key, or a new pinned version, takes effect within
     /// this time. Zero reads the key from the database on every request.
     public var keyCacheLifetime: Duration
+    /// Whether requests arrive encrypted, which decides whether live keys are accepted.
+    public var transport = TransportSecurity()
 
     /// The default of `inFlightMax`: far above what the pool can serve inside the budget, so only a real overload
     /// reaches it.

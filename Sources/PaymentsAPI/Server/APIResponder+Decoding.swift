@@ -10,11 +10,13 @@ extension HTTPField.Name {
     static let originalRequest = Self("Original-Request")!
     static let stripeShouldRetry = Self("Stripe-Should-Retry")!
     static let requestID = Self("Request-Id")!
+    static let forwardedProto = Self("X-Forwarded-Proto")!
 }
 
 extension APIResponder {
     /// Reads the body up to the limit. A declared length over the limit is refused before a byte is read; an
-    /// undeclared one is refused as soon as it passes the limit.
+    /// undeclared one as soon as it passes the limit. A body that stalls is cut off by the connection's read
+    /// deadline, which answers 408 and closes the connection; the read then fails here, with nobody left to answer.
     static func readBody(_ request: Request) async throws -> [UInt8] {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > Limits.requestBodyBytesMax {
             throw Self.tooLarge()
@@ -25,6 +27,12 @@ extension APIResponder {
             return Array(buffer.readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw Self.tooLarge()
+        } catch let error as WireError {
+            throw error
+        } catch {
+            // The stream failed: the client closed the connection, or was closed for sending too slowly. Nobody
+            // is left to read the answer; it is not a failure of Paisa's.
+            throw Self.bodyTimedOut()
         }
     }
 
@@ -33,6 +41,27 @@ extension APIResponder {
             status: .contentTooLarge, type: "invalid_request_error", code: .requestTooLarge,
             message: "The request body is larger than \(Limits.requestBodyBytesMax / 1024) KiB. Paisa's requests "
                 + "are small; check what is being sent.")
+    }
+
+    /// A request whose body did not arrive whole within the read timeout; the connection is closed after it.
+    static func bodyTimedOut() -> WireError {
+        WireError(
+            status: .requestTimeout, type: "invalid_request_error", code: .requestTimeout,
+            message: "The request body did not arrive in time. Send the whole body at once; it is safe to retry with "
+                + "the same Idempotency-Key.", extraHeaders: [(.connection, "close")])
+    }
+
+    /// The 408 as bytes for the wire, written by the connection's read deadline beneath the HTTP layer (the request
+    /// never reached a handler, so nothing else can answer it).
+    static func bodyTimedOutBytes(docsURL: String) -> ByteBuffer {
+        let error = Self.bodyTimedOut()
+        let body = JSONWriter.bytes(error.body(docsURL: docsURL))
+        let head =
+            "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json; charset=utf-8\r\n"
+            + "Content-Length: \(body.count)\r\nConnection: close\r\nRequest-Id: \(ObjectID.make(.request))\r\n\r\n"
+        var buffer = ByteBuffer(string: head)
+        buffer.writeBytes(body)
+        return buffer
     }
 
     /// Body parameters by content type: form (the default, as curl and the SDKs send) or JSON.

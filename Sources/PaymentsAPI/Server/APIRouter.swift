@@ -26,7 +26,8 @@ public struct APIRouter: Sendable {
         self.idempotency = IdempotencyLayer(store: store, logger: logger)
         self.versioning = versioning
         self.authenticator = Authenticator(
-            store: store, cache: PrincipalCache(lifetime: configuration.keyCacheLifetime))
+            store: store, cache: PrincipalCache(lifetime: configuration.keyCacheLifetime),
+            transport: configuration.transport)
         self.logger = logger
         self.routes = self.buildRoutes()
     }

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Payments
@@ -13,6 +14,18 @@ import ServiceLifecycle
 public func buildApplication(
     _ configuration: ServerConfiguration, logger: Logger, sharedClient: PostgresClient? = nil
 ) throws -> (some ApplicationProtocol, ServerComponents) {
+    var configuration = configuration
+    let certificates = try configuration.connections.tls.map { files in
+        do {
+            return try TLSCertificates(files: files, logger: logger)
+        } catch {
+            throw ConfigurationProblem(
+                "Cannot serve HTTPS with \(files.certificatePath) and \(files.keyPath): \(error). Check that both are "
+                    + "PEM files and that the key belongs to the certificate.")
+        }
+    }
+    configuration.api.transport.servesTLS = certificates != nil
+    try checkTransport(configuration, logger: logger)
     let faults = try FaultInjector(specification: configuration.faults)
     let client =
         sharedClient
@@ -46,15 +59,54 @@ public func buildApplication(
         publicRoutes: PublicRoutes.make(
             store: store, docsDirectory: configuration.docsDirectory, logger: logger))
     var services: [any Service] = sharedClient == nil ? [client] : []
+    if let certificates { services.append(certificates) }
     if configuration.runBackgroundServices {
         services += [server.completer, server.reconciler, server.reaper, server.approvalSweep] as [any Service]
     }
+    let connections = OpenConnections(max: configuration.connections.connectionsMax)
+    let settings = configuration.connections
+    let docsURL = configuration.api.docsURL
     var app = Application(
         responder: responder,
+        server: HTTPServerBuilder { respond in
+            GuardedHTTPChannel(
+                responder: respond, settings: settings, connections: connections, certificates: certificates,
+                timedOutAnswer: { APIResponder.bodyTimedOutBytes(docsURL: docsURL) })
+        },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Paisa"),
         services: services, logger: logger)
     app.beforeServerStarts {
         try await Migrator(client: client, logger: logger).checkSchema()
     }
     return (app, server)
+}
+
+/// At start: the descriptor budget must fit the open-file limit, and a server reachable beyond this machine that
+/// takes keys in clear says so loudly.
+private func checkTransport(_ configuration: ServerConfiguration, logger: Logger) throws {
+    let budget = DescriptorBudget(
+        clientConnections: configuration.connections.connectionsMax,
+        databaseConnections: configuration.database.poolConnectionsMax)
+    if let limit = DescriptorBudget.openFileLimit(), let problem = budget.problem(limit: limit) {
+        throw ConfigurationProblem(problem)
+    }
+    let loopback = ["127.0.0.1", "::1", "localhost"].contains(configuration.host)
+    let transport = configuration.api.transport
+    if !loopback, !transport.servesTLS, !transport.trustForwardedProto {
+        logger.critical(
+            """
+            serving plain HTTP on \(configuration.host): API keys would cross the network in clear. Serve HTTPS \
+            (--tls-cert and --tls-key), or put a TLS-terminating proxy in front and say so with \
+            --trust-forwarded-proto; live keys are refused over plain HTTP until then.
+            """)
+    }
+}
+
+/// A configuration the server cannot run with, said in words that name the setting to change.
+public struct ConfigurationProblem: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
 }

@@ -12,6 +12,7 @@ import Foundation
 struct Authenticator: Sendable {
     let store: any PaymentsStore
     let cache: PrincipalCache
+    let transport: TransportSecurity
 
     func authenticate(_ request: Request, deadline: Deadline) async throws -> Principal {
         guard let header = request.headers[.authorization], !header.isEmpty else {
@@ -20,9 +21,10 @@ struct Authenticator: Sendable {
                 "You did not provide an API key. Send it as `Authorization: Bearer sk_test_…`, or as the HTTP "
                     + "Basic user name (`curl -u sk_test_…:`).")
         }
-        guard let key = Self.key(from: header), APIKey.shape(of: key) != nil else {
+        guard let key = Self.key(from: header), let shape = APIKey.shape(of: key) else {
             throw Self.invalidKey(nil)
         }
+        try self.transport.check(shape, request)
         let hash = APIKey.hash(of: key)
         let found = try await self.cache.principal(keyHash: hash) {
             try await self.store.principal(keyHash: hash, deadline: deadline)

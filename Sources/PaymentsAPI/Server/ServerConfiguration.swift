@@ -11,6 +11,8 @@ public struct ServerConfiguration: Sendable {
     public var database: DatabaseSettings
     public var api: APIConfiguration
     public var sandbox: SandboxSettings
+    /// Client connections: the read and idle timeouts, the bound, and the certificate for HTTPS.
+    public var connections = ConnectionSettings()
     /// Fault-injection points to arm (`point=action…`); empty in production.
     public var faults: String
     /// How often the completer, reconciler and reaper run: the first two often, as a crashed request or a pending

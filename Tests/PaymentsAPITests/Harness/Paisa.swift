@@ -15,11 +15,14 @@ import Testing
 struct Paisa {
     let client: any TestClientProtocol
     let server: ServerComponents
+    /// Every request says it came through a TLS-terminating proxy (`X-Forwarded-Proto: https`), which the server
+    /// is told to trust: for tests that send live keys, which plain HTTP refuses.
+    var overHTTPS = false
 
     /// Builds a server (with `configure` applied to a test configuration) and runs `body` against it.
     static func with(
         configuration configure: (inout ServerConfiguration) -> Void = { _ in }, logger: Logger = TestDatabase.logger,
-        live: Bool = false, _ body: @Sendable (Paisa) async throws -> Void
+        live: Bool = false, overHTTPS: Bool = false, _ body: @Sendable (Paisa) async throws -> Void
     ) async throws {
         // Leases as in production (the budget and a margin), so that no other test's completer takes over a key
         // this test's request still holds; tests of crash recovery ask for `shortLease` to resume quickly.
@@ -30,10 +33,11 @@ struct Paisa {
         configuration.api.keyCacheLifetime = .zero
         configure(&configuration)
         if live { configuration.port = 0 }
+        if overHTTPS { configuration.api.transport.trustForwardedProto = true }
         let (app, server) = try buildApplication(
             configuration, logger: logger, sharedClient: try await TestDatabase.client())
         try await app.test(live ? .live : .router) { client in
-            try await body(Paisa(client: client, server: server))
+            try await body(Paisa(client: client, server: server, overHTTPS: overHTTPS))
         }
     }
 
@@ -64,6 +68,7 @@ struct Paisa {
             headers[.contentType] = "application/x-www-form-urlencoded"
             body = ByteBuffer(string: form.map { "\($0)=\($1)" }.joined(separator: "&"))
         }
+        if self.overHTTPS { headers[HTTPField.Name("X-Forwarded-Proto")!] = "https" }
         for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
         let response = try await self.client.executeRequest(uri: path, method: method, headers: headers, body: body)
         let reply = Reply(

@@ -1,0 +1,59 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOSSL
+import Payments
+
+/// Hummingbird's HTTP/1.1 channel with what a public payments server needs around it: a bound on open connections
+/// (past it a connection is closed as soon as it is accepted), a deadline for each request to arrive whole, the
+/// idle timeout between requests, and TLS with a certificate that can change while the server runs.
+struct GuardedHTTPChannel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+
+    let http: HTTP1Channel
+    let readTimeout: Duration
+    let connections: OpenConnections
+    let certificates: TLSCertificates?
+    let timedOutAnswer: @Sendable () -> ByteBuffer
+
+    init(
+        responder: @escaping HTTPChannelHandler.Responder, settings: ConnectionSettings, connections: OpenConnections,
+        certificates: TLSCertificates?, timedOutAnswer: @escaping @Sendable () -> ByteBuffer
+    ) {
+        self.timedOutAnswer = timedOutAnswer
+        self.http = HTTP1Channel(
+            responder: responder,
+            configuration: .init(
+                additionalChannelHandlers: [RequestReadMarker()],
+                idleTimeout: .nanoseconds(settings.idleTimeout.nanoseconds)))
+        self.readTimeout = settings.readTimeout
+        self.connections = connections
+        self.certificates = certificates
+    }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let admitted = self.connections.enter()
+        return channel.eventLoop.makeCompletedFuture {
+            if admitted {
+                let connections = self.connections
+                channel.closeFuture.whenComplete { _ in connections.leave() }
+            }
+            let pipeline = channel.pipeline.syncOperations
+            if let certificates = self.certificates {
+                try pipeline.addHandler(NIOSSLServerHandler(context: certificates.context))
+            }
+            try pipeline.addHandler(
+                RequestReadDeadline(timeout: self.readTimeout, timedOutAnswer: self.timedOutAnswer))
+        }.flatMap {
+            self.http.setup(channel: channel, logger: logger)
+        }.map { value in
+            // Refused: closed at once, after the pipeline is whole so that the server's own handling ends cleanly.
+            if !admitted { channel.close(promise: nil) }
+            return value
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await self.http.handle(value: value, logger: logger)
+    }
+}

@@ -1,0 +1,175 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOSSL
+import PaisaTestSupport
+import Payments
+import PaymentsAPI
+import Testing
+
+@Suite("Connections: slow and idle clients, the connection bound, HTTPS and live keys")
+struct ConnectionTests {
+    static let head = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+
+    @Test("half a head, a silent connection and a stalled body are closed; a stalled body is answered 408 first")
+    func slowSendersAreCut() async throws {
+        let (_, key) = try await TestDatabase.account()
+        try await Paisa.with(configuration: { $0.connections.readTimeout = .milliseconds(500) }, live: true) { paisa in
+            let port = try #require(paisa.client.port)
+            let halfHead = try RawConnection(port: port)
+            try halfHead.send(Self.head)
+            let silent = try RawConnection(port: port)
+            let stalledBody = try RawConnection(port: port)
+            try stalledBody.send(
+                "POST /v1/charges HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\namount=1")
+            #expect(await halfHead.readUntilClosed() == .closed(""))
+            #expect(await silent.readUntilClosed() == .closed(""))
+            guard case .closed(let answer) = await stalledBody.readUntilClosed() else {
+                Issue.record("a stalled body kept its connection open")
+                return
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+            #expect(answer.contains("\"code\": \"request_timeout\""))
+            #expect(answer.lowercased().contains("connection: close"))
+            #expect(answer.contains("Request-Id: req_"))
+        }
+    }
+
+    @Test("a keep-alive connection is served, then closed once idle for the idle timeout")
+    func idleConnectionsAreClosed() async throws {
+        try await Paisa.with(configuration: { $0.connections.idleTimeout = .milliseconds(300) }, live: true) { paisa in
+            let connection = try RawConnection(port: try #require(paisa.client.port))
+            try connection.send(Self.head + "\r\n")
+            guard case .closed(let answer) = await connection.readUntilClosed() else {
+                Issue.record("an idle connection stayed open")
+                return
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 200"))
+        }
+    }
+
+    @Test("past the connection bound a new connection is closed at once, while those already open are served")
+    func connectionBound() async throws {
+        let bound = 3
+        try await Paisa.with(configuration: { $0.connections.connectionsMax = bound }, live: true) { paisa in
+            let port = try #require(paisa.client.port)
+            // One connection at a time, each confirmed by an answer before the next, so that the order the server
+            // counts them in is the order they were opened. The test client may hold a slot of its own.
+            var served: [RawConnection] = []
+            var refused: String? = nil
+            for _ in 0...bound {
+                let connection = try RawConnection(port: port)
+                try connection.send(Self.head + "\r\n")
+                let answer = await connection.readAnswer()
+                guard answer.hasPrefix("HTTP/1.1 200") else {
+                    refused = answer
+                    break
+                }
+                served.append(connection)
+            }
+            #expect(refused == "", "a connection past the bound is closed without an answer")
+            #expect(served.count == bound || served.count == bound - 1, "\(served.count) connections served")
+            // The connections inside the bound are still served.
+            for connection in served {
+                try connection.send(Self.head + "\r\n")
+                #expect(await connection.readAnswer().hasPrefix("HTTP/1.1 200"))
+            }
+        }
+    }
+
+    @Test("a live key over plain HTTP is refused unless a declared proxy says https; test keys are not")
+    func liveKeysNeedHTTPS() async throws {
+        let (_, liveKey) = try await TestDatabase.account(livemode: true)
+        let (_, testKey) = try await TestDatabase.account()
+        try await Paisa.with { paisa in
+            let refused = try await paisa.send(.get, "/v1/charges", key: liveKey)
+            #expect(refused.status == 403)
+            #expect(refused.error["code"] as? String == "https_required")
+            // Without a declared proxy the header is anyone's to send, so it changes nothing.
+            let claimed = try await paisa.send(
+                .get, "/v1/charges", key: liveKey, headers: [("X-Forwarded-Proto", "https")])
+            #expect(claimed.status == 403)
+            #expect(try await paisa.send(.get, "/v1/charges", key: testKey).status == 200)
+        }
+        try await Paisa.with(configuration: { $0.api.transport.trustForwardedProto = true }) { paisa in
+            let proxied = try await paisa.send(
+                .get, "/v1/charges", key: liveKey, headers: [("X-Forwarded-Proto", "https")])
+            #expect(proxied.status == 200)
+            let plain = try await paisa.send(
+                .get, "/v1/charges", key: liveKey, headers: [("X-Forwarded-Proto", "http")])
+            #expect(plain.status == 403)
+        }
+    }
+
+    @Test("HTTPS is served with the given certificate, accepts live keys, and a renewed certificate is taken up")
+    func servesHTTPS() async throws {
+        let (_, liveKey) = try await TestDatabase.account(livemode: true)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("paisa-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = TLSFiles(
+            certificatePath: folder.appendingPathComponent("cert.pem").path,
+            keyPath: folder.appendingPathComponent("key.pem").path)
+        try await Self.makeCertificate(files, commonName: "first")
+
+        try await Paisa.with(configuration: { $0.connections.tls = files }, live: true) { paisa in
+            let port = try #require(paisa.client.port)
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+            defer { _ = client.shutdown() }
+            var request = HTTPClientRequest(url: "https://127.0.0.1:\(port)/v1/charges")
+            request.headers.add(name: "Authorization", value: "Bearer \(liveKey)")
+            let response = try await client.execute(request, timeout: .seconds(30))
+            #expect(response.status.code == 200)
+
+            // Plain HTTP to the HTTPS port gets no answer but a closed connection.
+            let plain = try RawConnection(port: port)
+            try plain.send(Self.head + "\r\n")
+            if case .closed(let text) = await plain.readUntilClosed() {
+                #expect(!text.hasPrefix("HTTP/1.1 200"))
+            }
+        }
+
+        let certificates = try TLSCertificates(files: files, checkInterval: .seconds(3600), logger: TestDatabase.logger)
+        let before = ObjectIdentifier(certificates.context)
+        #expect(certificates.reloadIfChanged() == false)
+        try await Self.makeCertificate(files, commonName: "renewed")
+        #expect(certificates.reloadIfChanged() == true)
+        #expect(ObjectIdentifier(certificates.context) != before)
+        // A broken renewal keeps the certificate in use.
+        try "not a certificate".write(toFile: files.certificatePath, atomically: true, encoding: .utf8)
+        let renewed = ObjectIdentifier(certificates.context)
+        #expect(certificates.reloadIfChanged() == false)
+        #expect(ObjectIdentifier(certificates.context) == renewed)
+    }
+
+    @Test("the descriptor budget adds client and database connections and names the setting to lower")
+    func descriptorBudget() {
+        let budget = DescriptorBudget(clientConnections: 4096, databaseConnections: 16)
+        #expect(budget.needed == 4096 + 16 + DescriptorBudget.reserve)
+        #expect(budget.problem(limit: 20000) == nil)
+        let problem = budget.problem(limit: 1024)
+        #expect(problem?.contains("--connections-max") == true)
+        #expect(problem?.contains("at most \(1024 - 16 - DescriptorBudget.reserve)") == true)
+    }
+
+    /// A self-signed certificate and key, written by the openssl command (the test machine's, not a dependency).
+    static func makeCertificate(_ files: TLSFiles, commonName: String) async throws {
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days",
+            "2", "-subj", "/CN=\(commonName)",
+            "-keyout", files.keyPath, "-out", files.certificatePath,
+        ]
+        openssl.standardError = FileHandle.nullDevice
+        // Waited for without blocking a thread the server under test needs.
+        let status = try await withCheckedThrowingContinuation { continuation in
+            openssl.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try openssl.run() } catch { continuation.resume(throwing: error) }
+        }
+        try #require(status == 0, "openssl could not make a certificate")
+    }
+}
