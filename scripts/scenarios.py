@@ -25,7 +25,9 @@ also runs the fuzz tests with many more cases. The database is the embedded clus
 import argparse
 import json
 import os
+import selectors
 import signal
+import socket
 import sys
 import threading
 import time
@@ -425,6 +427,90 @@ def scenario_fault_exits(s, short):
         s.failures.append(f"{len(points)} keys made {charges} charges and {authorizations} authorizations")
 
 
+class SlowClients:
+    """Connections that send half a request head and then nothing, kept at `count` open: each one the server closes
+    is counted and replaced at once, as a determined attacker would."""
+
+    def __init__(self, port, count):
+        self.port = port
+        self.count = count
+        self.closed_by_server = 0
+        self.open_peak = 0
+        self.refused = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run)
+
+    def connect(self, selector):
+        try:
+            connection = socket.create_connection(("127.0.0.1", self.port), timeout=2)
+            connection.sendall(b"POST /v1/charges HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bea")
+            connection.setblocking(False)
+            selector.register(connection, selectors.EVENT_READ)
+        except OSError:
+            self.refused += 1
+
+    def run(self):
+        selector = selectors.DefaultSelector()
+        while not self.stop.is_set():
+            while len(selector.get_map()) < self.count and not self.stop.is_set():
+                self.connect(selector)
+            self.open_peak = max(self.open_peak, len(selector.get_map()))
+            for key, _ in selector.select(timeout=0.2):
+                try:
+                    data = key.fileobj.recv(4096)
+                except OSError:
+                    data = b""
+                if not data:
+                    self.closed_by_server += 1
+                    selector.unregister(key.fileobj)
+                    key.fileobj.close()
+        for key in list(selector.get_map().values()):
+            key.fileobj.close()
+
+
+def scenario_slow_clients(s, short):
+    """Thousands of connections that send half a head and stall, replaced as fast as the server closes them, during
+    a spike: the audit still passes, charges are not refused for them, and /healthz keeps answering."""
+    read_timeout_ms = 1000 if short else 5000
+    server = s.server(["--read-timeout-ms", str(read_timeout_ms)])
+    attackers = SlowClients(server.port, 300 if short else 3000)
+    attackers.thread.start()
+    probes = []
+    probing = threading.Event()
+
+    def probe():
+        while not probing.is_set():
+            status, seconds, _ = http_call(server.url + "/healthz", timeout=BUDGET_MS / 1000 * 5)
+            probes.append((status, seconds))
+            time.sleep(0.1)
+
+    prober = threading.Thread(target=probe)
+    prober.start()
+    try:
+        scale = "0.1" if short else "0.3"
+        result = s.load([server.url], ["--profile", "spike", "--rate", "10" if short else "20",
+                                       "--duration-scale", scale])
+    finally:
+        probing.set()
+        attackers.stop.set()
+        prober.join()
+        attackers.thread.join()
+    s.judge_load(result)
+    s.refuse_server_errors(result, "slow clients must not make the server fail payments")
+    answered = [seconds for status, seconds in probes if status == 200]
+    s.figures["stalled connections held open (peak)"] = attackers.open_peak
+    s.figures["stalled connections closed by the server"] = attackers.closed_by_server
+    s.figures["/healthz probes answered"] = f"{len(answered)} of {len(probes)}"
+    s.figures["/healthz slowest, s"] = round(max(answered), 3) if answered else None
+    if attackers.closed_by_server == 0:
+        s.failures.append("the server closed none of the stalled connections")
+    if len(answered) != len(probes):
+        s.failures.append(f"{len(probes) - len(answered)} /healthz probes got no 200")
+    # A timed check, so only in the long form: shared CI machines are too noisy for it.
+    if not short and answered and max(answered) > BUDGET_MS / 1000:
+        s.failures.append(f"/healthz took {max(answered):.2f} s, past the {BUDGET_MS} ms budget")
+
+
 SCENARIOS = {
     "spike": scenario_spike,
     "server-kill": scenario_server_kill,
@@ -434,6 +520,7 @@ SCENARIOS = {
     "slow-processor": scenario_slow_processor,
     "graceful-shutdown": scenario_graceful_shutdown,
     "fault-exits": scenario_fault_exits,
+    "slow-clients": scenario_slow_clients,
 }
 
 
