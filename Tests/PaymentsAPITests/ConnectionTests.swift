@@ -36,6 +36,56 @@ struct ConnectionTests {
         }
     }
 
+    @Test("a stalled body after a whole request in the same packet is timed too: the first answered, the second 408")
+    func pipelinedStall() async throws {
+        let (_, key) = try await TestDatabase.account()
+        try await Paisa.with(configuration: { $0.connections.readTimeout = .milliseconds(500) }, live: true) { paisa in
+            let connection = try RawConnection(port: try #require(paisa.client.port))
+            try connection.send(
+                Self.head + "\r\n" + "POST /v1/charges HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\namount=1")
+            guard case .closed(let answers) = await connection.readUntilClosed() else {
+                Issue.record("the stalled second request kept its connection open")
+                return
+            }
+            #expect(answers.hasPrefix("HTTP/1.1 200"), "\(answers)")
+            #expect(answers.contains("HTTP/1.1 408"))
+        }
+    }
+
+    @Test("a client stalled mid-body holds no in-flight slot: with one slot, another request is still served")
+    func stalledBodyHoldsNoSlot() async throws {
+        let (_, key) = try await TestDatabase.account()
+        try await Paisa.with(configuration: { $0.api.inFlightMax = 1 }, live: true) { paisa in
+            let stalled = try RawConnection(port: try #require(paisa.client.port))
+            try stalled.send(
+                "POST /v1/charges HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\namount=1")
+            // Its head is in: the server is waiting for the rest of its body.
+            let served = try RawConnection(port: try #require(paisa.client.port))
+            try served.send(
+                "GET /v1/charges HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n\r\n")
+            let answer = await served.readAnswer()
+            #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(300))")
+        }
+    }
+
+    @Test("a client that stops reading its answers is closed, not kept with its answers buffered")
+    func slowReaderIsClosed() async throws {
+        try await Paisa.with(configuration: { $0.connections.readTimeout = .milliseconds(500) }, live: true) { paisa in
+            // A small receive window and many large answers asked for at once, none of them read for a while: the
+            // server's socket stays unwritable for longer than the deadline.
+            let connection = try RawConnection(port: try #require(paisa.client.port), receiveBuffer: 4096)
+            let request = "GET /v1/openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            try connection.send(String(repeating: request, count: 30))
+            try await Task.sleep(for: .seconds(5))
+            guard case .closed = await connection.readUntilClosed() else {
+                Issue.record("a client that did not read its answers kept its connection")
+                return
+            }
+        }
+    }
+
     @Test("a keep-alive connection is served, then closed once idle for the idle timeout")
     func idleConnectionsAreClosed() async throws {
         try await Paisa.with(configuration: { $0.connections.idleTimeout = .milliseconds(300) }, live: true) { paisa in
@@ -99,6 +149,10 @@ struct ConnectionTests {
             let plain = try await paisa.send(
                 .get, "/v1/charges", key: liveKey, headers: [("X-Forwarded-Proto", "http")])
             #expect(plain.status == 403)
+            // A proxy that appends leaves the client's claim first; only the proxy's own, last value counts.
+            let appended = try await paisa.send(
+                .get, "/v1/charges", key: liveKey, headers: [("X-Forwarded-Proto", "https, http")])
+            #expect(appended.status == 403)
         }
     }
 

@@ -14,6 +14,11 @@ public struct ConnectionSettings: Sendable {
     /// The certificate and key files when Paisa serves HTTPS; nil for plain HTTP.
     public var tls: TLSFiles?
 
+    /// The kernel's queue of connections not yet accepted. A burst of new connections (a spike, or a flood of idle
+    /// ones) waits there for a moment instead of having its SYNs dropped, which clients retransmit only after 1 s,
+    /// then 3 s: the bound on open connections, not this queue, is what refuses. The kernel caps it at somaxconn.
+    public static let acceptBacklog = 4096
+
     public static let readTimeoutDefault: Duration = .seconds(10)
     public static let idleTimeoutDefault: Duration = .seconds(65)
     public static let connectionsMaxDefault = 4096

@@ -24,7 +24,7 @@ struct GuardedHTTPChannel: ServerChildChannel {
         self.http = HTTP1Channel(
             responder: responder,
             configuration: .init(
-                additionalChannelHandlers: [RequestReadMarker()],
+                additionalChannelHandlers: [RequestProgressMarker()],
                 idleTimeout: .nanoseconds(settings.idleTimeout.nanoseconds)))
         self.readTimeout = settings.readTimeout
         self.connections = connections
@@ -43,13 +43,17 @@ struct GuardedHTTPChannel: ServerChildChannel {
                 try pipeline.addHandler(NIOSSLServerHandler(context: certificates.context))
             }
             try pipeline.addHandler(
-                RequestReadDeadline(timeout: self.readTimeout, timedOutAnswer: self.timedOutAnswer))
+                ConnectionDeadlines(timeout: self.readTimeout, timedOutAnswer: self.timedOutAnswer))
         }.flatMap {
             self.http.setup(channel: channel, logger: logger)
         }.map { value in
             // Refused: closed at once, after the pipeline is whole so that the server's own handling ends cleanly.
             if !admitted { channel.close(promise: nil) }
             return value
+        }.flatMapError { error in
+            // A pipeline that could not be built: close the connection, which also counts it out.
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(error)
         }
     }
 

@@ -5,7 +5,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// The TLS context new connections use, read from a PEM certificate chain and key, and read again when either file
-/// changes (certificates are renewed every few weeks, without a restart). A file that fails to load at start stops
+/// changes (certificates are renewed every few weeks, without a restart; the files are compared by content). A file that fails to load at start stops
 /// the server; one that fails later is logged and the previous certificate stays in use.
 public final class TLSCertificates: Service, Sendable {
     /// How often the files are checked for a change.
@@ -14,7 +14,7 @@ public final class TLSCertificates: Service, Sendable {
     let files: TLSFiles
     let checkInterval: Duration
     let logger: Logger
-    private let state: Mutex<(context: NIOSSLContext, stamp: String)>
+    private let state: Mutex<(context: NIOSSLContext, stamp: [UInt8]?)>
 
     public init(
         files: TLSFiles, checkInterval: Duration = TLSCertificates.checkIntervalDefault, logger: Logger
@@ -31,8 +31,8 @@ public final class TLSCertificates: Service, Sendable {
     /// Reads the files again if they changed since the last read; true when a new certificate is in use.
     @discardableResult
     public func reloadIfChanged() -> Bool {
-        let stamp = Self.stamp(self.files)
-        guard stamp != self.state.withLock({ $0.stamp }) else { return false }
+        // Files that cannot be read right now (mid-rotation, say) are read again at the next check.
+        guard let stamp = Self.stamp(self.files), stamp != self.state.withLock({ $0.stamp }) else { return false }
         do {
             let context = try Self.load(self.files)
             self.state.withLock { $0 = (context, stamp) }
@@ -41,7 +41,7 @@ public final class TLSCertificates: Service, Sendable {
                 metadata: ["certificate": "\(self.files.certificatePath)"])
             return true
         } catch {
-            // Remember the stamp, so a half-written pair is logged once and read again when it changes again.
+            // Remember these contents, so a broken pair is logged once and read again when it changes again.
             self.state.withLock { $0.stamp = stamp }
             self.logger.error(
                 "TLS certificate could not be reloaded; the previous one stays in use",
@@ -67,13 +67,12 @@ public final class TLSCertificates: Service, Sendable {
         return try NIOSSLContext(configuration: configuration)
     }
 
-    /// What identifies the files' current contents cheaply: size and modification time of each.
-    private static func stamp(_ files: TLSFiles) -> String {
-        [files.certificatePath, files.keyPath].map { path in
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            let size = (attributes?[.size] as? NSNumber)?.int64Value ?? -1
-            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
-            return "\(size)@\(modified)"
-        }.joined(separator: ",")
+    /// The files' contents: what identifies a renewal whatever the files are (a symbolic link whose target is
+    /// swapped, as Kubernetes mounts secrets, keeps its own size and time). Nil when either cannot be read now.
+    private static func stamp(_ files: TLSFiles) -> [UInt8]? {
+        guard let certificate = FileManager.default.contents(atPath: files.certificatePath),
+            let key = FileManager.default.contents(atPath: files.keyPath)
+        else { return nil }
+        return Array(certificate) + [0] + Array(key)
     }
 }

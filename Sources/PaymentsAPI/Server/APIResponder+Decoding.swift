@@ -47,8 +47,8 @@ extension APIResponder {
     static func bodyTimedOut() -> WireError {
         WireError(
             status: .requestTimeout, type: "invalid_request_error", code: .requestTimeout,
-            message: "The request body did not arrive in time. Send the whole body at once; it is safe to retry with "
-                + "the same Idempotency-Key.", extraHeaders: [(.connection, "close")])
+            message: "The request body did not arrive in time, so nothing was run. Send the request again, with the "
+                + "whole body at once.", extraHeaders: [(.connection, "close")])
     }
 
     /// The 408 as bytes for the wire, written by the connection's read deadline beneath the HTTP layer (the request

@@ -52,19 +52,15 @@ public struct APIResponder: HTTPResponder {
         return response
     }
 
-    /// Admission, body, and the deadline race around the rest.
+    /// Body, admission, and the deadline race around the rest. The body is read before a slot is taken: a client
+    /// that stalls mid-body holds only its own connection (which the read deadline closes), never one of the
+    /// in-flight slots every other request needs. What waits for its body is bounded by the connection bound and
+    /// the body limit.
     private func admitted(
         _ request: Request, _ match: RouteTable.Match, requestID: String, deadline: Deadline, caller: Caller,
         logger: Logger
     ) async -> Response {
         let fallbackVersion = self.headerVersion(request)
-        guard self.admission.enter() else {
-            Observability.recordShed(reason: "overloaded", elapsed: self.elapsed(deadline))
-            return self.errorResponse(WireError(.overloaded), requestID: requestID, version: fallbackVersion)
-        }
-        Observability.inFlight.record(self.admission.current)
-        defer { self.admission.leave() }
-
         // A write runs under a key from here on, the client's or one made for it; every answer carries it, so a
         // client that sent none can still retry safely after a 5xx or a timeout.
         let idempotencyKey: String?
@@ -75,6 +71,13 @@ public struct APIResponder: HTTPResponder {
         } catch {
             return self.errorResponse(error, requestID: requestID, version: fallbackVersion, logger: logger)
         }
+        guard self.admission.enter() else {
+            Observability.recordShed(reason: "overloaded", elapsed: self.elapsed(deadline))
+            return self.errorResponse(WireError(.overloaded), requestID: requestID, version: fallbackVersion)
+        }
+        Observability.inFlight.record(self.admission.current)
+        defer { self.admission.leave() }
+
         let timeout: @Sendable () -> Response = {
             Observability.recordShed(reason: "deadline", elapsed: self.elapsed(deadline))
             return self.errorResponse(

@@ -73,7 +73,9 @@ public func buildApplication(
                 responder: respond, settings: settings, connections: connections, certificates: certificates,
                 timedOutAnswer: { APIResponder.bodyTimedOutBytes(docsURL: docsURL) })
         },
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Paisa"),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "Paisa",
+            backlog: ConnectionSettings.acceptBacklog),
         services: services, logger: logger)
     app.beforeServerStarts {
         try await Migrator(client: client, logger: logger).checkSchema()

@@ -22,8 +22,8 @@ public struct TransportSecurity: Sendable {
     func isEncrypted(_ request: Request) -> Bool {
         if self.servesTLS { return true }
         guard self.trustForwardedProto, let proto = request.headers[.forwardedProto] else { return false }
-        // A chain of proxies appends; the first value is what the client used.
-        return proto.split(separator: ",").first?.trimmingCharacters(in: .whitespaces).lowercased() == "https"
+        // Only the last value is the proxy's own: a proxy that appends leaves the client's claim in front of it.
+        return proto.split(separator: ",").last?.trimmingCharacters(in: .whitespaces).lowercased() == "https"
     }
 
     /// Refuses a live key that arrived in clear. The key has crossed the network already; the answer tells the

@@ -14,9 +14,14 @@ final class RawConnection: @unchecked Sendable {
 
     private let socket: Int32
 
-    init(port: Int) throws {
+    /// `receiveBuffer` shrinks the socket's receive buffer (set before connecting, so the window is small from the
+    /// start): a client that reads slowly, or not at all.
+    init(port: Int, receiveBuffer: Int32? = nil) throws {
         let descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure("socket: errno \(errno)") }
+        if var size = receiveBuffer {
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var timeout = timeval(tv_sec: Self.safetyLimit, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
