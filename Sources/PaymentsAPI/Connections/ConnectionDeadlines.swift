@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTPTypes
 import Payments
 
-/// The deadlines of one client connection, kept on its own event loop (no task or timer per request beyond these):
+/// The deadlines of one client connection, kept on its own event loop with at most one timer each:
 ///
 /// - **Read**: each request must arrive whole, head and body, within the read timeout of its first byte (a new
 ///   connection's first request: of the connection opening, so one that never sends a byte is closed too). The
@@ -41,7 +41,12 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let timeout: TimeAmount
     private let timedOutAnswer: @Sendable () -> ByteBuffer
-    private var readTimer: Scheduled<Void>?
+    /// When the request being read must have arrived; nil between requests. Moving or clearing it does not cancel
+    /// the timer (cancelling a scheduled task scans the event loop's whole queue, which with thousands of connections
+    /// costs more than the request); the timer checks the deadline when it fires and schedules itself again if the
+    /// deadline moved.
+    private var readDeadline: NIODeadline?
+    private var readTimerPending = false
     private var writeTimer: Scheduled<Void>?
     private var phase = Phase.waiting
     /// Requests whose head was read, and answers begun and ended, on this connection: the request timing out may
@@ -122,13 +127,30 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func startReading(_ context: ChannelHandlerContext) {
-        guard self.readTimer == nil, !self.timedOut else { return }
+        guard self.readDeadline == nil, !self.timedOut else { return }
         self.phase = .head
+        let deadline = NIODeadline.now() + self.timeout
+        self.readDeadline = deadline
+        if !self.readTimerPending { self.scheduleReadTimer(context, at: deadline) }
+    }
+
+    private func scheduleReadTimer(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
+        self.readTimerPending = true
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        self.readTimer = context.eventLoop.scheduleTask(in: self.timeout) {
+        context.eventLoop.scheduleTask(deadline: deadline) {
             let (handler, context) = bound.value
-            handler.readTimedOut(context)
+            handler.readTimerFired(context)
         }
+    }
+
+    private func readTimerFired(_ context: ChannelHandlerContext) {
+        self.readTimerPending = false
+        guard let deadline = self.readDeadline, context.channel.isActive else { return }
+        guard deadline <= .now() else {
+            self.scheduleReadTimer(context, at: deadline)
+            return
+        }
+        self.readTimedOut(context)
     }
 
     private func readTimedOut(_ context: ChannelHandlerContext) {
@@ -149,8 +171,7 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func stopReading() {
-        self.readTimer?.cancel()
-        self.readTimer = nil
+        self.readDeadline = nil
         self.phase = .waiting
     }
 
