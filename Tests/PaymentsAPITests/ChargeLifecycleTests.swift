@@ -5,6 +5,38 @@ import Testing
 
 @Suite("Captures, updates and refunds")
 struct ChargeLifecycleTests {
+    @Test("booleans as every SDK generation sends them: True and False as true and false; yes and 1 refused")
+    func booleansFromOlderSDKs() async throws {
+        let (_, key) = try await TestDatabase.account()
+        try await Paisa.with { paisa in
+            let authorized = try await paisa.charge(key: key, currency: "usd", extra: [("capture", "False")])
+            #expect(authorized.status == 200)
+            #expect(authorized.json["captured"] as? Bool == false)
+            let captured = try await paisa.charge(key: key, currency: "usd", extra: [("capture", "True")])
+            #expect(captured.json["captured"] as? Bool == true)
+            for refused in ["yes", "1", "", "truth"] {
+                let reply = try await paisa.charge(key: key, currency: "usd", extra: [("capture", refused)])
+                #expect(reply.status == 400, "capture=\(refused)")
+            }
+        }
+    }
+
+    @Test("Connect's parameters are refused with a 400 that says Paisa has no connected accounts, never ignored")
+    func connectParametersRefused() async throws {
+        let (account, key) = try await TestDatabase.account()
+        try await Paisa.with { paisa in
+            for (name, value) in [
+                ("application_fee_amount", "100"), ("on_behalf_of", "acct_1"), ("transfer_data[destination]", "acct_1"),
+            ] {
+                let reply = try await paisa.charge(key: key, extra: [(name, value)])
+                #expect(reply.status == 400)
+                #expect(reply.error["code"] as? String == "parameter_unknown")
+                #expect((reply.error["message"] as? String)?.contains("no connected accounts") == true, "\(name)")
+            }
+            #expect(try await Ledger.chargeCount(account: account.id) == 0)
+        }
+    }
+
     @Test("capture=false authorizes; a partial capture takes part and releases the rest")
     func partialCapture() async throws {
         let (account, key) = try await TestDatabase.account()

@@ -5,14 +5,23 @@ import Payments
 struct ParameterReader {
     let values: [String: ParameterValue]
 
+    /// Stripe Connect's parameters, which integrations send out of habit and Paisa cannot honour: refused like any
+    /// unknown parameter (never silently ignored: the money would not go where the integration means it to), with
+    /// a message that says why.
+    static let connectParameters: Set<String> = [
+        "application_fee", "application_fee_amount", "destination", "on_behalf_of", "transfer_data",
+    ]
+
     /// Refuses any parameter the endpoint does not take, naming the first one (in name order).
     init(_ parameters: Parameters, allowed: Set<String>) throws(PaymentsError) {
         if let unknown = parameters.values.keys.filter({ !allowed.contains($0) }).sorted().first {
+            let advice =
+                Self.connectParameters.contains(unknown)
+                ? "Paisa has no connected accounts (Stripe Connect), so it cannot take \(unknown); send the "
+                    + "payment without it."
+                : "Check the spelling, or see the API reference for the parameters this endpoint takes."
             throw PaymentsError.invalidRequest(
-                code: .parameterUnknown,
-                message: "Received unknown parameter: \(unknown). Check the spelling, or see the API reference "
-                    + "for the parameters this endpoint takes.",
-                param: unknown)
+                code: .parameterUnknown, message: "Received unknown parameter: \(unknown). \(advice)", param: unknown)
         }
         self.values = parameters.values
     }
@@ -52,10 +61,11 @@ struct ParameterReader {
         return value
     }
 
-    /// `true` or `false`, exactly (as Stripe, which refuses `1`, `True` and `yes`).
+    /// `true` or `false`, in any case: the official Python SDK before version 8 sends a Python boolean as `True`
+    /// or `False`, which Stripe accepts. `1`, `yes` and the like are refused.
     func bool(_ name: String) throws(PaymentsError) -> Bool? {
         guard let text = try self.string(name) else { return nil }
-        switch text {
+        switch text.lowercased() {
         case "true": return true
         case "false": return false
         default:
