@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The Stripe SDK suite: a Python venv with the pinned SDK, a Paisa server on a free port against the given
-# database, a fresh account with a secret and a read-only key, then pytest over Tests/sdk.
+# The Stripe SDK suite: a Python venv with the pinned SDK and one per older major (7.x, 5.x), a Paisa server on a
+# free port against the given database, a fresh account with a secret and a read-only key, then pytest over
+# Tests/sdk (the pinned SDK's StripeClient) and Tests/sdk-legacy (each older major's module-level calls).
 #
 #   scripts/sdk-tests.sh DATABASE_URL
 set -euo pipefail
@@ -12,12 +13,23 @@ export DATABASE_URL
 VENV="$ROOT/.venv"
 BIN="$ROOT/.build/debug/paisa"
 
-if [ ! -x "$VENV/bin/python" ] || ! cmp -s Tests/sdk/requirements.txt "$VENV/requirements.txt"; then
-  echo "sdk: creating the Python environment with $(tr '\n' ' ' < Tests/sdk/requirements.txt)" >&2
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r Tests/sdk/requirements.txt
-  cp Tests/sdk/requirements.txt "$VENV/requirements.txt"
-fi
+# A venv per SDK major, made again whenever its requirements file changes.
+venv() {
+  local dir="$1" requirements="$2"
+  if [ ! -x "$dir/bin/python" ] || ! cmp -s "$requirements" "$dir/requirements.txt"; then
+    echo "sdk: creating $(basename "$dir") with $(tr '\n' ' ' < "$requirements")" >&2
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$dir/requirements.txt"
+  fi
+}
+venv "$VENV" Tests/sdk/requirements.txt
+# The older majors still common in production, in the module-level style their integrations use.
+LEGACY_MAJORS="7 5"
+for major in $LEGACY_MAJORS; do
+  venv "$ROOT/.venv-stripe$major" "Tests/sdk-legacy/requirements-stripe$major.txt"
+done
 
 PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 ACCOUNT=$("$BIN" accounts create --name sdk-suite)
@@ -38,5 +50,11 @@ if ! curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
   echo "sdk: the server did not answer /healthz" >&2; cat .paisa/sdk-server.log >&2; exit 1
 fi
 
+echo "sdk: stripe $("$VENV/bin/python" -c 'import stripe; print(stripe.VERSION)') (StripeClient)" >&2
 PAISA_BASE_URL="http://127.0.0.1:$PORT" PAISA_KEY="$KEY" PAISA_READ_ONLY_KEY="$READ_ONLY" \
   "$VENV/bin/python" -m pytest -q -p no:cacheprovider Tests/sdk
+for major in $LEGACY_MAJORS; do
+  python="$ROOT/.venv-stripe$major/bin/python"
+  echo "sdk: stripe $("$python" -c 'import stripe.version; print(stripe.version.VERSION)') (module-level calls)" >&2
+  PAISA_BASE_URL="http://127.0.0.1:$PORT" PAISA_KEY="$KEY" "$python" -m pytest -q -p no:cacheprovider Tests/sdk-legacy
+done
