@@ -14,8 +14,11 @@ import Payments
 ///   answer, there being no request to answer.
 /// - **Write**: a client that stops reading its answers (the socket stays unwritable) is closed after the same
 ///   timeout, so it cannot hold a connection and its buffered answers forever.
+/// - **Idle**: a keep-alive connection with no request in flight is closed after the idle timeout.
 ///
-/// Between requests the connection is idle, which the HTTP server's idle timeout bounds.
+/// Deadlines are moved, never cancelled: cancelling a scheduled task scans the event loop's whole queue, which with
+/// thousands of connections costs more than the requests. A timer that fires checks the deadlines as they are then
+/// and schedules itself again for the earliest one left.
 final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -40,13 +43,14 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let timeout: TimeAmount
+    private let idleTimeout: TimeAmount
     private let timedOutAnswer: @Sendable () -> ByteBuffer
-    /// When the request being read must have arrived; nil between requests. Moving or clearing it does not cancel
-    /// the timer (cancelling a scheduled task scans the event loop's whole queue, which with thousands of connections
-    /// costs more than the request); the timer checks the deadline when it fires and schedules itself again if the
-    /// deadline moved.
+    /// When the request being read must have arrived; nil between requests.
     private var readDeadline: NIODeadline?
-    private var readTimerPending = false
+    /// When an idle connection is closed; nil while a request is read or answered.
+    private var idleDeadline: NIODeadline?
+    /// The earliest timer pending, if any (later ones may be pending too; they only check again).
+    private var timerAt: NIODeadline?
     private var writeTimer: Scheduled<Void>?
     private var phase = Phase.waiting
     /// Requests whose head was read, and answers begun and ended, on this connection: the request timing out may
@@ -58,8 +62,9 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     private var timedOut = false
 
     /// `timedOutAnswer` is the whole 408 response, head and body, as bytes for the wire.
-    init(timeout: Duration, timedOutAnswer: @escaping @Sendable () -> ByteBuffer) {
+    init(timeout: Duration, idleTimeout: Duration, timedOutAnswer: @escaping @Sendable () -> ByteBuffer) {
         self.timeout = .nanoseconds(timeout.nanoseconds)
+        self.idleTimeout = .nanoseconds(idleTimeout.nanoseconds)
         self.timedOutAnswer = timedOutAnswer
     }
 
@@ -122,6 +127,11 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
             self.answersStarted += 1
         case .answerEnded:
             self.answersEnded += 1
+            // Every request read has been answered and nothing is being read: the connection is idle from now.
+            if self.answersEnded == self.headsRead, self.readDeadline == nil {
+                self.idleDeadline = .now() + self.idleTimeout
+                self.armTimer(context)
+            }
         }
         promise?.succeed()
     }
@@ -129,28 +139,35 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     private func startReading(_ context: ChannelHandlerContext) {
         guard self.readDeadline == nil, !self.timedOut else { return }
         self.phase = .head
-        let deadline = NIODeadline.now() + self.timeout
-        self.readDeadline = deadline
-        if !self.readTimerPending { self.scheduleReadTimer(context, at: deadline) }
+        self.idleDeadline = nil
+        self.readDeadline = .now() + self.timeout
+        self.armTimer(context)
     }
 
-    private func scheduleReadTimer(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
-        self.readTimerPending = true
+    /// Makes sure a timer fires by the earliest deadline set.
+    private func armTimer(_ context: ChannelHandlerContext) {
+        guard let next = [self.readDeadline, self.idleDeadline].compactMap({ $0 }).min() else { return }
+        if let timerAt = self.timerAt, timerAt <= next { return }
+        self.timerAt = next
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        context.eventLoop.scheduleTask(deadline: deadline) {
+        context.eventLoop.scheduleTask(deadline: next) {
             let (handler, context) = bound.value
-            handler.readTimerFired(context)
+            handler.timerFired(context, scheduledFor: next)
         }
     }
 
-    private func readTimerFired(_ context: ChannelHandlerContext) {
-        self.readTimerPending = false
-        guard let deadline = self.readDeadline, context.channel.isActive else { return }
-        guard deadline <= .now() else {
-            self.scheduleReadTimer(context, at: deadline)
-            return
+    private func timerFired(_ context: ChannelHandlerContext, scheduledFor deadline: NIODeadline) {
+        if self.timerAt == deadline { self.timerAt = nil }
+        guard context.channel.isActive, !self.timedOut else { return }
+        let now = NIODeadline.now()
+        if let read = self.readDeadline, read <= now {
+            self.readTimedOut(context)
+        } else if let idle = self.idleDeadline, idle <= now {
+            OpenConnections.closedTotal(reason: "idle").increment()
+            context.close(promise: nil)
+        } else {
+            self.armTimer(context)
         }
-        self.readTimedOut(context)
     }
 
     private func readTimedOut(_ context: ChannelHandlerContext) {

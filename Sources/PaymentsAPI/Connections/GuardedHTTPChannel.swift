@@ -12,6 +12,7 @@ struct GuardedHTTPChannel: ServerChildChannel {
 
     let http: HTTP1Channel
     let readTimeout: Duration
+    let idleTimeout: Duration
     let connections: OpenConnections
     let certificates: TLSCertificates?
     let timedOutAnswer: @Sendable () -> ByteBuffer
@@ -25,8 +26,10 @@ struct GuardedHTTPChannel: ServerChildChannel {
             responder: responder,
             configuration: .init(
                 additionalChannelHandlers: [RequestProgressMarker()],
-                idleTimeout: .nanoseconds(settings.idleTimeout.nanoseconds)))
+                // The idle timeout is ConnectionDeadlines', which moves a deadline instead of cancelling a timer.
+                idleTimeout: nil))
         self.readTimeout = settings.readTimeout
+        self.idleTimeout = settings.idleTimeout
         self.connections = connections
         self.certificates = certificates
     }
@@ -43,7 +46,8 @@ struct GuardedHTTPChannel: ServerChildChannel {
                 try pipeline.addHandler(NIOSSLServerHandler(context: certificates.context))
             }
             try pipeline.addHandler(
-                ConnectionDeadlines(timeout: self.readTimeout, timedOutAnswer: self.timedOutAnswer))
+                ConnectionDeadlines(
+                    timeout: self.readTimeout, idleTimeout: self.idleTimeout, timedOutAnswer: self.timedOutAnswer))
         }.flatMap {
             self.http.setup(channel: channel, logger: logger)
         }.map { value in
