@@ -99,6 +99,25 @@ struct ConnectionTests {
         }
     }
 
+    @Test("a request answered before its body ended still leaves its connection to the idle timeout once it has")
+    func earlyAnswerThenIdle() async throws {
+        let (_, key) = try await TestDatabase.account()
+        try await Paisa.with(configuration: { $0.connections.idleTimeout = .milliseconds(300) }, live: true) { paisa in
+            let connection = try RawConnection(port: try #require(paisa.client.port))
+            // An Idempotency-Key too long to be one is refused before the body is read.
+            try connection.send(
+                "POST /v1/charges HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n"
+                    + "Idempotency-Key: \(String(repeating: "k", count: 300))\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 11\r\n\r\namount")
+            #expect(await connection.readAnswer().hasPrefix("HTTP/1.1 400"))
+            try connection.send("=2000")
+            guard case .closed = await connection.readUntilClosed() else {
+                Issue.record("the connection stayed open after its request ended")
+                return
+            }
+        }
+    }
+
     @Test("past the connection bound a new connection is closed at once, while those already open are served")
     func connectionBound() async throws {
         let bound = 3

@@ -110,6 +110,15 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelWritabilityChanged()
     }
 
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // After a 408 the request's handler may still answer; nothing may follow the 408 on the wire.
+        guard !self.timedOut else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        context.write(data, promise: promise)
+    }
+
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
         guard let progress = event as? Progress else {
             context.triggerUserOutboundEvent(event, promise: promise)
@@ -123,15 +132,16 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
             self.headsRead += 1
         case .requestRead:
             self.stopReading()
+            self.becomeIdleIfDone(context)
         case .answerStarted:
             self.answersStarted += 1
         case .answerEnded:
             self.answersEnded += 1
-            // Every request read has been answered and nothing is being read: the connection is idle from now.
-            if self.answersEnded == self.headsRead, self.readDeadline == nil {
-                self.idleDeadline = .now() + self.idleTimeout
-                self.armTimer(context)
+            // A request pipelined behind this answer waited on the server, not on its client: its clock starts now.
+            if self.readDeadline != nil, self.answersEnded < self.headsRead {
+                self.readDeadline = .now() + self.timeout
             }
+            self.becomeIdleIfDone(context)
         }
         promise?.succeed()
     }
@@ -141,6 +151,14 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         self.phase = .head
         self.idleDeadline = nil
         self.readDeadline = .now() + self.timeout
+        self.armTimer(context)
+    }
+
+    /// Every request read has been answered and nothing is being read (an answer may end before its request's body
+    /// has, or after): the connection is idle from now.
+    private func becomeIdleIfDone(_ context: ChannelHandlerContext) {
+        guard self.answersEnded == self.headsRead, self.readDeadline == nil, self.idleDeadline == nil else { return }
+        self.idleDeadline = .now() + self.idleTimeout
         self.armTimer(context)
     }
 
@@ -161,7 +179,15 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         guard context.channel.isActive, !self.timedOut else { return }
         let now = NIODeadline.now()
         if let read = self.readDeadline, read <= now {
-            self.readTimedOut(context)
+            // While an earlier request is still being served, a later one's bytes may be held back by the server
+            // itself (it reads no further until it can answer): that wait is not the client's, and the earlier
+            // request is bounded by its budget. Look again later; its answer's end restarts this clock.
+            if self.answersEnded < self.headsRead - (self.phase == .body ? 1 : 0) {
+                self.readDeadline = now + self.timeout
+                self.armTimer(context)
+            } else {
+                self.readTimedOut(context)
+            }
         } else if let idle = self.idleDeadline, idle <= now {
             OpenConnections.closedTotal(reason: "idle").increment()
             context.close(promise: nil)
@@ -181,6 +207,7 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         let grace = context.eventLoop.scheduleTask(in: Self.answerGrace) { bound.value.close(promise: nil) }
+        // Written from here, beneath this handler's own `write`, which drops everything after a timeout.
         context.writeAndFlush(NIOAny(IOData.byteBuffer(self.timedOutAnswer()))).whenComplete { _ in
             grace.cancel()
             bound.value.close(promise: nil)
