@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTPTypes
 import Payments
 
-/// The deadlines of one client connection, kept on its own event loop with at most one timer each:
+/// The deadlines of one client connection, kept on its own event loop:
 ///
 /// - **Read**: each request must arrive whole, head and body, within the read timeout of its first byte (a new
 ///   connection's first request: of the connection opening, so one that never sends a byte is closed too). The
@@ -103,7 +103,7 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         } else if self.writeTimer == nil {
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             self.writeTimer = context.eventLoop.scheduleTask(in: self.timeout) {
-                OpenConnections.closedTotal(reason: "write_timeout").increment()
+                Observability.recordConnectionClosed(reason: "write_timeout")
                 bound.value.close(promise: nil)
             }
         }
@@ -189,7 +189,7 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
                 self.readTimedOut(context)
             }
         } else if let idle = self.idleDeadline, idle <= now {
-            OpenConnections.closedTotal(reason: "idle").increment()
+            Observability.recordConnectionClosed(reason: "idle")
             context.close(promise: nil)
         } else {
             self.armTimer(context)
@@ -197,7 +197,7 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func readTimedOut(_ context: ChannelHandlerContext) {
-        OpenConnections.closedTotal(reason: "read_timeout").increment()
+        Observability.recordConnectionClosed(reason: "read_timeout")
         self.timedOut = true
         let answerable =
             self.phase == .body && self.answersStarted == self.headsRead - 1 && self.answersEnded == self.answersStarted

@@ -18,8 +18,8 @@ struct GuardedHTTPChannel: ServerChildChannel {
     let timedOutAnswer: @Sendable () -> ByteBuffer
 
     init(
-        responder: @escaping HTTPChannelHandler.Responder, settings: ConnectionSettings, connections: OpenConnections,
-        certificates: TLSCertificates?, timedOutAnswer: @escaping @Sendable () -> ByteBuffer
+        responder: @escaping HTTPChannelHandler.Responder, settings: ConnectionSettings, certificates: TLSCertificates?,
+        timedOutAnswer: @escaping @Sendable () -> ByteBuffer
     ) {
         self.timedOutAnswer = timedOutAnswer
         self.http = HTTP1Channel(
@@ -30,17 +30,22 @@ struct GuardedHTTPChannel: ServerChildChannel {
                 idleTimeout: nil))
         self.readTimeout = settings.readTimeout
         self.idleTimeout = settings.idleTimeout
-        self.connections = connections
+        self.connections = OpenConnections(max: settings.connectionsMax)
         self.certificates = certificates
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let admitted = self.connections.enter()
-        return channel.eventLoop.makeCompletedFuture {
-            if admitted {
-                let connections = self.connections
-                channel.closeFuture.whenComplete { _ in connections.leave() }
+        guard self.connections.enter() else {
+            // Refused: the bare HTTP pipeline (the server's own handling needs one, to end cleanly), then closed at
+            // once; no TLS handshake and no deadlines for a connection that will not be served.
+            return self.http.setup(channel: channel, logger: logger).map { value in
+                channel.close(promise: nil)
+                return value
             }
+        }
+        let connections = self.connections
+        channel.closeFuture.whenComplete { _ in connections.leave() }
+        return channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             if let certificates = self.certificates {
                 try pipeline.addHandler(NIOSSLServerHandler(context: certificates.context))
@@ -50,10 +55,6 @@ struct GuardedHTTPChannel: ServerChildChannel {
                     timeout: self.readTimeout, idleTimeout: self.idleTimeout, timedOutAnswer: self.timedOutAnswer))
         }.flatMap {
             self.http.setup(channel: channel, logger: logger)
-        }.map { value in
-            // Refused: closed at once, after the pipeline is whole so that the server's own handling ends cleanly.
-            if !admitted { channel.close(promise: nil) }
-            return value
         }.flatMapError { error in
             // A pipeline that could not be built: close the connection, which also counts it out.
             channel.close(promise: nil)

@@ -14,7 +14,7 @@ public final class TLSCertificates: Service, Sendable {
     let files: TLSFiles
     let checkInterval: Duration
     let logger: Logger
-    private let state: Mutex<(context: NIOSSLContext, stamp: [UInt8]?)>
+    private let state: Mutex<(context: NIOSSLContext, pair: PEMPair?)>
 
     public init(
         files: TLSFiles, checkInterval: Duration = TLSCertificates.checkIntervalDefault, logger: Logger
@@ -22,7 +22,8 @@ public final class TLSCertificates: Service, Sendable {
         self.files = files
         self.checkInterval = checkInterval
         self.logger = logger
-        self.state = Mutex((try Self.load(files), Self.stamp(files)))
+        guard let pair = PEMPair(files) else { throw PEMPair.Unreadable(files: files) }
+        self.state = Mutex((try pair.context(), pair))
     }
 
     /// The context for a connection accepted now.
@@ -32,17 +33,17 @@ public final class TLSCertificates: Service, Sendable {
     @discardableResult
     public func reloadIfChanged() -> Bool {
         // Files that cannot be read right now (mid-rotation, say) are read again at the next check.
-        guard let stamp = Self.stamp(self.files), stamp != self.state.withLock({ $0.stamp }) else { return false }
+        guard let pair = PEMPair(self.files), pair != self.state.withLock({ $0.pair }) else { return false }
         do {
-            let context = try Self.load(self.files)
-            self.state.withLock { $0 = (context, stamp) }
+            let context = try pair.context()
+            self.state.withLock { $0 = (context, pair) }
             self.logger.notice(
                 "TLS certificate reloaded; new connections use it",
                 metadata: ["certificate": "\(self.files.certificatePath)"])
             return true
         } catch {
             // Remember these contents, so a broken pair is logged once and read again when it changes again.
-            self.state.withLock { $0.stamp = stamp }
+            self.state.withLock { $0.pair = pair }
             self.logger.error(
                 "TLS certificate could not be reloaded; the previous one stays in use",
                 metadata: ["certificate": "\(self.files.certificatePath)", "error": "\(error)"])
@@ -57,22 +58,34 @@ public final class TLSCertificates: Service, Sendable {
         }
     }
 
-    static func load(_ files: TLSFiles) throws -> NIOSSLContext {
-        let chain = try NIOSSLCertificate.fromPEMFile(files.certificatePath).map {
-            NIOSSLCertificateSource.certificate($0)
-        }
-        let key = try NIOSSLPrivateKey(file: files.keyPath, format: .pem)
+}
+
+/// The contents of a certificate chain and its key, read together. Compared whole, they identify a renewal whatever
+/// the files are (a symbolic link whose target is swapped, as Kubernetes mounts secrets, keeps its own size and
+/// time); the context is made from these same bytes, so what was compared is what is served.
+struct PEMPair: Equatable {
+    let certificate: [UInt8]
+    let key: [UInt8]
+
+    /// Nil when either file cannot be read now.
+    init?(_ files: TLSFiles) {
+        guard let certificate = FileManager.default.contents(atPath: files.certificatePath),
+            let key = FileManager.default.contents(atPath: files.keyPath)
+        else { return nil }
+        self.certificate = Array(certificate)
+        self.key = Array(key)
+    }
+
+    func context() throws -> NIOSSLContext {
+        let chain = try NIOSSLCertificate.fromPEMBytes(self.certificate).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(bytes: self.key, format: .pem)
         let configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain, privateKey: .privateKey(key))
         return try NIOSSLContext(configuration: configuration)
     }
 
-    /// The files' contents: what identifies a renewal whatever the files are (a symbolic link whose target is
-    /// swapped, as Kubernetes mounts secrets, keeps its own size and time). Nil when either cannot be read now.
-    private static func stamp(_ files: TLSFiles) -> [UInt8]? {
-        guard let certificate = FileManager.default.contents(atPath: files.certificatePath),
-            let key = FileManager.default.contents(atPath: files.keyPath)
-        else { return nil }
-        return Array(certificate) + [0] + Array(key)
+    struct Unreadable: Error, CustomStringConvertible {
+        let files: TLSFiles
+        var description: String { "cannot read \(self.files.certificatePath) or \(self.files.keyPath)" }
     }
 }

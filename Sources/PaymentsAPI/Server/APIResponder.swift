@@ -5,8 +5,8 @@ import NIOCore
 import Payments
 import PaymentsStore
 
-/// The HTTP edge: every request passes here. It names the request, admits or sheds it, reads its body within the
-/// limit, and then, inside the deadline race, authenticates, resolves the version, decodes parameters and runs the
+/// The HTTP edge: every request passes here. It names the request, reads its body within the limit, admits or sheds
+/// it, and then, inside the deadline race, authenticates, resolves the version, decodes parameters and runs the
 /// endpoint. Every failure leaves as a Stripe-shaped error object; nothing else ever reaches a client.
 public struct APIResponder: HTTPResponder {
     public typealias Context = APIRequestContext

@@ -25,7 +25,7 @@ public func buildApplication(
         }
     }
     configuration.api.transport.servesTLS = certificates != nil
-    try checkTransport(configuration, logger: logger)
+    try checkConnections(configuration, logger: logger)
     let faults = try FaultInjector(specification: configuration.faults)
     let client =
         sharedClient
@@ -63,14 +63,13 @@ public func buildApplication(
     if configuration.runBackgroundServices {
         services += [server.completer, server.reconciler, server.reaper, server.approvalSweep] as [any Service]
     }
-    let connections = OpenConnections(max: configuration.connections.connectionsMax)
     let settings = configuration.connections
     let docsURL = configuration.api.docsURL
     var app = Application(
         responder: responder,
         server: HTTPServerBuilder { respond in
             GuardedHTTPChannel(
-                responder: respond, settings: settings, connections: connections, certificates: certificates,
+                responder: respond, settings: settings, certificates: certificates,
                 timedOutAnswer: { APIResponder.bodyTimedOutBytes(docsURL: docsURL) })
         },
         configuration: .init(
@@ -85,7 +84,7 @@ public func buildApplication(
 
 /// At start: the descriptor budget must fit the open-file limit, and a server reachable beyond this machine that
 /// takes keys in clear says so loudly.
-private func checkTransport(_ configuration: ServerConfiguration, logger: Logger) throws {
+private func checkConnections(_ configuration: ServerConfiguration, logger: Logger) throws {
     let budget = DescriptorBudget(
         clientConnections: configuration.connections.connectionsMax,
         databaseConnections: configuration.database.poolConnectionsMax)

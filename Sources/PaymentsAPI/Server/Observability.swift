@@ -43,6 +43,17 @@ public enum Observability {
     /// Requests in flight right now.
     static let inFlight = Gauge(label: "paisa_http_requests_in_flight")
 
+    /// Client connections open right now.
+    static func recordConnectionsOpen(_ count: Int) {
+        Gauge(label: "paisa_connections_open").record(count)
+    }
+
+    /// A connection Paisa ended: `refused` past the bound, `read_timeout` for a request not sent whole in time,
+    /// `write_timeout` for a client that stopped reading, `idle` after the idle timeout.
+    static func recordConnectionClosed(reason: String) {
+        Counter(label: "paisa_connections_closed_total", dimensions: [("reason", reason)]).increment()
+    }
+
     /// The text `/metrics` answers with.
     static func exposition() -> [UInt8] {
         Self.registry.emitToBuffer()
