@@ -47,4 +47,5 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case resourceMissing = "resource_missing"
     case serviceUnavailable = "service_unavailable"
     case unknownRoute = "unknown_route"
+    case urlInvalid = "url_invalid"
 }

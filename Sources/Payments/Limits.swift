@@ -52,6 +52,20 @@ public enum Limits {
     /// A ledger line's description: a charge's description with a refund's prefix around it.
     public static let ledgerDescriptionLengthMax = descriptionLengthMax + 100
 
+    /// Stripe's limit on webhook endpoints per account (here per account and mode).
+    public static let webhookEndpointsMax = 16
+    /// A webhook endpoint's URL, in bytes, and its description.
+    public static let webhookURLBytesMax = 2048
+    public static let webhookDescriptionLengthMax = 5000
+    /// What an attempt's record keeps of why it failed.
+    public static let webhookAttemptErrorLengthMax = 1000
+    /// Entries of an endpoint's `enabled_events`: every type once, with room for the ones to come.
+    public static let enabledEventsMax = 64
+    /// Exact types one `GET /v1/events` may filter by (`types[]`), as Stripe.
+    public static let eventTypesFilterMax = 20
+    /// How long events are kept before the reaper deletes them (with their deliveries), as Stripe.
+    public static let eventRetention: Duration = .seconds(30 * 24 * 3600)
+
     /// Page size for list endpoints, as Stripe: 1 to 100, 10 unless asked.
     public static let listLimitMax = 100
     public static let listLimitDefault = 10

@@ -159,7 +159,9 @@ struct RecordChargeStatement: PostgresPreparedStatement {
             SET recovery_point = 'finished', response_status = $1, response_body = $2, lock_token = NULL,
                 locked_until = NULL, finished_at = now()
             WHERE account_id = $3 AND livemode = $4 AND key = $5 AND lock_token = $6 AND recovery_point = 'started'
-            RETURNING 1
+            -- Names the request for the charge's event, which the charge's trigger writes (sql/006).
+            RETURNING set_config('paisa.request_id', original_request_id, true),
+                      set_config('paisa.idempotency_key', key, true)
         ), charge AS (
             INSERT INTO charges (
                 account_id, livemode, id, amount, currency, amount_captured, amount_refunded, captured,

@@ -15,9 +15,12 @@ extension PostgresPaymentsStore {
             "finish", .transaction, deadline: deadline, repeatable: false, afterCommit: .afterFinishCommit
         ) {
             connection -> StoredResponse? in
+            // Locks the key, and names its request for the events this transaction's changes write (sql/006).
             let held = try await connection.query(
                 """
-                SELECT 1 FROM idempotency_keys
+                SELECT set_config('paisa.request_id', original_request_id, true),
+                       set_config('paisa.idempotency_key', key, true)
+                FROM idempotency_keys
                 WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode) AND key = \(key.key)
                   AND lock_token = \(key.lockToken) AND recovery_point = 'started'
                 FOR UPDATE
@@ -40,7 +43,8 @@ extension PostgresPaymentsStore {
     }
 }
 
-/// The domain's view of an open transaction: reads that lock, and writes.
+/// The domain's view of an open transaction: reads that lock, and writes. Every change of a charge or refund writes
+/// its event through the table's trigger, in this same transaction.
 struct PostgresTransaction: PaymentsTransaction {
     let connection: PostgresConnection
     let logger: Logger
@@ -138,5 +142,59 @@ struct PostgresTransaction: PaymentsTransaction {
         var refunds: [Refund] = []
         for try await row in rows { refunds.append(try Rows.refund(row)) }
         return Page(items: Array(refunds.prefix(limit)), hasMore: refunds.count > limit)
+    }
+}
+
+extension PostgresTransaction {
+    func countWebhookEndpoints(scope: Scope) async throws -> Int {
+        // The account row's lock serializes creations, so that two cannot both see room for one more.
+        try await self.connection.query(
+            "SELECT 1 FROM accounts WHERE id = \(scope.accountID) FOR UPDATE", logger: self.logger)
+        let rows = try await self.connection.query(
+            """
+            SELECT count(*) FROM webhook_endpoints
+            WHERE account_id = \(scope.accountID) AND livemode = \(scope.livemode)
+            """, logger: self.logger)
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 0
+    }
+
+    func insertWebhookEndpoint(_ endpoint: WebhookEndpoint) async throws {
+        try await self.connection.query(
+            """
+            INSERT INTO webhook_endpoints (
+                account_id, livemode, id, url, enabled_events, description, metadata, api_version, status, secret,
+                created_at, updated_at)
+            VALUES (\(endpoint.scope.accountID), \(endpoint.scope.livemode), \(endpoint.id), \(endpoint.url),
+                    \(endpoint.enabledEvents), \(endpoint.description), \(Rows.json(endpoint.metadata))::jsonb,
+                    \(endpoint.apiVersion), \(endpoint.status.rawValue), \(endpoint.secret), \(endpoint.created),
+                    \(endpoint.created))
+            """, logger: self.logger)
+    }
+
+    func lockWebhookEndpoint(id: String, scope: Scope) async throws -> WebhookEndpoint? {
+        guard ObjectID.isWellFormed(id, as: .webhookEndpoint) else { return nil }
+        let rows = try await self.connection.query(
+            """
+            SELECT \(unescaped: EventRows.endpointColumns) FROM webhook_endpoints
+            WHERE account_id = \(scope.accountID) AND livemode = \(scope.livemode) AND id = \(id)
+            FOR UPDATE
+            """, logger: self.logger)
+        for try await row in rows { return try EventRows.endpoint(row) }
+        return nil
+    }
+
+    func updateWebhookEndpoint(_ endpoint: WebhookEndpoint) async throws {
+        // Enabling an endpoint again forgets its failures: it gets the full time to succeed once more.
+        try await self.connection.query(
+            """
+            UPDATE webhook_endpoints
+            SET url = \(endpoint.url), enabled_events = \(endpoint.enabledEvents),
+                description = \(endpoint.description), metadata = \(Rows.json(endpoint.metadata))::jsonb,
+                failing_since = CASE WHEN status = 'disabled' AND \(endpoint.status.rawValue) = 'enabled' THEN NULL
+                                     ELSE failing_since END,
+                status = \(endpoint.status.rawValue), updated_at = now()
+            WHERE account_id = \(endpoint.scope.accountID) AND id = \(endpoint.id)
+            """, logger: self.logger)
     }
 }

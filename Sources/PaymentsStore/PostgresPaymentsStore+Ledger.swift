@@ -21,7 +21,8 @@ extension PostgresPaymentsStore {
         -> Page<Refund>
     {
         try await self.list(
-            .refunds, scope: scope, page: page, filter: chargeID.map { ("charge_id", $0) }, deadline: deadline,
+            .refunds, scope: scope, page: page, filter: chargeID.map { .equals(column: "charge_id", value: $0) },
+            deadline: deadline,
             decode: Rows.refund)
     }
 

@@ -22,21 +22,36 @@ struct ListSource {
         select: Rows.balanceTransactionSelect, alias: "m.", idColumn: "posting_id", kind: .balanceTransaction,
         noun: "balance transaction")
 
+    static let events = ListSource(
+        select: "SELECT \(EventRows.columns) FROM events e WHERE true", alias: "e.", idColumn: "id", kind: .event,
+        noun: "event")
+    static let webhookEndpoints = ListSource(
+        select: "SELECT \(EventRows.endpointColumns) FROM webhook_endpoints WHERE true", alias: "", idColumn: "id",
+        kind: .webhookEndpoint, noun: "webhook endpoint")
+
     /// Where a cursor object's creation time is looked up.
     var cursorLookup: String {
         switch self.kind {
         case .charge: "SELECT created_at FROM charges WHERE true"
         case .refund: "SELECT created_at FROM refunds WHERE true"
+        case .event: "SELECT created_at FROM events WHERE true"
+        case .webhookEndpoint: "SELECT created_at FROM webhook_endpoints WHERE true"
         default:
             "SELECT created_at FROM ledger_entries m WHERE m.ledger_account = 'merchant_balance'"
         }
     }
 }
 
+/// A condition a list adds to its scope's: one column equal to a value, or to any of several.
+enum ListFilter {
+    case equals(column: String, value: String)
+    case anyOf(column: String, values: [String])
+}
+
 extension PostgresPaymentsStore {
     /// One page of a list, newest first, using the (account, mode, created, id) index in both directions.
     func list<Item: Sendable>(
-        _ source: ListSource, scope: Scope, page: PageRequest, filter: (column: String, value: String)? = nil,
+        _ source: ListSource, scope: Scope, page: PageRequest, filter: ListFilter? = nil,
         deadline: Deadline, decode: @escaping @Sendable (PostgresRow) throws -> Item
     ) async throws -> Page<Item> {
         let cursor = try await self.cursorPosition(source, scope: scope, page: page, deadline: deadline)
@@ -46,9 +61,15 @@ extension PostgresPaymentsStore {
         builder.append(trusted: builder.bind(scope.accountID))
         builder.append(trusted: " AND \(source.alias)livemode = ")
         builder.append(trusted: builder.bind(scope.livemode))
-        if let filter {
-            builder.append(trusted: " AND \(source.alias)\(filter.column) = ")
-            builder.append(trusted: builder.bind(filter.value))
+        switch filter {
+        case .equals(let column, let value)?:
+            builder.append(trusted: " AND \(source.alias)\(column) = ")
+            builder.append(trusted: builder.bind(value))
+        case .anyOf(let column, let values)?:
+            builder.append(trusted: " AND \(source.alias)\(column) = ANY(")
+            builder.append(trusted: builder.bind(values) + "::text[])")
+        case nil:
+            break
         }
         let bounds = page.created.microsecondBounds
         if let lower = bounds.lower {

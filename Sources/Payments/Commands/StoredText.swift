@@ -22,12 +22,21 @@ public enum StoredText {
         "sandbox_processor_payments.processor_key": Limits.processorKeyLengthMax,
         "sandbox_processor_payments.source": Limits.vpaLengthMax,
         "sandbox_processor_voids.processor_key": Limits.processorKeyLengthMax,
+        "webhook_endpoints.description": Limits.webhookDescriptionLengthMax,
+        "webhook_attempts.error": Limits.webhookAttemptErrorLengthMax,
     ]
 
     /// The length PostgreSQL's `char_length` gives a string: its Unicode scalars, not its grapheme clusters (a
     /// letter with 1,001 combining marks is one `Character` but 1,002 scalars).
     public static func length(_ text: some StringProtocol) -> Int {
         text.unicodeScalars.count
+    }
+
+    /// Text of our own making (an error's description) cut to fit `max` scalars, without U+0000.
+    public static func fitted(_ text: String, max: Int) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.lazy.filter { $0 != "\u{0}" }.prefix(max))
+        return String(scalars)
     }
 
     /// Whether a string holds U+0000, which no stored text may.

@@ -10,6 +10,8 @@ public enum ObjectID {
         case balanceTransaction = "txn_"
         case card = "card_"
         case request = "req_"
+        case event = "evt_"
+        case webhookEndpoint = "we_"
     }
 
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)

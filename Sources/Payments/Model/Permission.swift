@@ -7,6 +7,8 @@ public struct Permission: Hashable, Sendable, CustomStringConvertible {
         case charges
         case refunds
         case balance
+        case events
+        case webhookEndpoints = "webhook_endpoints"
     }
 
     /// Read lets a key fetch and list; write also lets it create and update.

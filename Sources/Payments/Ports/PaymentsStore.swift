@@ -76,4 +76,39 @@ public protocol PaymentsStore: IdempotencyStore {
         -> Page<BalanceTransaction>
     /// The balance, summed from the ledger at `time`.
     func balance(scope: Scope, at time: Timestamp, deadline: Deadline) async throws -> Balance
+
+    // MARK: Events and webhooks
+
+    /// An event of this scope, or nil.
+    func event(id: String, scope: Scope, deadline: Deadline) async throws -> Event?
+    /// Events of this scope, newest first; of these types only, when given.
+    func events(scope: Scope, types: [EventType]?, page: PageRequest, deadline: Deadline) async throws -> Page<Event>
+    /// Deletes events older than `retention`, at most `batchSize`; returns how many went.
+    func reapEvents(retention: Duration, batchSize: Int, deadline: Deadline) async throws -> Int
+    /// A webhook endpoint of this scope, or nil.
+    func webhookEndpoint(id: String, scope: Scope, deadline: Deadline) async throws -> WebhookEndpoint?
+    /// Webhook endpoints of this scope, newest first.
+    func webhookEndpoints(scope: Scope, page: PageRequest, deadline: Deadline) async throws -> Page<WebhookEndpoint>
+    /// Deletes an endpoint and its deliveries; false when there was none.
+    func deleteWebhookEndpoint(id: String, scope: Scope, deadline: Deadline) async throws -> Bool
+    /// Claims due deliveries under a lease (see `PostgresPaymentsStore.claimDeliveries`).
+    func claimDeliveries(
+        limit: Int, perEndpoint: Int, lease: Duration, deadline: Deadline
+    ) async throws
+        -> [ClaimedDelivery]
+    /// Records an attempt if its lease still holds; true when the endpoint was disabled by it.
+    func recordAttempt(_ attempt: DeliveryAttempt, disableAfter: Duration, deadline: Deadline) async throws -> Bool
+    /// Deliveries due now.
+    func deliveryBacklog(deadline: Deadline) async throws -> Int
+}
+
+extension PaymentsStore {
+    /// `finish`, as the idempotency layer's completion: the stored answer, or `superseded` when the key was taken.
+    public func complete(
+        key: ClaimedKey, deadline: Deadline,
+        work: @escaping @Sendable (any PaymentsTransaction) async throws -> StoredResponse
+    ) async throws -> IdempotencyLayer.Completion {
+        guard let response = try await self.finish(key: key, deadline: deadline, work: work) else { return .superseded }
+        return .stored(response)
+    }
 }

@@ -17,4 +17,13 @@ public protocol PaymentsTransaction: Sendable {
     func balanceTransaction(id: String, scope: Scope) async throws -> BalanceTransaction?
     /// Reads a charge's refunds, newest first, at most `limit`.
     func refunds(ofCharge chargeID: String, scope: Scope, limit: Int) async throws -> Page<Refund>
+    /// How many webhook endpoints the scope has, counted under a lock on the account so that two concurrent
+    /// creations cannot both pass a limit.
+    func countWebhookEndpoints(scope: Scope) async throws -> Int
+    /// Inserts a new webhook endpoint.
+    func insertWebhookEndpoint(_ endpoint: WebhookEndpoint) async throws
+    /// Reads a webhook endpoint and locks it until the transaction ends.
+    func lockWebhookEndpoint(id: String, scope: Scope) async throws -> WebhookEndpoint?
+    /// Writes an endpoint's mutable fields back.
+    func updateWebhookEndpoint(_ endpoint: WebhookEndpoint) async throws
 }

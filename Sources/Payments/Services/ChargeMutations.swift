@@ -18,7 +18,7 @@ public struct ChargeMutations: Sendable {
         _ command: CaptureCharge, key: ClaimedKey, deadline: Deadline, relations: ChargeRelations,
         render: @escaping Render<ChargeView>
     ) async throws -> IdempotencyLayer.Completion {
-        try await self.finish(key: key, deadline: deadline) { transaction in
+        try await self.store.complete(key: key, deadline: deadline) { transaction in
             guard let charge = try await transaction.lockCharge(id: command.chargeID, scope: key.scope) else {
                 return render(.failure(.noSuch("charge", command.chargeID)))
             }
@@ -42,7 +42,7 @@ public struct ChargeMutations: Sendable {
         _ command: UpdateCharge, key: ClaimedKey, deadline: Deadline, relations: ChargeRelations,
         render: @escaping Render<ChargeView>
     ) async throws -> IdempotencyLayer.Completion {
-        try await self.finish(key: key, deadline: deadline) { transaction in
+        try await self.store.complete(key: key, deadline: deadline) { transaction in
             guard let charge = try await transaction.lockCharge(id: command.chargeID, scope: key.scope) else {
                 return render(.failure(.noSuch("charge", command.chargeID)))
             }
@@ -61,7 +61,7 @@ public struct ChargeMutations: Sendable {
     public func refund(
         _ command: CreateRefund, key: ClaimedKey, deadline: Deadline, render: @escaping Render<(Refund, Posting)>
     ) async throws -> IdempotencyLayer.Completion {
-        try await self.finish(key: key, deadline: deadline) { transaction in
+        try await self.store.complete(key: key, deadline: deadline) { transaction in
             guard let charge = try await transaction.lockCharge(id: command.chargeID, scope: key.scope) else {
                 return render(.failure(.noSuch("charge", command.chargeID, param: "charge")))
             }
@@ -82,7 +82,7 @@ public struct ChargeMutations: Sendable {
     public func update(
         _ command: UpdateRefund, key: ClaimedKey, deadline: Deadline, render: @escaping Render<Refund>
     ) async throws -> IdempotencyLayer.Completion {
-        try await self.finish(key: key, deadline: deadline) { transaction in
+        try await self.store.complete(key: key, deadline: deadline) { transaction in
             guard var refund = try await transaction.lockRefund(id: command.refundID, scope: key.scope) else {
                 return render(.failure(.noSuch("refund", command.refundID)))
             }
@@ -112,15 +112,5 @@ public struct ChargeMutations: Sendable {
                 ofCharge: charge.id, scope: charge.scope, limit: ChargeRelations.embeddedRefundsMax)
         }
         return view
-    }
-
-    private func finish(
-        key: ClaimedKey, deadline: Deadline,
-        work: @escaping @Sendable (any PaymentsTransaction) async throws -> StoredResponse
-    ) async throws -> IdempotencyLayer.Completion {
-        guard let response = try await self.store.finish(key: key, deadline: deadline, work: work) else {
-            return .superseded
-        }
-        return .stored(response)
     }
 }

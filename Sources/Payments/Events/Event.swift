@@ -1,0 +1,68 @@
+/// Something that happened to an object: written by the database in the transaction that changed the object, so
+/// there is exactly one per change. It keeps the object as it was after the change and, for a change of an existing
+/// object, the values the changed fields had before it.
+public struct Event: Sendable, Equatable {
+    /// The objects events are about.
+    public enum Object: Sendable, Equatable {
+        case charge(Charge)
+        case refund(Refund)
+
+        public var id: String {
+            switch self {
+            case .charge(let charge): charge.id
+            case .refund(let refund): refund.id
+            }
+        }
+    }
+
+    public let id: String
+    public let scope: Scope
+    public let type: EventType
+    /// The object after the change.
+    public let object: Object
+    /// The object before the change, for changes of an existing object; nil when the event made it.
+    public let previous: Object?
+    /// The request that made the change, and its idempotency key; nil for changes made in the background.
+    public let requestID: String?
+    public let idempotencyKey: String?
+    public let created: Timestamp
+    /// Deliveries of this event still to be made.
+    public let pendingWebhooks: Int
+
+    public init(
+        id: String, scope: Scope, type: EventType, object: Object, previous: Object?, requestID: String?,
+        idempotencyKey: String?, created: Timestamp, pendingWebhooks: Int
+    ) {
+        self.id = id
+        self.scope = scope
+        self.type = type
+        self.object = object
+        self.previous = previous
+        self.requestID = requestID
+        self.idempotencyKey = idempotencyKey
+        self.created = created
+        self.pendingWebhooks = pendingWebhooks
+    }
+}
+
+/// The kinds of events Paisa writes (the triggers in sql/006 decide which change is which).
+public enum EventType: String, Sendable, CaseIterable {
+    case chargeCaptured = "charge.captured"
+    case chargeFailed = "charge.failed"
+    case chargePending = "charge.pending"
+    case chargeRefunded = "charge.refunded"
+    case chargeSucceeded = "charge.succeeded"
+    case chargeUpdated = "charge.updated"
+    case refundCreated = "refund.created"
+    case refundUpdated = "refund.updated"
+
+    /// What an endpoint's `enabled_events` may hold besides the types themselves: every type.
+    public static let wildcard = "*"
+}
+
+/// Which events a list shows: all, exact types, or the types under a prefix (`charge.*`).
+public enum EventFilter: Sendable, Equatable {
+    case all
+    case types([EventType])
+    case prefix(String)
+}
