@@ -13,7 +13,9 @@ struct PaisaCommand: AsyncParsableCommand {
             environment. What names one object (an account's name, a key's permissions, an id) is given as a flag \
             or argument only.
             """,
-        subcommands: [Serve.self, Migrate.self, Bootstrap.self, Accounts.self, Keys.self, PrintSettings.self])
+        subcommands: [
+            Serve.self, Migrate.self, Bootstrap.self, Accounts.self, Keys.self, Events.self, PrintSettings.self,
+        ])
 
     static func main() async {
         // Swift Concurrency's jobs run on NIO's event loops, the threads that already do the HTTP and database I/O:

@@ -37,6 +37,16 @@ struct Serve: AsyncParsableCommand {
     @Option(name: Settings.tlsKey.name, help: Settings.tlsKey.help) var tlsKey: String?
     @Flag(name: Settings.trustForwardedProto.name, help: Settings.trustForwardedProto.help)
     var trustForwardedProto = false
+    @Option(name: Settings.webhookTimeout.name, help: Settings.webhookTimeout.help) var webhookTimeout: String?
+    @Option(name: Settings.webhookRetryFirst.name, help: Settings.webhookRetryFirst.help)
+    var webhookRetryFirst: String?
+    @Option(name: Settings.webhookRetryMax.name, help: Settings.webhookRetryMax.help) var webhookRetryMax: String?
+    @Option(name: Settings.webhookGiveUp.name, help: Settings.webhookGiveUp.help) var webhookGiveUp: String?
+    @Option(name: Settings.webhookPoll.name, help: Settings.webhookPoll.help) var webhookPoll: String?
+    @Option(name: Settings.webhookConcurrency.name, help: Settings.webhookConcurrency.help)
+    var webhookConcurrency: String?
+    @Option(name: Settings.webhookEndpointConcurrency.name, help: Settings.webhookEndpointConcurrency.help)
+    var webhookEndpointConcurrency: String?
     @Option(name: Settings.faults.name, help: Settings.faults.help) var faults: String?
 
     func run() async throws {
@@ -88,7 +98,23 @@ struct Serve: AsyncParsableCommand {
             idleTimeout: try Settings.idleTimeout.value(self.idleTimeout),
             connectionsMax: try Settings.connectionsMax.value(self.connectionsMax),
             tls: try self.tlsFiles())
+        configuration.webhooks = try self.webhookSettings()
         return configuration
+    }
+
+    private func webhookSettings() throws -> WebhookDeliverer.Settings {
+        let first = try Settings.webhookRetryFirst.value(self.webhookRetryFirst)
+        let max = try Settings.webhookRetryMax.value(self.webhookRetryMax)
+        guard max >= first else {
+            throw ValidationError("--webhook-retry-max-ms must be at least --webhook-retry-first-ms.")
+        }
+        return WebhookDeliverer.Settings(
+            timeout: try Settings.webhookTimeout.value(self.webhookTimeout),
+            retry: WebhookRetryPolicy(
+                first: first, max: max, giveUpAfter: try Settings.webhookGiveUp.value(self.webhookGiveUp)),
+            poll: try Settings.webhookPoll.value(self.webhookPoll),
+            concurrency: try Settings.webhookConcurrency.value(self.webhookConcurrency),
+            perEndpoint: try Settings.webhookEndpointConcurrency.value(self.webhookEndpointConcurrency))
     }
 
     /// Both TLS files, or neither.

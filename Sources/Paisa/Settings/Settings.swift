@@ -70,6 +70,31 @@ enum Settings {
     static let trustForwardedProto = Setting<Bool>.boolean(
         "trust-forwarded-proto", "PAISA_TRUST_FORWARDED_PROTO",
         "A TLS-terminating proxy is in front: X-Forwarded-Proto: https counts as HTTPS for live keys.")
+    static let webhookTimeout = Setting<Duration>.milliseconds(
+        "webhook-timeout-ms", "PAISA_WEBHOOK_TIMEOUT_MS", default: WebhookDeliverer.Settings.timeoutDefault,
+        range: .milliseconds(100)...(.seconds(60)), "How long a webhook endpoint has to answer a delivery with a 2xx.")
+    static let webhookRetryFirst = Setting<Duration>.milliseconds(
+        "webhook-retry-first-ms", "PAISA_WEBHOOK_RETRY_FIRST_MS", default: WebhookDeliverer.Settings.retryFirstDefault,
+        range: .milliseconds(10)...(.seconds(3600)),
+        "The wait before a failed delivery's first retry; each later wait doubles (times a random 0.5 to 1).")
+    static let webhookRetryMax = Setting<Duration>.milliseconds(
+        "webhook-retry-max-ms", "PAISA_WEBHOOK_RETRY_MAX_MS", default: WebhookDeliverer.Settings.retryMaxDefault,
+        range: .milliseconds(10)...(.seconds(24 * 3600)), "The longest wait between two attempts of a delivery.")
+    static let webhookGiveUp = Setting<Duration>.hours(
+        "webhook-give-up-hours", "PAISA_WEBHOOK_GIVE_UP_HOURS", default: WebhookDeliverer.Settings.giveUpDefault,
+        range: .seconds(3600)...(.seconds(30 * 24 * 3600)),
+        "A delivery is given up this long after its event; an endpoint failing this long without a success is "
+            + "disabled.")
+    static let webhookPoll = Setting<Duration>.milliseconds(
+        "webhook-poll-ms", "PAISA_WEBHOOK_POLL_MS", default: WebhookDeliverer.Settings.pollDefault,
+        range: .milliseconds(10)...(.seconds(60)), "How often each instance looks for deliveries that are due.")
+    static let webhookConcurrency = Setting<Int>.integer(
+        "webhook-concurrency", "PAISA_WEBHOOK_CONCURRENCY", default: WebhookDeliverer.Settings.concurrencyDefault,
+        range: 1...1024, "Webhook deliveries in flight at once on one instance.")
+    static let webhookEndpointConcurrency = Setting<Int>.integer(
+        "webhook-endpoint-concurrency", "PAISA_WEBHOOK_ENDPOINT_CONCURRENCY",
+        default: WebhookDeliverer.Settings.perEndpointDefault, range: 1...1024,
+        "Deliveries in flight at once to one endpoint, across every instance.")
     static let faults = Setting<String>.text(
         "faults", "PAISA_FAULTS", default: "", shown: "none",
         "Fault injection, for tests only: point=action[:count|@probability],…")
@@ -95,7 +120,8 @@ enum Settings {
     static let all: [any SettingDescription] = [
         databaseURL, poolMax, host, port, budget, inFlightMax, keyCache, docsURL, docsDirectory, retention,
         sandboxCardLatency, sandboxSlow, sandboxPending, readTimeout, idleTimeout, connectionsMax, tlsCertificate,
-        tlsKey, trustForwardedProto, faults, logLevel, logFormat, migrations, account, apiVersion,
+        tlsKey, trustForwardedProto, webhookTimeout, webhookRetryFirst, webhookRetryMax, webhookGiveUp, webhookPoll,
+        webhookConcurrency, webhookEndpointConcurrency, faults, logLevel, logFormat, migrations, account, apiVersion,
     ]
 
     /// The configuration reference's table of every setting, as `paisa settings` prints it.

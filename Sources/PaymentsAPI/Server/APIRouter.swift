@@ -8,6 +8,7 @@ public struct APIRouter: Sendable {
     let store: any PaymentsStore
     let charges: ChargeService
     let mutations: ChargeMutations
+    let webhookEndpoints: WebhookEndpointMutations
     let idempotency: IdempotencyLayer
     let versioning: Versioning
     let authenticator: Authenticator
@@ -23,6 +24,7 @@ public struct APIRouter: Sendable {
         self.store = store
         self.charges = ChargeService(store: store, processor: processor, faults: faults, logger: logger)
         self.mutations = ChargeMutations(store: store)
+        self.webhookEndpoints = WebhookEndpointMutations(store: store)
         self.idempotency = IdempotencyLayer(store: store, logger: logger)
         self.versioning = versioning
         self.authenticator = Authenticator(
@@ -49,6 +51,13 @@ public struct APIRouter: Sendable {
         routes.add(.get, "/v1/balance", self.retrieveBalance())
         routes.add(.get, "/v1/balance_transactions", self.listBalanceTransactions())
         routes.add(.get, "/v1/balance_transactions/:id", self.retrieveBalanceTransaction())
+        routes.add(.get, "/v1/events", self.listEvents())
+        routes.add(.get, "/v1/events/:id", self.retrieveEvent())
+        routes.add(.post, "/v1/webhook_endpoints", self.createWebhookEndpoint())
+        routes.add(.get, "/v1/webhook_endpoints", self.listWebhookEndpoints())
+        routes.add(.get, "/v1/webhook_endpoints/:id", self.retrieveWebhookEndpoint())
+        routes.add(.post, "/v1/webhook_endpoints/:id", self.updateWebhookEndpoint())
+        routes.add(.delete, "/v1/webhook_endpoints/:id", self.deleteWebhookEndpoint())
         return routes
     }
 

@@ -34,9 +34,10 @@ public func buildApplication(
         database: Database(client: client, faults: faults, logger: logger),
         lease: configuration.idempotencyLease)
     let processor = SandboxProcessor(client: client, settings: configuration.sandbox, logger: logger)
+    let versioning = Versioning(changes: configuration.versionChanges)
     let api = APIRouter(
         configuration: configuration.api, store: store, processor: processor, faults: faults,
-        versioning: Versioning(changes: configuration.versionChanges), logger: logger)
+        versioning: versioning, logger: logger)
     let server = ServerComponents(
         api: api,
         completer: Completer(
@@ -51,6 +52,8 @@ public func buildApplication(
             settings: configuration.approvalSweep
                 ?? ApprovalSweep.Settings(grace: configuration.idempotencyLease + configuration.completerInterval),
             logger: logger),
+        webhooks: WebhookDeliverer(
+            store: store, versioning: versioning, settings: configuration.webhooks, logger: logger),
         faults: faults, client: client, store: store, processor: processor)
 
     _ = Observability.registry
@@ -61,7 +64,9 @@ public func buildApplication(
     var services: [any Service] = sharedClient == nil ? [client] : []
     if let certificates { services.append(certificates) }
     if configuration.runBackgroundServices {
-        services += [server.completer, server.reconciler, server.reaper, server.approvalSweep] as [any Service]
+        services +=
+            [server.completer, server.reconciler, server.reaper, server.approvalSweep, server.webhooks]
+            as [any Service]
     }
     let settings = configuration.connections
     let docsURL = configuration.api.docsURL

@@ -15,6 +15,7 @@ public struct ServerComponents: Sendable {
     public let reconciler: Reconciler
     public let reaper: Reaper
     public let approvalSweep: ApprovalSweep
+    public let webhooks: WebhookDeliverer
     public let faults: FaultInjector
     public let client: PostgresClient
     public let store: any PaymentsStore

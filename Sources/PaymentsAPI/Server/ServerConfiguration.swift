@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     /// How the sweep for approvals without a charge runs; nil for the defaults, with a grace of one lease and one
     /// completer pass.
     public var approvalSweep: ApprovalSweep.Settings? = nil
+    /// How webhooks are delivered: timeouts, retries, concurrency.
+    public var webhooks = WebhookDeliverer.Settings()
     /// False in tests that drive the background services by hand.
     public var runBackgroundServices: Bool
     /// Where the error reference (`errors.md`) and the OpenAPI document (`openapi.json`) are read from at start.

@@ -124,28 +124,37 @@ struct ParameterReader {
 
     /// `expand[]` paths, checked for count and depth.
     func expand() throws(PaymentsError) -> [String] {
-        guard let value = self.values["expand"] else { return [] }
+        let paths =
+            try self.strings(
+                "expand", max: Limits.expandEntriesMax, example: "expand[]=balance_transaction") ?? []
+        for path in paths where path.isEmpty || path.split(separator: ".").count > Limits.expandDepthMax {
+            throw PaymentsError.invalidRequest(
+                code: .parameterInvalidString,
+                message: "Invalid expand path. Paths name expandable fields, at most \(Limits.expandDepthMax) "
+                    + "levels deep.",
+                param: "expand")
+        }
+        return paths
+    }
+
+    /// A list of strings (`name[]=a&name[]=b`, or `name[0]=a`), at most `max`; nil when absent.
+    func strings(_ name: String, max: Int, example: String) throws(PaymentsError) -> [String]? {
+        guard let value = self.values[name] else { return nil }
         guard let items = value.asList else {
             throw PaymentsError.invalidRequest(
-                code: .parameterInvalidString,
-                message: "Invalid expand: give a list, as `expand[]=balance_transaction`.", param: "expand")
+                code: .parameterInvalidString, message: "Invalid \(name): give a list, as `\(example)`.", param: name)
         }
-        guard items.count <= Limits.expandEntriesMax else {
+        guard items.count <= max else {
             throw PaymentsError.invalidRequest(
-                code: .parameterInvalidString,
-                message: "You may expand at most \(Limits.expandEntriesMax) fields.", param: "expand")
+                code: .parameterInvalidString, message: "\(name) may have at most \(max) entries.", param: name)
         }
-        return try items.map { (item: ParameterValue) throws(PaymentsError) -> String in
-            guard case .string(let path) = item, !path.isEmpty,
-                path.split(separator: ".").count <= Limits.expandDepthMax
-            else {
+        return try items.enumerated().map { (index, item) throws(PaymentsError) -> String in
+            guard case .string(let text) = item else {
                 throw PaymentsError.invalidRequest(
-                    code: .parameterInvalidString,
-                    message: "Invalid expand path. Paths name expandable fields, at most \(Limits.expandDepthMax) "
-                        + "levels deep.",
-                    param: "expand")
+                    code: .parameterInvalidString, message: "Invalid \(name)[\(index)]: give a string.",
+                    param: "\(name)[\(index)]")
             }
-            return path
+            return text
         }
     }
 }

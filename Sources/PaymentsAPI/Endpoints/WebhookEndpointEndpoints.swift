@@ -1,0 +1,110 @@
+import Payments
+
+extension APIRouter {
+    /// `POST /v1/webhook_endpoints`: the answer is the only one that shows the signing secret.
+    func createWebhookEndpoint() -> Endpoint {
+        Endpoint(
+            Permission(.webhookEndpoints, .write),
+            .write { request in
+                let reader = try ParameterReader(
+                    request.parameters,
+                    allowed: ["url", "enabled_events", "description", "metadata", "api_version", "connect", "expand"])
+                _ = try Expansion(reader, allowed: [], for: request.principal)
+                if try reader.bool("connect") == true {
+                    throw PaymentsError.invalidRequest(
+                        code: .parameterUnknown,
+                        message: "Paisa has no connected accounts (Stripe Connect), so an endpoint cannot listen to "
+                            + "their events. Leave out `connect`.",
+                        param: "connect")
+                }
+                let version = try reader.nonEmptyString("api_version").map { (text) throws(PaymentsError) in
+                    try self.versioning.validate(text, param: "api_version").text
+                }
+                let command = try CreateWebhookEndpoint(
+                    url: try reader.requiredString("url"),
+                    enabledEvents: try Self.enabledEvents(reader) ?? [],
+                    description: try reader.nonEmptyString("description"), metadata: try reader.newMetadata(),
+                    apiVersion: version, livemode: request.scope.livemode)
+                return { key in
+                    try await self.webhookEndpoints.create(command, key: key, deadline: request.deadline) { result in
+                        request.stored(result, docsURL: self.configuration.docsURL) {
+                            Render.webhookEndpoint($0, showingSecret: true)
+                        }
+                    }
+                }
+            })
+    }
+
+    /// `POST /v1/webhook_endpoints/:id`: URL, events, description, metadata, `disabled`.
+    func updateWebhookEndpoint() -> Endpoint {
+        Endpoint(
+            Permission(.webhookEndpoints, .write),
+            .write { request in
+                let reader = try ParameterReader(
+                    request.parameters,
+                    allowed: ["url", "enabled_events", "description", "metadata", "disabled", "expand"])
+                _ = try Expansion(reader, allowed: [], for: request.principal)
+                let command = try UpdateWebhookEndpoint(
+                    endpointID: request.pathParameter("id"), url: try reader.nonEmptyString("url"),
+                    enabledEvents: try Self.enabledEvents(reader), description: try reader.string("description"),
+                    metadata: try reader.metadata(), disabled: try reader.bool("disabled"),
+                    livemode: request.scope.livemode)
+                return { key in
+                    try await self.webhookEndpoints.update(command, key: key, deadline: request.deadline) { result in
+                        request.stored(result, docsURL: self.configuration.docsURL) { Render.webhookEndpoint($0) }
+                    }
+                }
+            })
+    }
+
+    /// `GET /v1/webhook_endpoints/:id`.
+    func retrieveWebhookEndpoint() -> Endpoint {
+        Endpoint(
+            Permission(.webhookEndpoints, .read),
+            .read { request in
+                _ = try ParameterReader(request.parameters, allowed: ["expand"])
+                let id = request.pathParameter("id")
+                guard
+                    let endpoint = try await self.store.webhookEndpoint(
+                        id: id, scope: request.scope, deadline: request.deadline)
+                else { throw PaymentsError.noSuch("webhook endpoint", id) }
+                return APIResponse(.ok, Render.webhookEndpoint(endpoint))
+            })
+    }
+
+    /// `GET /v1/webhook_endpoints`: newest first.
+    func listWebhookEndpoints() -> Endpoint {
+        Endpoint(
+            Permission(.webhookEndpoints, .read),
+            .read { request in
+                let reader = try ParameterReader(request.parameters, allowed: ParameterReader.listParameters)
+                _ = try Expansion(reader, allowed: [], for: request.principal)
+                let page = try await self.store.webhookEndpoints(
+                    scope: request.scope, page: try reader.page(), deadline: request.deadline)
+                return APIResponse(
+                    .ok,
+                    Render.list(
+                        url: "/v1/webhook_endpoints", items: page.items.map { Render.webhookEndpoint($0) },
+                        hasMore: page.hasMore))
+            })
+    }
+
+    /// `DELETE /v1/webhook_endpoints/:id`: answered directly, without an idempotency key (as in Stripe, a
+    /// DELETE takes none): deleting twice answers 404 the second time. Its pending deliveries go with it.
+    func deleteWebhookEndpoint() -> Endpoint {
+        Endpoint(
+            Permission(.webhookEndpoints, .write),
+            .read { request in
+                _ = try ParameterReader(request.parameters, allowed: [])
+                let id = request.pathParameter("id")
+                guard
+                    try await self.store.deleteWebhookEndpoint(id: id, scope: request.scope, deadline: request.deadline)
+                else { throw PaymentsError.noSuch("webhook endpoint", id) }
+                return APIResponse(.ok, Render.deleted(id, object: "webhook_endpoint"))
+            })
+    }
+
+    private static func enabledEvents(_ reader: ParameterReader) throws(PaymentsError) -> [String]? {
+        try reader.strings("enabled_events", max: Limits.enabledEventsMax, example: "enabled_events[]=*")
+    }
+}

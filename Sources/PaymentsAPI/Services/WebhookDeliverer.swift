@@ -1,0 +1,254 @@
+import AsyncHTTPClient
+import Logging
+import Metrics
+import NIOCore
+import NIOHTTP1
+import Payments
+import PaymentsStore
+import ServiceLifecycle
+
+/// Posts events to webhook endpoints, on every instance. The charge path only inserts rows (the triggers of
+/// sql/006); this service claims due deliveries under a lease (`FOR UPDATE SKIP LOCKED`, so two instances never
+/// hold the same one), posts each signed, records the attempt and schedules the next one after a failure. Nothing
+/// waits in memory but what is in flight: at most `concurrency` deliveries, `perEndpoint` per endpoint.
+public struct WebhookDeliverer: Service {
+    public struct Settings: Sendable {
+        /// How long an endpoint has to answer with a 2xx.
+        public var timeout: Duration
+        public var retry: WebhookRetryPolicy
+        /// How often due deliveries are looked for when there is nothing in hand.
+        public var poll: Duration
+        /// Deliveries in flight on this instance, and per endpoint across instances.
+        public var concurrency: Int
+        public var perEndpoint: Int
+
+        public static let timeoutDefault: Duration = .seconds(10)
+        public static let retryFirstDefault: Duration = .seconds(60)
+        public static let retryMaxDefault: Duration = .seconds(3 * 3600)
+        public static let giveUpDefault: Duration = .seconds(72 * 3600)
+        public static let pollDefault: Duration = .milliseconds(200)
+        public static let concurrencyDefault = 32
+        public static let perEndpointDefault = 8
+
+        public init(
+            timeout: Duration = Self.timeoutDefault,
+            retry: WebhookRetryPolicy = WebhookRetryPolicy(
+                first: Self.retryFirstDefault, max: Self.retryMaxDefault, giveUpAfter: Self.giveUpDefault),
+            poll: Duration = Self.pollDefault, concurrency: Int = Self.concurrencyDefault,
+            perEndpoint: Int = Self.perEndpointDefault
+        ) {
+            self.timeout = timeout
+            self.retry = retry
+            self.poll = poll
+            self.concurrency = concurrency
+            self.perEndpoint = perEndpoint
+        }
+
+        /// A claim outlives the attempt it covers: the timeout, and time to record the outcome.
+        var lease: Duration { self.timeout + .seconds(5) }
+    }
+
+    /// The most of an endpoint's answer that is read (and thrown away): its status is all that counts.
+    static let responseBytesMax = 64 * 1024
+    /// How long recording an attempt may take before the lease is left to run out instead.
+    static let recordBudget: Duration = .seconds(5)
+
+    let store: any PaymentsStore
+    let versioning: Versioning
+    let settings: Settings
+    let logger: Logger
+
+    public init(store: any PaymentsStore, versioning: Versioning, settings: Settings, logger: Logger) {
+        self.store = store
+        self.versioning = versioning
+        self.settings = settings
+        self.logger = logger
+    }
+
+    private enum Finished {
+        case delivery(DeliveryAttempt)
+        case tick
+    }
+
+    public func run() async throws {
+        let client = Self.makeClient(self.settings)
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Finished.self) { group in
+                var inFlight = 0
+                var ticking = false
+                var due = true
+                while !Task.isCancelled {
+                    let free = self.settings.concurrency - inFlight
+                    if due && free > 0 {
+                        let claimed = await self.claim(limit: free)
+                        for delivery in claimed {
+                            inFlight += 1
+                            group.addTask { .delivery(await self.attempt(delivery, client: client)) }
+                        }
+                        // A full claim means more may be due: claim again as soon as a slot frees.
+                        due = claimed.count == free
+                    }
+                    if !ticking {
+                        ticking = true
+                        let poll = self.settings.poll
+                        group.addTask {
+                            try? await Task.sleep(for: poll)
+                            return .tick
+                        }
+                    }
+                    switch await group.next() {
+                    case .delivery(let attempt)?:
+                        inFlight -= 1
+                        // Recorded here, one at a time: however many posts are in flight, the deliveries hold at
+                        // most one database connection for their outcomes, and the charge path keeps the rest.
+                        await self.record(attempt)
+                    case .tick?:
+                        ticking = false
+                        due = true
+                    case nil: break
+                    }
+                }
+            }
+        }
+        try? await client.shutdown()
+    }
+
+    /// One pass by hand, for tests: claims what is due now and delivers it, waiting for every attempt. Returns how
+    /// many attempts were made.
+    @discardableResult
+    public func deliverDue() async -> Int {
+        let client = Self.makeClient(self.settings)
+        let claimed = await self.claim(limit: self.settings.concurrency)
+        let attempts = await withTaskGroup(of: DeliveryAttempt.self) { group in
+            for delivery in claimed {
+                group.addTask { await self.attempt(delivery, client: client) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        for attempt in attempts { await self.record(attempt) }
+        try? await client.shutdown()
+        return claimed.count
+    }
+
+    private static func makeClient(_ settings: Settings) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        // A redirect is not a success: the endpoint must answer at the URL it was registered with.
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = .init(connect: .seconds(5), read: .init(settings.timeout))
+        configuration.connectionPool = .init(idleTimeout: .seconds(30))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    private func claim(limit: Int) async -> [ClaimedDelivery] {
+        do {
+            let claimed = try await self.store.claimDeliveries(
+                limit: limit, perEndpoint: self.settings.perEndpoint, lease: self.settings.lease,
+                deadline: .after(Self.recordBudget))
+            if claimed.isEmpty {
+                // Sampled when idle, so the gauge falls to zero once the backlog is worked off.
+                Gauge(label: "paisa_webhook_backlog").record(0)
+            } else if claimed.count == limit {
+                let backlog = try await self.store.deliveryBacklog(deadline: .after(Self.recordBudget))
+                Gauge(label: "paisa_webhook_backlog").record(backlog)
+            }
+            return claimed
+        } catch {
+            self.logger.warning(
+                "could not claim webhook deliveries", metadata: ["error": "\(StoreFailure.describe(error))"])
+            return []
+        }
+    }
+
+    /// The event's body as this endpoint gets it: in its version, else the account's.
+    func payload(_ delivery: ClaimedDelivery) -> [UInt8] {
+        let version =
+            (try? self.versioning.resolve(
+                header: nil, accountDefault: delivery.endpoint.apiVersion ?? delivery.accountVersion))
+            ?? Versioning.newest
+        return JSONWriter.bytes(
+            self.versioning.render(
+                Render.event(delivery.event, version: version), at: version, context: VersionContext()))
+    }
+
+    /// Posts one delivery, signed over the exact bytes sent; what came of it, and what happens next.
+    func attempt(_ delivery: ClaimedDelivery, client: HTTPClient) async -> DeliveryAttempt {
+        let body = self.payload(delivery)
+        let started = Timestamp.now()
+        var request = HTTPClientRequest(url: delivery.endpoint.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        request.headers.add(name: "User-Agent", value: "Paisa/1.0 (+webhooks)")
+        request.headers.add(
+            name: "Stripe-Signature",
+            value: WebhookSignature.header(secret: delivery.endpoint.secret, timestamp: started.seconds, payload: body))
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let clock = ContinuousClock.now
+        var statusCode: Int? = nil
+        var problem: String? = nil
+        var outcome = "error"
+        do {
+            let response = try await client.execute(request, timeout: .init(self.settings.timeout))
+            statusCode = Int(response.status.code)
+            // Drained so the connection can be reused; an answer past the bound ends the connection instead.
+            _ = try? await response.body.collect(upTo: Self.responseBytesMax)
+            if (200..<300).contains(response.status.code) {
+                outcome = "delivered"
+            } else {
+                outcome = "failed"
+                problem = "the endpoint answered \(response.status.code)"
+            }
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            outcome = "timeout"
+            problem = "no answer within \(self.settings.timeout)"
+        } catch {
+            problem = "\(error)"
+        }
+        let duration = ContinuousClock.now - clock
+        Counter(label: "paisa_webhook_attempts_total", dimensions: [("outcome", outcome)]).increment()
+        let next: DeliveryAttempt.Next =
+            outcome == "delivered"
+            ? .delivered
+            : self.settings.retry.next(
+                afterFailedAttempt: delivery.attempt, created: delivery.event.created, now: .now())
+        switch next {
+        case .delivered:
+            let lag = Timestamp.now().microseconds - delivery.event.created.microseconds
+            Timer(label: "paisa_webhook_delivery_lag_seconds", preferredDisplayUnit: .seconds)
+                .recordNanoseconds(max(lag, 0) * 1000)
+        case .giveUp:
+            Counter(label: "paisa_webhook_deliveries_given_up_total").increment()
+            self.logger.warning(
+                "webhook delivery given up",
+                metadata: [
+                    "event": "\(delivery.event.id)", "endpoint": "\(delivery.endpoint.id)",
+                    "attempts": "\(delivery.attempt)",
+                ])
+        case .retry: break
+        }
+        return DeliveryAttempt(
+            delivery: delivery, started: started, duration: duration, statusCode: statusCode, error: problem, next: next
+        )
+    }
+
+    /// Stores an attempt's outcome; a failure to store it leaves the lease to run out.
+    func record(_ attempt: DeliveryAttempt) async {
+        let delivery = attempt.delivery
+        do {
+            let disabled = try await self.store.recordAttempt(
+                attempt, disableAfter: self.settings.retry.giveUpAfter, deadline: .after(Self.recordBudget))
+            if disabled {
+                Counter(label: "paisa_webhook_endpoints_disabled_total").increment()
+                self.logger.warning(
+                    "webhook endpoint disabled: no success for too long",
+                    metadata: [
+                        "endpoint": "\(delivery.endpoint.id)", "account": "\(delivery.endpoint.scope.accountID)",
+                    ])
+            }
+        } catch {
+            // The lease runs out and the delivery is tried again: at least once, perhaps twice.
+            self.logger.warning(
+                "could not record a webhook attempt",
+                metadata: ["event": "\(delivery.event.id)", "error": "\(StoreFailure.describe(error))"])
+        }
+    }
+}
