@@ -92,7 +92,9 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                // Webhook signatures: HMAC-SHA256, checked by hand.
+                // The webhook receiver: an HTTP/1 server on loopback, and the signatures it checks.
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -175,7 +177,12 @@ let package = Package(
         ),
         .testTarget(
             name: "PaisaLoadTests",
-            dependencies: ["PaisaLoad"],
+            dependencies: [
+                "PaisaLoad",
+                // Only to post to the webhook receiver over loopback.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]
