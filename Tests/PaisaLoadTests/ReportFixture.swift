@@ -53,7 +53,8 @@ enum ReportFixture {
                 record: record, firstSent: firstSent, finished: finished)
             recorder.finished(arrival, completion, firstSent: firstSent - start, finished: finished - start)
         }
-        return LoadRunner.Measurement(statistics: recorder.statistics(), wall: .seconds(3), cpu: .milliseconds(300))
+        return LoadRunner.Measurement(
+            statistics: recorder.statistics(), wall: .seconds(3), cpu: .milliseconds(300), start: start)
     }
 
     static func report(
