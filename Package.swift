@@ -93,6 +93,10 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                // The webhook receiver: an HTTP/1 server on loopback, and the signatures it checks.
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -175,7 +179,12 @@ let package = Package(
         ),
         .testTarget(
             name: "PaisaLoadTests",
-            dependencies: ["PaisaLoad"],
+            dependencies: [
+                "PaisaLoad",
+                // Only to post to the webhook receiver over loopback.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -37,6 +37,10 @@ public struct LoadConfiguration: Sendable {
     public var audit: Bool
     /// How long the audit waits for pending charges to settle.
     public var auditTimeout: Duration
+    /// Receive the run's webhooks on loopback and audit them (needs the audit).
+    public var webhooks: Bool
+    /// How long the audit waits, after the charges settled, for every charge's final event.
+    public var webhooksDrain: Duration
     /// The generator counts as behind when its scheduling lag p99 exceeds this.
     public var lagLimit: Duration
     /// Draw the live progress line (only ever on a terminal).
@@ -47,8 +51,8 @@ public struct LoadConfiguration: Sendable {
         baseURLs: [String], apiKeys: [String], profile: LoadProfile, poisson: Bool, workload: Workload,
         inFlightMax: Int,
         attemptTimeout: Duration, retry: RetryPolicy, lateAfter: Duration, dropAfter: Duration,
-        thresholds: [Threshold], probePath: String? = nil, audit: Bool, auditTimeout: Duration, lagLimit: Duration,
-        showProgress: Bool
+        thresholds: [Threshold], probePath: String? = nil, audit: Bool, auditTimeout: Duration,
+        webhooks: Bool = false, webhooksDrain: Duration = .seconds(30), lagLimit: Duration, showProgress: Bool
     ) throws(LoadInputError) {
         guard !baseURLs.isEmpty,
             baseURLs.allSatisfy({ $0.hasPrefix("http://") || $0.hasPrefix("https://") })
@@ -64,7 +68,13 @@ public struct LoadConfiguration: Sendable {
         if let probePath, !probePath.hasPrefix("/") {
             throw LoadInputError("--probe takes a path starting with /, for example /healthz.")
         }
+        if webhooks && (probePath != nil || !audit) {
+            throw LoadInputError("--webhooks is part of the audit: it cannot be combined with --no-audit or --probe.")
+        }
         for threshold in thresholds {
+            if threshold.metric.isWebhook && !webhooks {
+                throw LoadInputError("Threshold '\(threshold.text)' reads the webhook lag: add --webhooks.")
+            }
             if case .stage(let name) = threshold.scope, !profile.stages.contains(where: { $0.name == name }) {
                 let names = profile.stages.map(\.name).joined(separator: ", ")
                 throw LoadInputError("Threshold '\(threshold.text)' names stage '\(name)'; the stages are \(names).")
@@ -84,6 +94,8 @@ public struct LoadConfiguration: Sendable {
         self.probePath = probePath
         self.audit = audit && probePath == nil
         self.auditTimeout = auditTimeout
+        self.webhooks = webhooks
+        self.webhooksDrain = webhooksDrain
         self.lagLimit = lagLimit
         self.showProgress = showProgress
     }

@@ -27,11 +27,32 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "How long the audit waits for pending charges to settle.")
     var auditTimeout: String = "30s"
 
+    @Flag(
+        help: """
+            Receive the run's webhooks on 127.0.0.1 (an endpoint for all events on every key's account, deleted \
+            after the audit), verify every signature, and audit that each charge's final event arrived.
+            """)
+    var webhooks = false
+
+    @Option(help: "How long the audit waits for the charges' final events, in seconds (or a duration such as 2m).")
+    var webhooksDrain: String = "30"
+
     @Flag(help: "No live progress line (it is only ever drawn on a terminal).")
     var noProgress = false
 
     @Flag(help: "Do not print the summary table.")
     var quiet = false
+
+    /// `--webhooks-drain`: a bare number is seconds.
+    func webhooksDrainDuration() throws(LoadInputError) -> Duration {
+        if let seconds = Double(self.webhooksDrain.trimmingCharacters(in: .whitespaces)) {
+            guard seconds > 0, seconds <= DurationText.durationSecondsMax else {
+                throw LoadInputError("--webhooks-drain must be more than 0 and at most 24h.")
+            }
+            return .milliseconds(Int64((seconds * 1000).rounded()))
+        }
+        return try DurationText.parse(self.webhooksDrain)
+    }
 
     /// Writes the files asked for and prints the summary.
     func write(_ report: RunReport) throws {

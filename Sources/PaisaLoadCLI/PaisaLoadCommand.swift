@@ -35,13 +35,21 @@ struct PaisaLoadCommand: AsyncParsableCommand {
             by exactly the net of its succeeded charges. The balance check assumes nothing else charges those \
             accounts during the run.
 
+            WEBHOOKS (--webhooks): a receiver on 127.0.0.1 (the server must run on the same host, with test keys) \
+            and an endpoint for all events on every key's account; every delivery's Stripe-Signature is verified. \
+            The audit waits up to --webhooks-drain for each charge's final event (charge.succeeded or \
+            charge.failed) and fails on a missing one, an event about a charge the run did not make, or a refused \
+            signature; duplicates are counted. Thresholds: webhook_lag_p50, webhook_lag_p99, webhook_lag_max (from \
+            the charge's final answer to its final event).
+
             Ctrl-C (or SIGTERM) stops offering load, lets payments in flight finish, then audits and reports; a \
             second one ends the process at once.
 
             EXIT STATUS: 0 passed; 1 a threshold failed, the audit was inconclusive, nothing was answered, or the \
             run was interrupted; \
             2 the generator could not keep up (scheduling lag p99 above --lag-limit, or CPU saturated); \
-            3 the audit found a double, a loss, an unrequested or mismatched charge or a wrong balance; 64 bad usage.
+            3 the audit found a double, a loss, an unrequested or mismatched charge, a wrong balance, or a missing, \
+            foreign or unauthentic webhook; 64 bad usage.
 
             Example: paisa-load --base-url http://127.0.0.1:8080 --key sk_test_... --profile spike \
             --duration-scale 0.1 --threshold 'p99<2000ms' --threshold 'errors<0.1%' --json out.json --html out.html
@@ -66,7 +74,13 @@ struct PaisaLoadCommand: AsyncParsableCommand {
                 + "\(Int(profile.expectedArrivals.rounded())) arrivals over \(DurationText.format(profile.duration)) "
                 + "against \(configuration.baseURL)\n")
         StopSignal.installHandlers()
-        let report = await LoadTest(configuration: configuration, stop: .shared).run()
+        let report: RunReport
+        do {
+            report = try await LoadTest(configuration: configuration, stop: .shared).run()
+        } catch {
+            ProcessCPU.writeToStandardError("paisa-load: no traffic was sent. \(error.description)\n")
+            throw ExitCode(ExitStatus.thresholdFailed.rawValue)
+        }
         try self.output.write(report)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
@@ -84,7 +98,8 @@ struct PaisaLoadCommand: AsyncParsableCommand {
             retry: try self.traffic.retryPolicy(), lateAfter: try DurationText.parse(self.load.lateAfter),
             dropAfter: try DurationText.parse(self.load.dropAfter), thresholds: thresholds,
             probePath: self.output.probe, audit: !self.output.noAudit,
-            auditTimeout: try DurationText.parse(self.output.auditTimeout),
+            auditTimeout: try DurationText.parse(self.output.auditTimeout), webhooks: self.output.webhooks,
+            webhooksDrain: try self.output.webhooksDrainDuration(),
             lagLimit: try DurationText.parse(self.load.lagLimit),
             showProgress: !self.output.noProgress && ProcessCPU.standardErrorIsTerminal())
     }

@@ -5,7 +5,8 @@ import Foundation
 /// A fabricated run for the report tests: two stages, a few payments, one late send, one error.
 enum ReportFixture {
     static func configuration(
-        thresholds: [String] = ["p99<2000ms", "errors<0.1%"], lagLimit: Duration = .milliseconds(50)
+        thresholds: [String] = ["p99<2000ms", "errors<0.1%"], lagLimit: Duration = .milliseconds(50),
+        webhooks: Bool = false
     )
         throws -> LoadConfiguration
     {
@@ -24,7 +25,7 @@ enum ReportFixture {
             retry: try RetryPolicy(attemptsMax: 3, backoffInitial: .milliseconds(100), backoffMax: .seconds(1)),
             lateAfter: .milliseconds(10), dropAfter: .seconds(1),
             thresholds: try thresholds.map { try Threshold.parse($0) },
-            audit: false, auditTimeout: .seconds(1), lagLimit: lagLimit, showProgress: false)
+            audit: webhooks, auditTimeout: .seconds(1), webhooks: webhooks, lagLimit: lagLimit, showProgress: false)
     }
 
     /// Runs the recorder by hand over the configuration's schedule: arrival 3 errors, arrival 5 is late, all
@@ -53,17 +54,57 @@ enum ReportFixture {
                 record: record, firstSent: firstSent, finished: finished)
             recorder.finished(arrival, completion, firstSent: firstSent - start, finished: finished - start)
         }
-        return LoadRunner.Measurement(statistics: recorder.statistics(), wall: .seconds(3), cpu: .milliseconds(300))
+        return LoadRunner.Measurement(
+            statistics: recorder.statistics(), wall: .seconds(3), cpu: .milliseconds(300), start: start)
     }
 
     static func report(
-        thresholds: [String] = ["p99<2000ms", "errors<0.1%"], audit: AuditReport? = nil
+        thresholds: [String] = ["p99<2000ms", "errors<0.1%"], audit: AuditReport? = nil,
+        webhooks: WebhookJudgement? = nil
     ) throws
         -> RunReport
     {
-        let configuration = try self.configuration(thresholds: thresholds)
+        let configuration = try self.configuration(thresholds: thresholds, webhooks: webhooks != nil)
         return RunReport.build(
             configuration: configuration, measurement: self.measurement(configuration), audit: audit,
-            startedAt: .init(timeIntervalSince1970: 1_800_000_000))
+            webhooks: webhooks, startedAt: .init(timeIntervalSince1970: 1_800_000_000))
+    }
+
+    /// The webhook check of the fixture's run: seven charges whose final events arrived 150 ms to 2.5 s after
+    /// their answers (stage 0 fast, stage 1 slow), one delivered twice.
+    static func webhooks() -> WebhookJudgement {
+        let start = ContinuousClock.now
+        var received = WebhookDeliveries()
+        var records: [PaymentRecord] = []
+        var charges: [ServerCharge] = []
+        for index in 0..<7 {
+            let stage = index < 4 ? 0 : 1
+            let answered = start + .milliseconds(100 * index)
+            records.append(
+                PaymentRecord(
+                    plan: PaymentPlan(
+                        index: index, accountIndex: 0, amount: 100, source: .card, duplication: .none),
+                    answers: [.charge(id: "ch_\(index)", status: .succeeded)], errorClass: nil, attempts: 1,
+                    finalAnswerAt: answered, stageIndex: stage))
+            charges.append(
+                ServerCharge(
+                    id: "ch_\(index)", accountIndex: 0, status: .succeeded, amount: 100, currency: "inr",
+                    captured: true, runTag: "fixture", paymentTag: String(index), net: 97))
+            let event = WebhookEvent(
+                id: "evt_\(index)", type: "charge.succeeded", created: 1_800_000_000, objectKind: "charge",
+                objectID: "ch_\(index)", objectStatus: "succeeded", runTag: "fixture", chargeID: "ch_\(index)")
+            let arrived = answered + (stage == 0 ? .milliseconds(150) : .milliseconds(2_500))
+            let delivery = WebhookDelivery(
+                event: event, endpoint: 0, receivedAt: arrived, receivedUnix: 1_800_000_000 + (arrived - start).seconds)
+            received.accepted.append(delivery)
+            if index == 0 { received.accepted.append(delivery) }
+        }
+        let evidence = WebhookEvidence(
+            url: "http://127.0.0.1:9/paisa-load/fixture",
+            endpoints: [WebhookReport.Endpoint(account: 0, id: "we_1", deleted: true)], deliveries: received,
+            runStart: start, drainWaited: .milliseconds(300))
+        return Audit(
+            runID: "fixture", records: records, serverCharges: charges, balances: [nil], webhooks: evidence
+        ).judge().webhooks!
     }
 }

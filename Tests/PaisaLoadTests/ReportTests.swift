@@ -97,6 +97,41 @@ struct ReportTests {
         #expect(try RunReport.decode(Data(json.utf8)).runID == "fixture")
     }
 
+    @Test("webhook figures reach the JSON, the summary and the page; webhook lag thresholds are checked per stage")
+    func webhooks() throws {
+        let report = try ReportFixture.report(
+            thresholds: ["webhook_lag_p99<1s", "overall:webhook_lag_p50<3s"], webhooks: ReportFixture.webhooks())
+        let webhooks = try #require(report.webhooks)
+        #expect(webhooks.received == 8 && webhooks.unique == 7 && webhooks.duplicates == 1)
+        #expect(webhooks.finalExpected == 7 && webhooks.missingFinal == 0)
+        #expect(webhooks.stageLag.map(\.name) == ["calm", "spike"])
+        #expect(webhooks.stageLag.map(\.lag.count) == [4, 3])
+        #expect(
+            report.thresholds.map { "\($0.scope)=\($0.passed)" } == [
+                "calm=true", "spike=false", "overall=false", "overall=true",
+            ])
+        #expect(report.exitCode == 1)
+        #expect(report.reasons.contains { $0.contains("webhook_lag_p99<1s") && $0.contains("spike") })
+
+        let again = try RunReport.decode(try report.jsonData())
+        #expect(again.webhooks == report.webhooks)
+        let text = SummaryTable.render(report)
+        #expect(text.contains("Webhooks at http://127.0.0.1:9/paisa-load/fixture: 8 received, 7 unique, 1 duplicates"))
+        #expect(text.contains("final events: 7 of 7 charges that ended (0 missing)"))
+        #expect(text.contains("endpoint we_1 (key #0): deleted"))
+        let page = try HTMLReport.render(report)
+        #expect(page.contains(#""duplicates" : 1"#))
+        for external in ["src=", "href=", "url(", "fetch("] { #expect(!page.contains(external)) }
+    }
+
+    @Test("a run without webhooks has none in its JSON, and webhook thresholds need --webhooks")
+    func withoutWebhooks() throws {
+        let report = try ReportFixture.report()
+        #expect(report.webhooks == nil)
+        #expect(!String(decoding: try report.jsonData(), as: UTF8.self).contains("webhooks"))
+        #expect(throws: LoadInputError.self) { try ReportFixture.configuration(thresholds: ["webhook_lag_p99<5s"]) }
+    }
+
     @Test("the summary table lists each stage, the overall row, thresholds and the verdict")
     func table() throws {
         let text = SummaryTable.render(try ReportFixture.report())

@@ -41,6 +41,51 @@ struct ThresholdTests {
         #expect(try Threshold.parse("p50>=1ms").holds(1))
     }
 
+    @Test("webhook lag thresholds: any percentile or the max, a duration, scoped like the others")
+    func webhookLag() throws {
+        let p99 = try Threshold.parse("webhook_lag_p99<5s")
+        #expect(p99.metric == .webhookLag(99) && p99.comparison == .less && p99.limit == 5000)
+        #expect(p99.metric.isLatency && p99.metric.isWebhook && p99.scope == .everywhere)
+        #expect(try Threshold.parse("webhook_lag_p50 <= 800ms").metric == .webhookLag(50))
+        #expect(try Threshold.parse("webhook_lag_p99.9<10s").metric == .webhookLag(99.9))
+        #expect(try Threshold.parse("webhook_lag_max<30s").metric == .webhookLagMax)
+        #expect(try Threshold.parse("webhook_lag_p99<1500").limit == 1500)
+        #expect(try Threshold.parse("hold:webhook_lag_p99<5s").scope == .stage("hold"))
+        #expect(try Threshold.parse("overall:webhook_lag_p50<1s").scope == .overall)
+        #expect(!(try Threshold.parse("p99<5s")).metric.isWebhook)
+    }
+
+    @Test(
+        "malformed webhook lag thresholds are refused",
+        arguments: [
+            "webhook_lag<5s", "webhook_lag_p0<5s", "webhook_lag_p101<5s", "webhook_lag_p99<5%", "webhook_lag_mean<1s",
+            "webhook_lag_p99<soon", "webhooks_lag_p99<5s",
+        ])
+    func refusedWebhookLag(_ text: String) {
+        #expect(throws: LoadInputError.self) { try Threshold.parse(text) }
+    }
+
+    @Test("webhook lag thresholds read the webhook lag, per stage and overall; a stage without samples passes")
+    func webhookLagEvaluated() throws {
+        let stage = self.statistics(latenciesMs: [5, 5, 5])
+        var lag = WebhookLag()
+        for milliseconds in [200, 300, 400, 6_000] { lag.record(.milliseconds(milliseconds), stage: 0) }
+        let checks = ThresholdCheck.evaluate(
+            [try Threshold.parse("webhook_lag_p99<5s"), try Threshold.parse("overall:webhook_lag_p50<1s")],
+            overall: stage, stages: [("a", stage), ("b", stage)], webhookLag: lag)
+        #expect(
+            checks.map { "\($0.threshold)@\($0.scope)=\($0.passed)" } == [
+                "webhook_lag_p99<5s@a=false", "webhook_lag_p99<5s@b=true", "webhook_lag_p99<5s@overall=false",
+                "overall:webhook_lag_p50<1s@overall=true",
+            ])
+        #expect(checks[1].value == nil && checks[1].note != nil)
+        #expect(abs(checks[0].value! - 6000) < 7)
+        #expect(abs(checks[3].value! - 300) < 1)
+        let without = ThresholdCheck.evaluate(
+            [try Threshold.parse("webhook_lag_p99<5s")], overall: stage, stages: [("a", stage)])
+        #expect(without.allSatisfy { $0.passed && $0.value == nil })
+    }
+
     @Test(
         "malformed thresholds are refused",
         arguments: [

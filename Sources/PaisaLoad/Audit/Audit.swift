@@ -2,7 +2,8 @@
 ///
 /// Every payment that got an answer must map to exactly one charge across all its attempts; no charge may
 /// exist that no payment asked for; each account's balance (available + pending, per currency) must have
-/// moved by exactly the sum of the nets of its succeeded, captured charges.
+/// moved by exactly the sum of the nets of its succeeded, captured charges. With webhooks, every charge that
+/// ended must have had its final event delivered, and no delivery may be foreign or unauthentic.
 public struct Audit: Sendable {
     /// Balances of one account, per currency (available + pending), before and after the run.
     public struct Balances: Sendable, Equatable {
@@ -28,11 +29,13 @@ public struct Audit: Sendable {
     public var notes: [String]
     /// Approvals without a charge that each server reports as stranded (`/readyz`); nil where it does not say.
     public var strandedApprovals: [Int?]
+    /// What the run's webhook receiver took and refused; nil without `--webhooks`.
+    public var webhooks: WebhookEvidence?
 
     /// An audit over fabricated or fetched evidence.
     public init(
         runID: String, records: [PaymentRecord], serverCharges: [ServerCharge]?, balances: [Balances?],
-        notes: [String] = [], strandedApprovals: [Int?] = []
+        notes: [String] = [], strandedApprovals: [Int?] = [], webhooks: WebhookEvidence? = nil
     ) {
         self.runID = runID
         self.records = records
@@ -40,18 +43,29 @@ public struct Audit: Sendable {
         self.balances = balances
         self.notes = notes
         self.strandedApprovals = strandedApprovals
+        self.webhooks = webhooks
     }
 
     /// Runs every check.
     public func check() -> AuditReport {
+        self.judge().report
+    }
+
+    /// Runs every check; with webhook evidence, also returns the webhook figures and lag histograms.
+    public func judge() -> (report: AuditReport, webhooks: WebhookJudgement?) {
         var findings = Findings()
         var notes = self.notes
         let answered = self.records.filter(\.isAnswered).count
         guard let serverCharges = self.serverCharges else {
             notes.append("The run's charges could not be listed, so no charge was checked.")
-            return findings.report(
-                verdict: .inconclusive, payments: self.records.count, answered: answered, unansweredCharged: 0,
-                serverCharges: 0, pendingRemaining: 0, balances: [], notes: notes)
+            let webhooks = self.webhooks.map {
+                self.checkWebhooks($0, runCharges: nil, findings: &findings, notes: &notes)
+            }
+            let report = findings.report(
+                verdict: findings.total > 0 ? .failed : .inconclusive, payments: self.records.count,
+                answered: answered, unansweredCharged: 0, serverCharges: 0, pendingRemaining: 0, balances: [],
+                notes: notes, webhooks: webhooks != nil)
+            return (report, webhooks)
         }
         for (server, stranded) in self.strandedApprovals.enumerated() {
             guard let stranded else { continue }
@@ -74,11 +88,16 @@ public struct Audit: Sendable {
             notes.append("\(pending) charges were still pending when the audit stopped waiting; balances not checked.")
         }
         let balanceChecks = pending > 0 ? [] : self.checkBalances(ours, findings: &findings, notes: &notes)
-        let complete = pending == 0 && self.balances.allSatisfy { $0 != nil }
+        let webhooks = self.webhooks.map {
+            self.checkWebhooks($0, runCharges: ours, findings: &findings, notes: &notes)
+        }
+        let complete = pending == 0 && self.balances.allSatisfy { $0 != nil } && (webhooks?.complete ?? true)
         let verdict: AuditReport.Verdict = findings.total > 0 ? .failed : (complete ? .passed : .inconclusive)
-        return findings.report(
+        let report = findings.report(
             verdict: verdict, payments: self.records.count, answered: answered, unansweredCharged: unansweredCharged,
-            serverCharges: ours.count, pendingRemaining: pending, balances: balanceChecks, notes: notes)
+            serverCharges: ours.count, pendingRemaining: pending, balances: balanceChecks, notes: notes,
+            webhooks: webhooks != nil)
+        return (report, webhooks)
     }
 
     /// Groups the run's charges by their payment tag; a charge no payment of the run asked for is unrequested.

@@ -1,11 +1,12 @@
-/// The audit's findings: whether every payment maps to exactly one charge and the balance moved by exactly the
-/// run's successful charges.
+/// The audit's findings: whether every payment maps to exactly one charge, the balance moved by exactly the run's
+/// successful charges and, with `--webhooks`, every charge's final event arrived, and nothing else did.
 public struct AuditReport: Sendable, Codable, Equatable {
     /// The overall finding.
     public enum Verdict: String, Sendable, Codable {
         /// Every check ran and found nothing.
         case passed
-        /// A double, a loss, an unrequested charge, a mismatch or a wrong balance: money went wrong.
+        /// A double, a loss, an unrequested charge, a mismatch or a wrong balance: money went wrong; or a webhook
+        /// was missing, foreign or not authentic.
         case failed
         /// Nothing wrong was found, but a check could not run (an endpoint failed, charges stayed pending).
         case inconclusive
@@ -25,6 +26,23 @@ public struct AuditReport: Sendable, Codable, Equatable {
         case balance
         /// The server reports payments its processor approved that have no charge (`/readyz`'s stranded ones).
         case stranded
+        /// A charge of the run ended, but its final event (`charge.succeeded` or `charge.failed`) never arrived.
+        case webhookMissing = "webhook_missing"
+        /// An event arrived about a charge the run did not make, or about a refund of one, or through the endpoint
+        /// of another account than its charge's.
+        case webhookForeign = "webhook_foreign"
+        /// A delivery's signature failed (missing, malformed, forged or stale).
+        case webhookSignature = "webhook_signature"
+        /// An authentic delivery that was not an event (or too large to read).
+        case webhookMalformed = "webhook_malformed"
+
+        /// Whether the kind is found by the webhook check (only counted in runs with `--webhooks`).
+        public var isWebhook: Bool {
+            switch self {
+            case .webhookMissing, .webhookForeign, .webhookSignature, .webhookMalformed: true
+            default: false
+            }
+        }
     }
 
     /// One finding, with the evidence.
@@ -64,7 +82,7 @@ public struct AuditReport: Sendable, Codable, Equatable {
     public var serverCharges: Int
     /// Charges still pending when the audit stopped waiting.
     public var pendingRemaining: Int
-    /// Problems by kind.
+    /// Problems by kind (the webhook kinds only in runs with `--webhooks`).
     public var counts: [String: Int]
     /// The first problems, in full.
     public var problems: [Problem]

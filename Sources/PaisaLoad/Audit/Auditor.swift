@@ -1,5 +1,6 @@
-/// The audit's I/O: reads balances before the run, then after it waits for pending charges to settle, lists the
-/// run's charges from every account, reads the balances again and hands everything to `Audit`.
+/// The audit's I/O: reads balances before the run, then after it waits for pending charges to settle (and, with
+/// webhooks, for their final events), lists the run's charges from every account, reads the balances again and
+/// hands everything to `Audit`.
 struct Auditor: Sendable {
     /// The API's largest page.
     static let pageSize = 100
@@ -16,6 +17,8 @@ struct Auditor: Sendable {
     let runID: String
     /// How long to wait for pending charges to settle.
     let timeout: Duration
+    /// How long to wait, after that, for the charges' final events (with webhooks).
+    var webhooksDrain: Duration = .seconds(30)
 
     /// Every account's balance (available + pending per currency); nil where it could not be read.
     func balances() async -> (values: [[String: Int64]?], notes: [String]) {
@@ -32,11 +35,13 @@ struct Auditor: Sendable {
         return (values, notes)
     }
 
-    /// Waits for the run's charges to settle (bounded by `timeout`), then audits.
+    /// Waits for the run's charges to settle (bounded by `timeout`) and, with `webhooks`, for their final events
+    /// (bounded by `webhooksDrain`), then audits. `runStart` is the run's start on the run's clock.
     func audit(
-        records: [PaymentRecord], before: [[String: Int64]?], beforeNotes: [String], runStartUnix: Int64
+        records: [PaymentRecord], before: [[String: Int64]?], beforeNotes: [String], runStartUnix: Int64,
+        webhooks: WebhookSession? = nil, runStart: ContinuousClock.Instant = .now
     )
-        async -> AuditReport
+        async -> (report: AuditReport, webhooks: WebhookJudgement?)
     {
         let clock = ContinuousClock()
         let deadline = clock.now + self.timeout
@@ -55,6 +60,15 @@ struct Auditor: Sendable {
             guard pending, clock.now + Self.pollInterval < deadline else { break }
             try? await Task.sleep(for: Self.pollInterval)
         }
+        var evidence: WebhookEvidence? = nil
+        if let webhooks {
+            var waited = Duration.zero
+            if let charges { waited = await webhooks.drain(charges, limit: self.webhooksDrain) }
+            evidence = WebhookEvidence(
+                url: webhooks.receiver.url, endpoints: webhooks.endpoints,
+                deliveries: webhooks.receiver.log.deliveries(), runStart: runStart, drainWaited: waited,
+                drainLimit: self.webhooksDrain)
+        }
         let after = await self.balances()
         notes += after.notes
         let balances: [Audit.Balances?] = zip(before, after.values).map { pair in
@@ -69,8 +83,8 @@ struct Auditor: Sendable {
         }
         return Audit(
             runID: self.runID, records: records, serverCharges: charges, balances: balances, notes: notes,
-            strandedApprovals: stranded
-        ).check()
+            strandedApprovals: stranded, webhooks: evidence
+        ).judge()
     }
 
     /// Every charge tagged with this run, from every account.

@@ -18,10 +18,12 @@ struct Findings {
     /// The report with these findings.
     func report(
         verdict: AuditReport.Verdict, payments: Int, answered: Int, unansweredCharged: Int, serverCharges: Int,
-        pendingRemaining: Int, balances: [AuditReport.BalanceCheck], notes: [String]
+        pendingRemaining: Int, balances: [AuditReport.BalanceCheck], notes: [String], webhooks: Bool = false
     ) -> AuditReport {
         var counts: [String: Int] = [:]
-        for kind in AuditReport.ProblemKind.allCases { counts[kind.rawValue] = self.counts[kind] ?? 0 }
+        for kind in AuditReport.ProblemKind.allCases where webhooks || !kind.isWebhook {
+            counts[kind.rawValue] = self.counts[kind] ?? 0
+        }
         return AuditReport(
             verdict: verdict, payments: payments, answered: answered, unansweredCharged: unansweredCharged,
             serverCharges: serverCharges, pendingRemaining: pendingRemaining, counts: counts, problems: self.listed,

@@ -25,13 +25,23 @@ public struct PaymentRecord: Sendable, Equatable {
     public var errorClass: String?
     /// Attempts made by all callers together.
     public var attempts: Int
+    /// When the first answer with a final status (succeeded, failed, or a decline) arrived, on the run's clock;
+    /// nil when no answer was final (pending, or none at all). The webhook lag is measured from it.
+    public var finalAnswerAt: ContinuousClock.Instant?
+    /// The stage the payment's intended start fell in.
+    public var stageIndex: Int
 
     /// A record.
-    public init(plan: PaymentPlan, answers: [Answer], errorClass: String?, attempts: Int) {
+    public init(
+        plan: PaymentPlan, answers: [Answer], errorClass: String?, attempts: Int,
+        finalAnswerAt: ContinuousClock.Instant? = nil, stageIndex: Int = 0
+    ) {
         self.plan = plan
         self.answers = answers
         self.errorClass = errorClass
         self.attempts = attempts
+        self.finalAnswerAt = finalAnswerAt
+        self.stageIndex = stageIndex
     }
 
     /// Whether any caller got a definitive answer.

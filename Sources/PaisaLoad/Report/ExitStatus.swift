@@ -5,7 +5,8 @@ public enum ExitStatus: Int32, Sendable, Codable {
     case thresholdFailed = 1
     /// The generator could not offer the planned load; the figures describe the generator, not the server.
     case generatorBehind = 2
-    /// The audit found a double, a loss, an unrequested or mismatched charge, or a wrong balance.
+    /// The audit found a double, a loss, an unrequested or mismatched charge, or a wrong balance; or, with
+    /// webhooks, a missing final event, an event about another charge, or a delivery that was not authentic.
     case auditFailed = 3
 
     /// The word for the summary.
@@ -14,7 +15,7 @@ public enum ExitStatus: Int32, Sendable, Codable {
         case .passed: "passed"
         case .thresholdFailed: "failed"
         case .generatorBehind: "generator could not keep up"
-        case .auditFailed: "audit found money errors"
+        case .auditFailed: "audit failed"
         }
     }
 

@@ -28,6 +28,7 @@ enum HTMLTemplate {
         <h2>Stages</h2><div id="stages"></div>
         <h2>Thresholds</h2><div id="thresholds"></div>
         <h2>Audit</h2><div id="audit"></div>
+        <h2>Webhooks</h2><div id="webhooks"></div>
         <h2>Generator</h2><div id="generator"></div>
         <script type="application/json" id="data">{{DATA}}</script>
         <script>
@@ -51,7 +52,7 @@ enum HTMLTemplate {
         function chart(parent, series, opts) {
           const W = 960, H = 280, L = 64, Rm = 16, T = 22, B = 34;
           const svg = node("svg:svg", {viewBox: `0 0 ${W} ${H}`, width: W, height: H}, parent);
-          const tMax = Math.max(1, R.seconds.length);
+          const tMax = Math.max(1, opts.tMax || R.seconds.length);
           let vMax = 0, vMin = Infinity;
           series.forEach(s => s.values.forEach(v => { if (v > vMax) vMax = v; if (v > 0 && v < vMin) vMin = v; }));
           if (vMax <= 0) vMax = 1;
@@ -120,6 +121,33 @@ enum HTMLTemplate {
             ["#" + b.account, b.currency, b.before, b.after, b.after - b.before, b.expected, b.passed ? "ok" : "WRONG"]));
           R.audit.notes.forEach(n => node("p", {class: "note"}, a, n));
           node("p", {class: "note"}, a, "The balance check assumes nothing else charges these accounts during the run.");
+        }
+        const w = document.getElementById("webhooks"), W = R.webhooks;
+        if (!W) { w.textContent = "Not run (no --webhooks)."; } else {
+          const wt = Math.max(R.seconds.length, W.seconds.length), wcol = k => W.seconds.map(s => s[k] || 0);
+          const bad = W.missingFinal + W.foreign + W.signatureFailures + W.malformed;
+          node("div", {class: bad ? "fail" : "pass"}, w,
+            `${W.received} received, ${W.unique} unique, ${W.duplicates} duplicates, ${W.signatureFailures} signature failures, ` +
+            `${W.missingFinal} of ${W.finalExpected} final events missing, ${W.foreign} foreign`);
+          chart(w, [{name: "received /s", values: wcol("received")},
+            {name: "duplicates /s", values: wcol("duplicates"), color: "#e08e0b"}], {fmt: v => v.toFixed(0), tMax: wt});
+          chart(w, [{name: "lag p50", values: wcol("lagP50")}, {name: "lag p99", values: wcol("lagP99")},
+            {name: "lag max", values: wcol("lagMax")}], {log: true, fmt: ms, tMax: wt});
+          node("p", {class: "note"}, w, "Lag: from the moment paisa-load had a charge's final answer to the first receipt " +
+            "of its final event (charge.succeeded or charge.failed), per second of receipt. Charges first answered pending " +
+            "have no sample. The lag from the event's created time counts whole seconds, so it reads up to a second high.");
+          const lagRow = (name, l) => [name, l.count, ms(l.p50), ms(l.p90), ms(l.p99), ms(l.max)];
+          table(w, ["lag", "samples", "p50", "p90", "p99", "max"], [lagRow("final answer → final event", W.lag)]
+            .concat(W.stageLag.map(st => lagRow("  stage " + st.name, st.lag)))
+            .concat([lagRow("event created → receipt", W.lagFromCreated)]));
+          table(w, ["figure", "value"], [["received", W.received], ["unique", W.unique], ["duplicates", W.duplicates],
+            ["signature failures", W.signatureFailures], ["malformed", W.malformed], ["final events owed", W.finalExpected],
+            ["final events received", W.finalReceived], ["final events missing", W.missingFinal], ["foreign", W.foreign],
+            ["other objects", W.otherObjects], ["waited for final events", W.drainSeconds.toFixed(1) + " s of " + W.drainLimitSeconds + " s"]]
+            .concat(Object.keys(W.signatureFailureReasons).sort().map(k => ["  signature " + k, W.signatureFailureReasons[k]]))
+            .concat(Object.keys(W.types).sort().map(k => ["  " + k, W.types[k]])));
+          table(w, ["endpoint", "key", "deleted"], W.endpoints.map(e => [e.id, "#" + e.account, e.deleted ? "yes" : "NO"]));
+          W.notes.forEach(n => node("p", {class: "note"}, w, n));
         }
         const g = R.generator;
         node("p", {class: g.keptUp ? "" : "fail"}, document.getElementById("generator"),

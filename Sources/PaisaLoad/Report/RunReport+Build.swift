@@ -7,8 +7,8 @@ extension RunReport {
 
     /// The report of a finished run.
     static func build(
-        configuration: LoadConfiguration, measurement: LoadRunner.Measurement, audit: AuditReport?, startedAt: Date,
-        stoppedEarly: Bool = false
+        configuration: LoadConfiguration, measurement: LoadRunner.Measurement, audit: AuditReport?,
+        webhooks: WebhookJudgement? = nil, startedAt: Date, stoppedEarly: Bool = false
     ) -> RunReport {
         let statistics = measurement.statistics
         let profile = configuration.profile
@@ -24,7 +24,14 @@ extension RunReport {
         }
         let checks = ThresholdCheck.evaluate(
             configuration.thresholds, overall: statistics.overall,
-            stages: zip(profile.stages, statistics.stages).map { ($0.name, $1) })
+            stages: zip(profile.stages, statistics.stages).map { ($0.name, $1) }, webhookLag: webhooks?.lag)
+        var webhookReport = webhooks?.report
+        if let lag = webhooks?.lag {
+            webhookReport?.stageLag = profile.stages.enumerated().map { index, stage in
+                WebhookReport.StageLag(
+                    name: stage.name, lag: (lag.stages[index] ?? LatencyHistogram(digits: .three)).summary)
+            }
+        }
         let generator = Self.generator(configuration, measurement)
         let decision = ExitStatus.decide(
             checks: checks, generator: generator, audit: audit, finished: statistics.overall.finished,
@@ -39,7 +46,8 @@ extension RunReport {
             attempts: Attempts(
                 total: attempts, beyondFirst: max(attempts - statistics.overall.sent, 0), replayed: statistics.replayed,
                 classes: statistics.attemptClasses, unanswered: statistics.errorClasses),
-            generator: generator, thresholds: checks, audit: audit, exitCode: decision.status.rawValue,
+            generator: generator, thresholds: checks, audit: audit, webhooks: webhookReport,
+            exitCode: decision.status.rawValue,
             verdict: decision.status.verdict, reasons: decision.reasons)
     }
 

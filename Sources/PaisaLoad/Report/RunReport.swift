@@ -128,8 +128,10 @@ public struct RunReport: Sendable, Codable {
     public var generator: Generator
     public var thresholds: [ThresholdCheck]
     public var audit: AuditReport?
+    /// With `--webhooks`: what arrived, what was owed, and the lag; the findings are the audit's.
+    public var webhooks: WebhookReport?
     /// 0 passed, 1 a threshold failed (or the audit was inconclusive), 2 the generator fell behind, 3 the
-    /// audit found a double, a loss or a wrong balance.
+    /// audit found a double, a loss, a wrong balance or a webhook problem.
     public var exitCode: Int32
     public var verdict: String
     public var reasons: [String]

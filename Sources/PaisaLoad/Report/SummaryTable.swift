@@ -1,5 +1,5 @@
 /// The plain-text summary printed at the end of a run: per-stage table, attempts, generator health,
-/// thresholds, audit and the verdict.
+/// thresholds, audit, webhooks and the verdict.
 public enum SummaryTable {
     /// The whole summary.
     public static func render(_ report: RunReport) -> String {
@@ -29,6 +29,10 @@ public enum SummaryTable {
         if let audit = report.audit {
             lines.append("")
             lines += Self.auditLines(audit)
+        }
+        if let webhooks = report.webhooks {
+            lines.append("")
+            lines += Self.webhookLines(webhooks)
         }
         lines.append("")
         lines.append("Result: exit \(report.exitCode) (\(report.verdict))")
@@ -112,6 +116,41 @@ public enum SummaryTable {
         if !audit.balances.isEmpty {
             lines.append("  (The balance check assumes nothing else charges these accounts during the run.)")
         }
+        return lines
+    }
+
+    /// What arrived, what was owed and did not, both lags, and the endpoints.
+    private static func webhookLines(_ webhooks: WebhookReport) -> [String] {
+        let reasons = webhooks.signatureFailureReasons.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+            .map { "\($0.key) \($0.value)" }
+        let percentiles = { (lag: LatencySummary) in
+            "p50 \(ProgressLine.milliseconds(lag.p50)), p99 \(ProgressLine.milliseconds(lag.p99)), "
+                + "max \(ProgressLine.milliseconds(lag.max))"
+        }
+        var lines = [
+            "Webhooks at \(webhooks.url): \(webhooks.received) received, \(webhooks.unique) unique, "
+                + "\(webhooks.duplicates) duplicates, \(webhooks.signatureFailures) signature failures"
+                + (reasons.isEmpty ? "" : " (" + reasons.joined(separator: ", ") + ")")
+                + ", \(webhooks.malformed) malformed",
+            "  final events: \(webhooks.finalReceived) of \(webhooks.finalExpected) charges that ended "
+                + "(\(webhooks.missingFinal) missing), \(webhooks.foreign) foreign; waited "
+                + "\(DurationText.trimmed(webhooks.drainSeconds))s of \(DurationText.trimmed(webhooks.drainLimitSeconds))s",
+            "  lag, final answer to final event: "
+                + (webhooks.lag.count > 0
+                    ? percentiles(webhooks.lag) + " (\(webhooks.lag.count) charges)" : "no samples"),
+            "  lag, event created to receipt (created in whole seconds, so up to 1s high): "
+                + (webhooks.lagFromCreated.count > 0 ? percentiles(webhooks.lagFromCreated) : "no samples"),
+        ]
+        if !webhooks.types.isEmpty {
+            lines.append(
+                "  events: "
+                    + webhooks.types.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                    .joined(separator: ", "))
+        }
+        lines += webhooks.endpoints.map {
+            "  endpoint \($0.id) (key #\($0.account)): " + ($0.deleted ? "deleted" : "NOT deleted")
+        }
+        lines += webhooks.notes.map { "  note: " + $0 }
         return lines
     }
 

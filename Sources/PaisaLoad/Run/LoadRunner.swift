@@ -8,6 +8,8 @@ struct LoadRunner: Sendable {
         let wall: Duration
         /// CPU the generator's process used over the same time.
         let cpu: Duration
+        /// The scheduled start: per-second figures count from it.
+        let start: ContinuousClock.Instant
     }
 
     let configuration: LoadConfiguration
@@ -31,7 +33,8 @@ struct LoadRunner: Sendable {
         }
         if self.configuration.showProgress { ProcessCPU.writeToStandardError("\n") }
         return Measurement(
-            statistics: recorder.statistics(), wall: clock.now - start, cpu: ProcessCPU.used() - cpuBefore)
+            statistics: recorder.statistics(), wall: clock.now - start, cpu: ProcessCPU.used() - cpuBefore,
+            start: start)
     }
 
     /// What each arrival does: a payment (plan from its index), or in probe mode one GET.

@@ -77,7 +77,10 @@ public final class RunRecorder: Sendable {
             let second = statistics.second(at: finished)
             statistics.seconds[second].phase.completed += 1
             statistics.overall.completed += 1
-            if let record = completion.record { statistics.records.append(record) }
+            if var record = completion.record {
+                record.stageIndex = arrival.stageIndex
+                statistics.records.append(record)
+            }
             if let errorClass = completion.errorClass { statistics.errorClasses[errorClass, default: 0] += 1 }
         }
     }

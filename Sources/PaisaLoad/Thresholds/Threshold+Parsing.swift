@@ -1,8 +1,9 @@
 extension Threshold {
     /// Parses `[scope:]metric op value[unit]`.
     ///
-    /// Metrics: `p50`, `p90`, `p99`, `p99.9` (any percentile), `max`, `mean` take a duration (`2000ms`, `2s`,
-    /// `500us`; a bare number is milliseconds); `errors`, `late`, `dropped` take a share (`0.1%` or `0.001`).
+    /// Metrics: `p50`, `p90`, `p99`, `p99.9` (any percentile), `max`, `mean`, and the webhook lag's
+    /// `webhook_lag_p50`, `webhook_lag_p99` (any percentile) and `webhook_lag_max` take a duration (`2000ms`,
+    /// `2s`, `500us`; a bare number is milliseconds); `errors`, `late`, `dropped` take a share (`0.1%` or `0.001`).
     /// Operators: `<`, `<=`, `>`, `>=`. Scope: `overall` or a stage name.
     public static func parse(_ raw: String) throws(LoadInputError) -> Threshold {
         let text = String(raw.filter { $0 != " " && $0 != "\t" })
@@ -40,14 +41,29 @@ extension Threshold {
         case "errors", "error_rate": return .errors
         case "late": return .late
         case "dropped": return .dropped
+        case "webhook_lag_max": return .webhookLagMax
         default:
-            if name.hasPrefix("p"), let percentile = Double(name.dropFirst()), percentile > 0, percentile <= 100 {
-                return .percentile(percentile)
+            if let percentile = Self.percentile(name) { return .percentile(percentile) }
+            if name.hasPrefix(Self.webhookLagPrefix),
+                let percentile = Self.percentile(String(name.dropFirst(Self.webhookLagPrefix.count)))
+            {
+                return .webhookLag(percentile)
             }
             throw LoadInputError(
                 "Invalid threshold '\(raw)': unknown metric '\(name)'. Use p50, p90, p99, p99.9, max, mean, errors, "
-                    + "late or dropped.")
+                    + "late, dropped, webhook_lag_p50, webhook_lag_p99 or webhook_lag_max.")
         }
+    }
+
+    /// The webhook lag's metrics start with this.
+    static let webhookLagPrefix = "webhook_lag_"
+
+    /// The percentile of `pNN` (above 0, at most 100), or nil.
+    private static func percentile(_ name: String) -> Double? {
+        guard name.hasPrefix("p"), let percentile = Double(name.dropFirst()), percentile > 0, percentile <= 100 else {
+            return nil
+        }
+        return percentile
     }
 
     /// `2000ms`, `2s`, `500us`, `1m` or a bare number of milliseconds.

@@ -1,5 +1,5 @@
 /// A pass/fail rule on one figure, checked per stage and overall: `p99<2000ms`, `errors<0.1%`, `late<1%`,
-/// optionally scoped: `hold:p99<2s` (one stage), `overall:errors<=0` (the whole run only).
+/// `webhook_lag_p99<5s`, optionally scoped: `hold:p99<2s` (one stage), `overall:errors<=0` (the whole run only).
 public struct Threshold: Sendable, Equatable {
     /// The figure a threshold reads.
     public enum Metric: Sendable, Equatable {
@@ -15,12 +15,24 @@ public struct Threshold: Sendable, Equatable {
         case late
         /// Share of scheduled arrivals dropped.
         case dropped
+        /// A percentile of the webhook lag (from a charge's final answer to its final event), in milliseconds.
+        case webhookLag(Double)
+        /// The largest webhook lag, in milliseconds.
+        case webhookLagMax
 
         /// Whether the figure is a latency (in ms) rather than a share (0–1).
         public var isLatency: Bool {
             switch self {
-            case .percentile, .max, .mean: true
+            case .percentile, .max, .mean, .webhookLag, .webhookLagMax: true
             case .errors, .late, .dropped: false
+            }
+        }
+
+        /// Whether the figure needs `--webhooks`.
+        public var isWebhook: Bool {
+            switch self {
+            case .webhookLag, .webhookLagMax: true
+            default: false
             }
         }
     }

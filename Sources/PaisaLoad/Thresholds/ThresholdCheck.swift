@@ -13,28 +13,34 @@ public struct ThresholdCheck: Sendable, Codable, Equatable {
     /// Why a check passed without data, if it did.
     public var note: String?
 
-    /// Checks `thresholds` against the overall figures and each stage's, as their scopes say.
+    /// Checks `thresholds` against the overall figures and each stage's, as their scopes say; webhook metrics
+    /// read `webhookLag` (overall, and per stage by the stages' order).
     public static func evaluate(
-        _ thresholds: [Threshold], overall: PhaseStatistics, stages: [(name: String, statistics: PhaseStatistics)]
+        _ thresholds: [Threshold], overall: PhaseStatistics, stages: [(name: String, statistics: PhaseStatistics)],
+        webhookLag: WebhookLag? = nil
     ) -> [ThresholdCheck] {
         var checks: [ThresholdCheck] = []
         for threshold in thresholds {
             if threshold.scope != .overall {
-                for stage in stages {
+                for (index, stage) in stages.enumerated() {
                     if case .stage(let name) = threshold.scope, name != stage.name { continue }
-                    checks.append(Self.check(threshold, scope: stage.name, stage.statistics))
+                    checks.append(
+                        Self.check(
+                            threshold, scope: stage.name, stage.statistics, webhookLag: webhookLag?.stages[index]))
                 }
             }
             if threshold.scope == .everywhere || threshold.scope == .overall {
-                checks.append(Self.check(threshold, scope: "overall", overall))
+                checks.append(Self.check(threshold, scope: "overall", overall, webhookLag: webhookLag?.overall))
             }
         }
         return checks
     }
 
     /// One threshold against one slice.
-    static func check(_ threshold: Threshold, scope: String, _ statistics: PhaseStatistics) -> ThresholdCheck {
-        guard let value = Self.value(threshold.metric, statistics) else {
+    static func check(
+        _ threshold: Threshold, scope: String, _ statistics: PhaseStatistics, webhookLag: LatencyHistogram? = nil
+    ) -> ThresholdCheck {
+        guard let value = Self.value(threshold.metric, statistics, webhookLag: webhookLag) else {
             return ThresholdCheck(
                 threshold: threshold.text, scope: scope, value: nil, display: "no samples", passed: true,
                 note: "no samples in this scope")
@@ -47,9 +53,14 @@ public struct ThresholdCheck: Sendable, Codable, Equatable {
             note: nil)
     }
 
-    /// The figure a metric reads from a slice, or nil when the slice has nothing to measure it on.
-    static func value(_ metric: Threshold.Metric, _ statistics: PhaseStatistics) -> Double? {
+    /// The figure a metric reads from a slice (and its webhook lag), or nil when there is nothing to measure.
+    static func value(
+        _ metric: Threshold.Metric, _ statistics: PhaseStatistics, webhookLag: LatencyHistogram? = nil
+    ) -> Double? {
         switch metric {
+        case .webhookLag(let percentile):
+            webhookLag.flatMap { $0.count > 0 ? $0.milliseconds(atPercentile: percentile) : nil }
+        case .webhookLagMax: webhookLag.flatMap { $0.count > 0 ? $0.maxMilliseconds : nil }
         case .percentile(let percentile):
             statistics.latency.count > 0 ? statistics.latency.milliseconds(atPercentile: percentile) : nil
         case .max: statistics.latency.count > 0 ? statistics.latency.maxMilliseconds : nil

@@ -27,6 +27,16 @@ public enum AttemptOutcome: Sendable, Equatable {
         }
     }
 
+    /// Whether this answers the payment with a final status: a charge that succeeded or failed, or a decline
+    /// (a pending charge is answered but not final).
+    public var isFinalAnswer: Bool {
+        switch self {
+        case .charged(_, let status, _): status != .pending
+        case .declined: true
+        default: false
+        }
+    }
+
     /// Whether a client should try again with the same key: timeouts, connection errors, 409 and 5xx.
     public var isRetryable: Bool {
         switch self {

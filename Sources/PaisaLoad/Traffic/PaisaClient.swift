@@ -4,7 +4,8 @@ import NIOCore
 import NIOFoundationCompat
 import Synchronization
 
-/// The HTTP side of the generator: creates charges, lists them and reads balances, against any base URL.
+/// The HTTP side of the generator: creates charges, lists them, reads balances and manages the run's webhook
+/// endpoints, against any base URL.
 ///
 /// One AsyncHTTPClient with a connection pool sized for the in-flight cap (its default of 8 connections per host
 /// would otherwise cap the load silently), no redirects, no silent connect retries, and a read timeout equal to
@@ -119,13 +120,53 @@ public final class PaisaClient: Sendable {
         }
     }
 
+    /// `POST /v1/webhook_endpoints` with `form`, under `idempotencyKey` so a retry cannot create a second
+    /// endpoint (whose secret the run would never learn). Returns the status and, on 200, the endpoint; throws
+    /// only when the request got no answer.
+    func createWebhookEndpoint(
+        apiKey: String, form: String, idempotencyKey: String
+    ) async throws -> (status: Int, endpoint: WireWebhookEndpoint?, problem: String?) {
+        var request = self.request(self.baseURL + "/v1/webhook_endpoints", apiKey: apiKey)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
+        request.body = .bytes(ByteBuffer(string: form))
+        let (response, bytes) = try await self.send(request)
+        let status = Int(response.status.code)
+        guard status == 200 else {
+            return (status, nil, Self.problem("POST /v1/webhook_endpoints", status: status, body: bytes).description)
+        }
+        guard let endpoint = try? JSONDecoder().decode(WireWebhookEndpoint.self, from: bytes) else {
+            return (status, nil, "POST /v1/webhook_endpoints answered 200 without an endpoint's id and secret.")
+        }
+        return (status, endpoint, nil)
+    }
+
+    /// `DELETE /v1/webhook_endpoints/:id`; returns the status (200 deleted, 404 already gone), throws when the
+    /// request got no answer.
+    func deleteWebhookEndpoint(apiKey: String, id: String) async throws -> (status: Int, problem: String?) {
+        var request = self.request(
+            self.baseURL + "/v1/webhook_endpoints/" + FormEncoding.escape(id), apiKey: apiKey)
+        request.method = .DELETE
+        let (response, bytes) = try await self.send(request)
+        let status = Int(response.status.code)
+        return (
+            status,
+            status == 200
+                ? nil : Self.problem("DELETE /v1/webhook_endpoints/\(id)", status: status, body: bytes).description
+        )
+    }
+
+    /// An answer other than the documented one, with the API's message when it gave one.
+    private static func problem(_ what: String, status: Int, body: ByteBuffer) -> APIProblem {
+        let message = (try? JSONDecoder().decode(WireErrorEnvelope.self, from: body))?.error.message
+        return APIProblem("\(what) answered \(status)" + (message.map { ": \($0)" } ?? "."))
+    }
+
     private func get<Answer: Decodable>(_ path: String, apiKey: String, as type: Answer.Type) async throws -> Answer {
         let (response, bytes) = try await self.send(self.request(self.baseURL + path, apiKey: apiKey))
         guard response.status == .ok else {
-            let message = (try? JSONDecoder().decode(WireErrorEnvelope.self, from: bytes))?.error.message
-            throw APIProblem(
-                "GET \(path.prefix { $0 != "?" }) answered \(response.status.code)"
-                    + (message.map { ": \($0)" } ?? "."))
+            throw Self.problem("GET \(path.prefix { $0 != "?" })", status: Int(response.status.code), body: bytes)
         }
         return try JSONDecoder().decode(Answer.self, from: bytes)
     }

@@ -14,6 +14,8 @@ struct PaymentExecutor: Sendable {
         var finished: ContinuousClock.Instant
         /// When the first definitive answer arrived, if one did.
         var answeredAt: ContinuousClock.Instant? = nil
+        /// When the first answer with a final status (not pending) arrived, if one did.
+        var finalAt: ContinuousClock.Instant? = nil
     }
 
     let client: PaisaClient
@@ -45,7 +47,8 @@ struct PaymentExecutor: Sendable {
         let answers = primary.answers + (extra?.answers ?? [])
         let record = PaymentRecord(
             plan: plan, answers: answers, errorClass: answers.isEmpty ? primary.final.errorClass : nil,
-            attempts: primary.attempts + (extra?.attempts ?? 0))
+            attempts: primary.attempts + (extra?.attempts ?? 0),
+            finalAnswerAt: [primary.finalAt, extra?.finalAt].compactMap { $0 }.min())
         let answeredAt = [primary.answeredAt, extra?.answeredAt].compactMap { $0 }.min()
         return Completion(
             errorClass: record.errorClass, firstAnswer: answers.first,
@@ -76,6 +79,7 @@ struct PaymentExecutor: Sendable {
             default: break
             }
             if outcome.isAnswer && result.answeredAt == nil { result.answeredAt = clock.now }
+            if outcome.isFinalAnswer && result.finalAt == nil { result.finalAt = clock.now }
             // Without a key, a retry would be a second payment: a keyless client that learned none stops here.
             guard outcome.isRetryable, attempt < self.retry.attemptsMax, key != nil else { break }
             let pause = self.retry.delay(

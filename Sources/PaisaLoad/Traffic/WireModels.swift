@@ -87,3 +87,10 @@ struct WireReadiness: Decodable {
         case unrecordedApprovals = "unrecorded_approvals"
     }
 }
+
+/// The answer to `POST /v1/webhook_endpoints`: the only time the server shows the secret.
+struct WireWebhookEndpoint: Decodable {
+    let id: String
+    let secret: String
+    let url: String?
+}
