@@ -11,7 +11,10 @@ On one machine, in one run:
 It writes a JSON report and a Markdown table (docs/bench/latest.json and latest.md by default) with the
 ratio charges/s / pgbench tps, p50/p99/p99.9 per stage, the server's CPU and peak memory, and the commands.
 
-    scripts/bench.py [--bin .build/release] [--out docs/bench] [--seconds 15]
+    scripts/bench.py [--bin .build/release] [--out docs/bench] [--seconds 15] [--without-events]
+
+--without-events turns the event triggers off for the run (and back on after it): the same build without the
+writes that events add to every charge, to price them. It writes its report as without-events.md and .json.
 """
 
 import argparse
@@ -40,6 +43,8 @@ SEARCH_RESOLUTION = 0.06
 # A step passes with p99 under this, no errors, and (nearly) every arrival sent on time.
 STEP_P99_MS_MAX = BUDGET_MS
 STEP_LATE_SHARE_MAX = 0.01
+# The triggers that write an event with every change of a charge or refund (sql/006).
+EVENT_TRIGGERS = [("charges", "charges_events"), ("refunds", "refunds_events")]
 # The server's environment beyond the database URL: glibc's malloc keeps one arena per thread that allocated, and
 # the pool of event-loop and task threads otherwise holds far more memory than the live data needs.
 SERVER_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
@@ -141,7 +146,23 @@ class Bench:
                 break
         return best, best_summary, steps
 
+    def events(self, enabled):
+        """Turns the event triggers on or off."""
+        action = "ENABLE" if enabled else "DISABLE"
+        self.database.query("".join(f"ALTER TABLE {table} {action} TRIGGER {trigger};\n"
+                                    for table, trigger in EVENT_TRIGGERS))
+
     def main(self):
+        if self.arguments.without_events:
+            log("Event triggers off for this run: the charge path without its events.")
+            self.events(False)
+        try:
+            return self.measure()
+        finally:
+            if self.arguments.without_events:
+                self.events(True)
+
+    def measure(self):
         os.makedirs(STATE, exist_ok=True)
         log(f"pgbench TPC-B, scale {PGBENCH_SCALE}, {PGBENCH_CLIENTS} clients, {self.arguments.seconds} s …")
         reference = pgbench(self.database, self.arguments.seconds)
@@ -187,13 +208,15 @@ class Bench:
             "server": {"peakRssMB": round(peak_rss, 1) if peak_rss else None,
                        "peakRssDuringSearchMB": round(search_peak_rss, 1) if search_peak_rss else None,
                        "shedRequests": shed},
-            "command": "make bench",
+            "eventsWritten": not self.arguments.without_events,
+            "command": "scripts/bench.py --without-events" if self.arguments.without_events else "make bench",
         }
         os.makedirs(self.arguments.out, exist_ok=True)
-        with open(os.path.join(self.arguments.out, "latest.json"), "w") as out:
+        name = "without-events" if self.arguments.without_events else "latest"
+        with open(os.path.join(self.arguments.out, f"{name}.json"), "w") as out:
             json.dump(result, out, indent=2)
         report = markdown(result)
-        with open(os.path.join(self.arguments.out, "latest.md"), "w") as out:
+        with open(os.path.join(self.arguments.out, f"{name}.md"), "w") as out:
             out.write(report)
         log(report)
         return 0
@@ -239,6 +262,9 @@ def markdown(result):
         f"build `{result['build']}`, server environment {result['serverEnvironment']}. "
         f"Reproduce with `{result['command']}`.",
         "",
+        "Events: " + ("written with every charge (the triggers of sql/006)." if result.get("eventsWritten", True)
+                      else "**not written**: the event triggers were off for this run, to price them."),
+        "",
         f"- pgbench TPC-B (scale {PGBENCH_SCALE}, {PGBENCH_CLIENTS} clients): **{result['pgbench']['tps']} tps**",
         f"- Paisa, highest sustainable rate of `POST /v1/charges` (p99 < {STEP_P99_MS_MAX} ms, no errors, "
         f"≤ {STEP_LATE_SHARE_MAX:.0%} late): **{result['maximum']['chargesPerSecond']} charges/s**, "
@@ -277,6 +303,8 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "bench"), help="where the report goes")
     parser.add_argument("--seconds", type=int, default=15, help="length of pgbench and of each rate step")
     parser.add_argument("--spike-scale", type=float, default=0.3, help="paisa-load --duration-scale for the spike")
+    parser.add_argument("--without-events", action="store_true",
+                        help="turn the event triggers off for the run, to price what events cost a charge")
     return Bench(parser.parse_args()).main()
 
 

@@ -85,8 +85,9 @@ public struct WebhookDeliverer: Service {
                             inFlight += 1
                             group.addTask { .delivery(await self.attempt(delivery, client: client)) }
                         }
-                        // A full claim means more may be due: claim again as soon as a slot frees.
-                        due = claimed.count == free
+                        // Claimed all there was room for; look again when a slot (or an endpoint's share) frees,
+                        // or at the next poll.
+                        due = false
                     }
                     if !ticking {
                         ticking = true
@@ -102,6 +103,7 @@ public struct WebhookDeliverer: Service {
                         // Recorded here, one at a time: however many posts are in flight, the deliveries hold at
                         // most one database connection for their outcomes, and the charge path keeps the rest.
                         await self.record(attempt)
+                        due = true
                     case .tick?:
                         ticking = false
                         due = true
