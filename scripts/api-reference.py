@@ -17,8 +17,9 @@ PAGE = os.path.join(ROOT, "docs", "api-reference.md")
 BASE_URL = "http://127.0.0.1:8080"
 METHODS = ["get", "post", "put", "patch", "delete"]
 # The resources, in reading order; every other response schema follows them as a nested object.
-RESOURCES = ["charge", "refund", "balance_transaction", "balance", "account", "charge_list", "refund_list",
-             "balance_transaction_list", "error", "error_object"]
+RESOURCES = ["charge", "refund", "balance_transaction", "balance", "account", "event", "webhook_endpoint",
+             "deleted_webhook_endpoint", "charge_list", "refund_list", "balance_transaction_list", "event_list",
+             "webhook_endpoint_list", "error", "error_object"]
 
 
 class Document:
@@ -92,7 +93,8 @@ def type_text(doc, schema):
             words.append(kind)
     text = " or ".join(words) or "any"
     if "enum" in schema:
-        text += ": " + ", ".join("`%s`" % ("null" if v is None else v if v != "" else '""') for v in schema["enum"])
+        text += ": " + ", ".join("`%s`" % (json.dumps(v) if v is None or isinstance(v, bool) or v == "" else v)
+                                 for v in schema["enum"])
     return text
 
 
@@ -183,6 +185,8 @@ def curl(doc, method, template, operation, ok_example):
             lines.append("  " + " ".join(flags))
         elif lines:
             lines[0] += " -X POST"
+    elif method != "get":
+        lines[0] += " -X " + method.upper()
     return [line + (" \\" if index < len(lines) - 1 else "") for index, line in enumerate(lines)]
 
 
