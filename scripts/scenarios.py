@@ -13,6 +13,9 @@ the same key), breaks something on purpose mid-run, and then checks the money:
     is without a charge (voided ones aside), and no idempotency key is left unfinished once the completer had time
     to resume it.
 
+The `webhooks` scenario also checks delivery: every event the database holds for its account reaches a receiver
+that fails, stalls and goes down on purpose, correctly signed, at least once.
+
 A scenario fails on any double, loss or unbalanced ledger; it prints its figures either way.
 
     scripts/scenarios.py [--short] [--only NAME ...] [--bin DIR] [--json FILE]
@@ -23,19 +26,26 @@ also runs the fuzz tests with many more cases. The database is the embedded clus
 """
 
 import argparse
+import hashlib
+import hmac
 import json
+import math
 import multiprocessing
 import os
+import random
 import selectors
 import signal
 import socket
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from harness import (
-    BUDGET_MS, ROOT, START_SECONDS_MAX, Database, Server, http_call, log, paisa_load, steady,
+    BUDGET_MS, ROOT, START_SECONDS_MAX, Database, Server, free_port, http_call, log, paisa_load, steady,
 )
 
 STATE = os.path.join(ROOT, ".paisa", "scenarios")
@@ -49,6 +59,9 @@ MIX = "card=60,decline=10,upi=15,pending=5,slow=10"
 # The sandbox's fee schedule, restated here so the balance check does not take the server's word for it: cards pay
 # 290 basis points of the captured amount, rounded half up; UPI pays none.
 CARD_FEE_BASIS_POINTS = 290
+# A webhook whose signature's timestamp is further than this from the receiver's clock is refused, as Stripe's SDKs
+# refuse one (their default tolerance).
+SIGNATURE_TOLERANCE_SECONDS = 300
 
 
 class Scenario:
@@ -211,6 +224,22 @@ class Scenario:
         for entry in balance["available"] + balance["pending"]:
             totals[entry["currency"]] = totals.get(entry["currency"], 0) + entry["amount"]
         return {currency: amount for currency, amount in totals.items() if amount != 0}
+
+    def api(self, url, method, path, form=()):
+        """One API call with the scenario's key: (status or None when it got no answer, the JSON answer or None)."""
+        data = urllib.parse.urlencode(form).encode() if method == "POST" else None
+        request = urllib.request.Request(url + path, method=method, data=data, headers={
+            "Authorization": f"Bearer {self.key}", "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.load(response)
+        except urllib.error.HTTPError as error:
+            try:
+                return error.code, json.load(error)
+            except ValueError:
+                return error.code, None
+        except (OSError, ValueError):
+            return None, None
 
     def close(self):
         for server in self.servers:
@@ -512,6 +541,204 @@ def scenario_slow_clients(s, short):
         s.failures.append(f"/healthz took {max(answered):.2f} s, past the {BUDGET_MS} ms budget")
 
 
+def percentile(values, share):
+    """The nearest-rank percentile of `values` (`share` in 0..1), None when there are none."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def read_request_body(handler):
+    """A request's body, by Content-Length or chunked."""
+    if "chunked" in handler.headers.get("Transfer-Encoding", "").lower():
+        chunks = []
+        while True:
+            size = int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                return b"".join(chunks)
+            chunks.append(handler.rfile.read(size))
+            handler.rfile.readline()
+    return handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+
+
+class WebhookReceiver:
+    """A merchant's webhook endpoint in a thread, on a fixed port so that it can go down (connections refused) and
+    come back. It checks every request's signature by hand, answers a share of attempts 500 and a few only after
+    the server has stopped waiting, and records the events it acknowledged: a prompt 200 to a correctly signed
+    request, the only answer the server may count as delivered."""
+
+    def __init__(self, port, seed, failure_share, stall_share, stall_seconds):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}/webhooks"
+        self.secret = None
+        self.random = random.Random(seed)
+        self.failure_share, self.stall_share, self.stall_seconds = failure_share, stall_share, stall_seconds
+        self.lock = threading.Lock()
+        # Event id -> the times (Unix seconds) it was acknowledged.
+        self.acknowledged = {}
+        self.counts = {"attempts": 0, "answered 500": 0, "answered after the timeout": 0, "signature failures": 0,
+                       "unreadable bodies": 0}
+        self.server = None
+
+    def start(self):
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                received = time.time()
+                body = read_request_body(self)
+                status, stall = receiver.judge(self.headers.get("Stripe-Signature"), body, received)
+                if stall:
+                    time.sleep(receiver.stall_seconds)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                except OSError:
+                    pass  # the server stopped waiting and closed the connection
+
+            def log_message(self, format, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        """Closes the listening socket: connections are refused until `start` binds the same port again."""
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def verified(self, header, body, received):
+        """Whether `header` is `t=…,v1=…` with an HMAC-SHA256 of "t." + body under the secret, and t is recent."""
+        if not header or self.secret is None:
+            return False
+        pairs = [item.strip().split("=", 1) for item in header.split(",") if "=" in item]
+        timestamps = [value for name, value in pairs if name == "t"]
+        signatures = [value for name, value in pairs if name == "v1"]
+        if len(timestamps) != 1 or not timestamps[0].isdigit() or not signatures:
+            return False
+        if abs(received - int(timestamps[0])) > SIGNATURE_TOLERANCE_SECONDS:
+            return False
+        expected = hmac.new(self.secret.encode(), timestamps[0].encode() + b"." + body, hashlib.sha256).hexdigest()
+        return any(hmac.compare_digest(expected, signature) for signature in signatures)
+
+    def judge(self, header, body, received):
+        """The status to answer a request with and whether to stall first; records an acknowledged event."""
+        with self.lock:
+            self.counts["attempts"] += 1
+            if not self.verified(header, body, received):
+                self.counts["signature failures"] += 1
+                return 400, False
+            try:
+                event_id = json.loads(body)["id"]
+            except (ValueError, KeyError, TypeError):
+                self.counts["unreadable bodies"] += 1
+                return 400, False
+            roll = self.random.random()
+            if roll < self.stall_share:
+                self.counts["answered after the timeout"] += 1
+                return 200, True
+            if roll < self.stall_share + self.failure_share:
+                self.counts["answered 500"] += 1
+                return 500, False
+            self.acknowledged.setdefault(event_id, []).append(received)
+            return 200, False
+
+
+def scenario_webhooks(s, short):
+    """Signed webhooks for every event to a receiver that answers 500 to 30% of attempts, stalls past the server's
+    timeout on 5% and is down for a stretch, while the server is killed once mid-run: every event arrives."""
+    timeout_ms = 500
+    server = s.server(["--webhook-timeout-ms", str(timeout_ms), "--webhook-retry-first-ms", "200",
+                       "--webhook-retry-max-ms", "2000", "--webhook-poll-ms", "100"])
+    receiver = WebhookReceiver(free_port(), s.context.seed, failure_share=0.3, stall_share=0.05,
+                               stall_seconds=timeout_ms / 1000 * 2)
+    receiver.start()
+    try:
+        status, endpoint = s.api(server.url, "POST", "/v1/webhook_endpoints",
+                                 [("url", receiver.url), ("enabled_events[]", "*")])
+        if status != 200 or not str((endpoint or {}).get("secret", "")).startswith("whsec_"):
+            s.failures.append(f"POST /v1/webhook_endpoints answered {status}: {endpoint}")
+            return
+        receiver.secret = endpoint["secret"]
+        seconds, down = (15, 3.0) if short else (40, 10.0)
+        thread, result = s.load([server.url], steady(seconds, 20 if short else 40), background=True)
+        started = time.monotonic()
+        # A quarter into the run the receiver goes down (connections refused) for a stretch, then comes back on
+        # the same port; later the server is killed and restarted, losing whatever attempts it had in flight.
+        time.sleep(seconds / 4)
+        receiver.stop()
+        time.sleep(down)
+        receiver.start()
+        time.sleep(max(0.0, started + seconds * 0.6 - time.monotonic()))
+        server.kill()
+        time.sleep(0.3)
+        s.figures["restart to healthy, s"] = round(server.start(), 2)
+        thread.join()
+        s.judge_load(result)
+        s.figures["receiver down, s"] = down
+        judge_webhooks(s, receiver, endpoint["id"], 60 if short else 120)
+    finally:
+        receiver.stop()
+
+
+def judge_webhooks(s, receiver, endpoint_id, wait_seconds):
+    """Waits (bounded) until every event of the account has been acknowledged by the receiver and no delivery is
+    pending, then records the figures: a lost event or a bad signature fails the scenario."""
+    started = time.monotonic()
+    while True:
+        events = {event_id: float(created) for event_id, created in s.database.query(
+            "SELECT id, extract(epoch FROM created_at) FROM events WHERE account_id = :'account'",
+            account=s.account)}
+        pending = int(s.database.query(
+            "SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = :'endpoint' AND state = 'pending'",
+            endpoint=endpoint_id)[0][0])
+        with receiver.lock:
+            acknowledged = {event_id: list(times) for event_id, times in receiver.acknowledged.items()}
+            counts = dict(receiver.counts)
+        lost = set(events) - set(acknowledged)
+        if (not lost and not pending) or time.monotonic() - started > wait_seconds:
+            break
+        time.sleep(0.5)
+    states = {state: {"deliveries": int(count), "attempts": int(attempts)} for state, count, attempts in
+              s.database.query("SELECT state, count(*), coalesce(sum(attempts), 0) FROM webhook_deliveries "
+                               "WHERE endpoint_id = :'endpoint' GROUP BY state", endpoint=endpoint_id)}
+    lags = [min(acknowledged[event_id]) - created for event_id, created in events.items() if event_id in acknowledged]
+    strangers = set(acknowledged) - set(events)
+    duplicates = sum(1 for times in acknowledged.values() if len(times) > 1)
+    s.figures.update({
+        "events": len(events),
+        "deliveries received": sum(len(times) for times in acknowledged.values()),
+        "duplicates (received more than once)": duplicates,
+        "lost (never received)": len(lost),
+        "signature failures": counts["signature failures"],
+        "lag p50, s": round(percentile(lags, 0.5), 3) if lags else None,
+        "lag p99, s": round(percentile(lags, 0.99), 3) if lags else None,
+        "receiver attempts": counts["attempts"],
+        "receiver answered 500": counts["answered 500"],
+        "receiver answered after the timeout": counts["answered after the timeout"],
+        "deliveries by state (server)": states,
+        "deliveries still pending": pending,
+        "seconds waited after the traffic": round(time.monotonic() - started, 1),
+    })
+    if not events:
+        s.failures.append("the account has no events: nothing was written to deliver")
+    if lost:
+        s.failures.append(f"{len(lost)} events never reached the receiver within {wait_seconds} s after the "
+                          f"traffic, e.g. {sorted(lost)[0]}")
+    if counts["signature failures"]:
+        s.failures.append(f"{counts['signature failures']} attempts failed the signature check")
+    if counts["unreadable bodies"]:
+        s.failures.append(f"{counts['unreadable bodies']} correctly signed bodies were not an event's JSON")
+    if strangers:
+        s.failures.append(f"{len(strangers)} events received are not the account's, e.g. {sorted(strangers)[0]}")
+
+
 SCENARIOS = {
     "spike": scenario_spike,
     "server-kill": scenario_server_kill,
@@ -522,6 +749,7 @@ SCENARIOS = {
     "graceful-shutdown": scenario_graceful_shutdown,
     "fault-exits": scenario_fault_exits,
     "slow-clients": scenario_slow_clients,
+    "webhooks": scenario_webhooks,
 }
 
 

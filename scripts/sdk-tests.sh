@@ -37,7 +37,9 @@ KEY=$("$BIN" keys create --account "$ACCOUNT")
 READ_ONLY=$("$BIN" keys create --account "$ACCOUNT" --restricted --permission charges:read)
 
 mkdir -p .paisa
-"$BIN" serve --port "$PORT" --log-level warning --sandbox-pending-ms 500 > .paisa/sdk-server.log 2>&1 &
+# Webhook retries in milliseconds, not minutes, so Tests/sdk/test_webhooks.py sees a retried delivery arrive.
+"$BIN" serve --port "$PORT" --log-level warning --sandbox-pending-ms 500 \
+  --webhook-retry-first-ms 200 --webhook-retry-max-ms 1000 --webhook-poll-ms 50 > .paisa/sdk-server.log 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true' EXIT
 

@@ -1,6 +1,11 @@
 """What an integration written against stripe-python 5.x or 7.x sends, module-level calls and Python booleans
 (these majors encode `False` as `False` in form bodies, which Stripe accepts)."""
 
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 import stripe
 
@@ -60,3 +65,66 @@ def test_errors_are_the_sdk_classes():
         stripe.Charge.create(
             amount=2000, currency="inr", source="tok_visa", application_fee_amount=100, idempotency_key=fresh_key())
     assert "no connected accounts" in str(connect.value)
+
+
+class Receiver:
+    """A webhook receiver on 127.0.0.1 in a thread: records (headers, body bytes) and answers 200."""
+
+    def __init__(self):
+        self.received = []
+        received = self.received
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                received.append((self.headers, self.rfile.read(int(self.headers.get("Content-Length") or 0))))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = "http://127.0.0.1:%d/webhooks" % self.server.server_address[1]
+
+    def wait_for(self, kind, object_id, seconds=20):
+        """(headers, body) of the first delivery of a `kind` event about `object_id`, or None after `seconds`."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for headers, body in list(self.received):
+                event = json.loads(body)
+                if event["type"] == kind and event["data"]["object"]["id"] == object_id:
+                    return headers, body
+            time.sleep(0.1)
+        return None
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_webhook_endpoint_and_signed_delivery():
+    receiver = Receiver()
+    try:
+        endpoint = stripe.WebhookEndpoint.create(
+            url=receiver.url, enabled_events=["charge.succeeded"], idempotency_key=fresh_key())
+        try:
+            assert endpoint.secret.startswith("whsec_")
+            assert "secret" not in stripe.WebhookEndpoint.retrieve(endpoint.id)
+            charge = stripe.Charge.create(amount=2700, currency="inr", source="tok_visa", idempotency_key=fresh_key())
+            delivery = receiver.wait_for("charge.succeeded", charge.id)
+            assert delivery is not None, "no charge.succeeded delivery within 20 s"
+            headers, body = delivery
+            event = stripe.Webhook.construct_event(body, headers["Stripe-Signature"], endpoint.secret)
+            assert event.type == "charge.succeeded" and event.data.object.id == charge.id
+            assert stripe.Event.retrieve(event.id).type == "charge.succeeded"
+            at = body.index(b"evt_") + 4
+            tampered = body[:at] + (b"0" if body[at:at + 1] != b"0" else b"1") + body[at + 1:]
+            with pytest.raises(error_class("SignatureVerificationError")):
+                stripe.Webhook.construct_event(tampered, headers["Stripe-Signature"], endpoint.secret)
+        finally:
+            deleted = stripe.WebhookEndpoint.delete(endpoint.id)
+        assert deleted.deleted is True
+    finally:
+        receiver.stop()
