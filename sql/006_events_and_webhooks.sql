@@ -24,7 +24,6 @@ CREATE TABLE events (
 
 CREATE INDEX events_by_created ON events (account_id, livemode, created_at DESC, id DESC);
 CREATE INDEX events_by_type ON events (account_id, livemode, type, created_at DESC, id DESC);
-CREATE INDEX events_by_object ON events (account_id, object_id);
 CREATE INDEX events_reapable ON events (created_at);
 
 CREATE TABLE webhook_endpoints (
@@ -39,8 +38,10 @@ CREATE TABLE webhook_endpoints (
     status         text        NOT NULL CHECK (status IN ('enabled', 'disabled')),
     -- Needed to sign every delivery, so kept as it is (unlike API keys, which are only ever compared).
     secret         text        NOT NULL CHECK (secret ~ '^whsec_[0-9A-Za-z]{1,64}$'),
-    -- Since when every attempt has failed; NULL after a success. Too long, and the endpoint is disabled.
+    -- Since when every attempt has failed (NULL after a success), and the last failure: a streak of failures too
+    -- long is disabled; a gap between failures (no traffic) starts a new streak.
     failing_since  timestamptz,
+    last_failure_at timestamptz,
     created_at     timestamptz NOT NULL,
     updated_at     timestamptz NOT NULL,
     PRIMARY KEY (account_id, id)
@@ -51,7 +52,10 @@ CREATE INDEX webhook_endpoints_by_created ON webhook_endpoints (account_id, live
 
 -- One row per event and endpoint: the delivery's state and, while it is pending, when it is next due. A claimed
 -- delivery is due again when its lease ends (`next_attempt_at` is the lease), so an instance that dies holding it
--- only delays it.
+-- only delays it. No foreign key to the endpoint: a charge's trigger must never wait on, or fail for, an endpoint
+-- being deleted at the same moment (the charge's payment is already approved). Deleting an endpoint deletes its
+-- deliveries; one a concurrent charge added meanwhile is never claimed (claims join the endpoint) and goes with its
+-- event.
 CREATE TABLE webhook_deliveries (
     id              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     account_id      text        NOT NULL,
@@ -66,7 +70,6 @@ CREATE TABLE webhook_deliveries (
     created_at      timestamptz NOT NULL DEFAULT now(),
     finished_at     timestamptz,
     UNIQUE (account_id, event_id, endpoint_id),
-    FOREIGN KEY (account_id, endpoint_id) REFERENCES webhook_endpoints (account_id, id) ON DELETE CASCADE,
     FOREIGN KEY (account_id, event_id) REFERENCES events (account_id, id) ON DELETE CASCADE,
     CHECK ((state = 'pending') = (finished_at IS NULL))
 );

@@ -38,11 +38,13 @@ public struct EventsAdmin: Sendable {
     public enum Problem: Error, Equatable, CustomStringConvertible {
         case noSuchEvent(String)
         case noSuchEndpoint(String)
+        case inFlight(String)
 
         public var description: String {
             switch self {
             case .noSuchEvent(let id): "No such event: \(id)"
             case .noSuchEndpoint(let id): "No such webhook endpoint of the event's account and mode: \(id)"
+            case .inFlight(let id): "\(id) is being sent to that endpoint right now; resend it after this attempt."
             }
         }
     }
@@ -124,11 +126,17 @@ public struct EventsAdmin: Sendable {
                 SELECT \(event.accountID), \(event.livemode), id, \(eventID), now() FROM endpoint
                 ON CONFLICT (account_id, event_id, endpoint_id) DO UPDATE
                 SET state = 'pending', next_attempt_at = now(), finished_at = NULL, lease_token = NULL
+                -- A delivery in flight is left to its attempt: taking it over would send it twice at once.
+                WHERE webhook_deliveries.lease_token IS NULL OR webhook_deliveries.next_attempt_at <= now()
                 RETURNING 1
             )
             SELECT count(*) FROM queued
             """, logger: self.logger)
         for try await count in rows.decode(Int64.self) where count == 0 {
+            let endpoint = try await self.client.query(
+                "SELECT 1 FROM webhook_endpoints WHERE account_id = \(event.accountID) AND id = \(endpointID)",
+                logger: self.logger)
+            for try await _ in endpoint { throw Problem.inFlight(eventID) }
             throw Problem.noSuchEndpoint(endpointID)
         }
     }

@@ -18,7 +18,11 @@ extension PostgresPaymentsStore {
             for try await row in rows { found.append(try EventRows.stored(row)) }
             return found
         }
-        return try await self.events(from: stored, deadline: deadline).first
+        guard let row = stored.first else { return nil }
+        guard let event = try await self.events(from: [row], deadline: deadline).first ?? nil else {
+            throw RowError(description: "event \(row.id) does not decode")
+        }
+        return event
     }
 
     public func events(
@@ -27,12 +31,15 @@ extension PostgresPaymentsStore {
         let filter = types.map { ListFilter.anyOf(column: "type", values: $0.map(\.rawValue)) }
         let stored = try await self.list(
             .events, scope: scope, page: page, filter: filter, deadline: deadline, decode: EventRows.stored)
-        return Page(items: try await self.events(from: stored.items, deadline: deadline), hasMore: stored.hasMore)
+        let events = try await self.events(from: stored.items, deadline: deadline)
+        return Page(items: events.compactMap { $0 }, hasMore: stored.hasMore)
     }
 
     /// Events from their rows: the objects' snapshots become objects through the same column decoding as live
-    /// rows (`jsonb_populate_record` turns each snapshot back into a row of its table), one query per kind.
-    func events(from stored: [EventRows.Stored], deadline: Deadline) async throws -> [Event] {
+    /// rows (`jsonb_populate_record` turns each snapshot back into a row of its table), one query per kind. A
+    /// snapshot that no longer decodes (a later schema the snapshot predates, and a migration that forgot it) is
+    /// nil in its place, logged: one bad event must not take the others down with it.
+    func events(from stored: [EventRows.Stored], deadline: Deadline) async throws -> [Event?] {
         var objects: [String: Event.Object] = [:]
         for kind in ["charge", "refund"] {
             let snapshots = stored.filter { $0.objectType == kind }.flatMap {
@@ -40,11 +47,15 @@ extension PostgresPaymentsStore {
             }
             guard !snapshots.isEmpty else { continue }
             let decoded = try await self.objects(kind: kind, snapshots: snapshots, deadline: deadline)
-            for (snapshot, object) in zip(snapshots, decoded) { objects[snapshot] = object }
+            for (snapshot, object) in zip(snapshots, decoded) where object != nil { objects[snapshot] = object }
         }
-        return try stored.map { row in
-            guard let object = objects[row.after], let type = EventType(rawValue: row.type) else {
-                throw RowError(description: "event \(row.id) of an unknown type or object")
+        return stored.map { row in
+            guard let object = objects[row.after], let type = EventType(rawValue: row.type),
+                row.before == nil || objects[row.before!] != nil
+            else {
+                self.logger.error(
+                    "an event's stored object does not decode", metadata: ["event": "\(row.id)", "type": "\(row.type)"])
+                return nil
             }
             return Event(
                 id: row.id, scope: row.scope, type: type, object: object, previous: row.before.flatMap { objects[$0] },
@@ -53,7 +64,7 @@ extension PostgresPaymentsStore {
         }
     }
 
-    private func objects(kind: String, snapshots: [String], deadline: Deadline) async throws -> [Event.Object] {
+    private func objects(kind: String, snapshots: [String], deadline: Deadline) async throws -> [Event.Object?] {
         let array = "[" + snapshots.joined(separator: ",") + "]"
         let (columns, table) = kind == "charge" ? (Rows.chargeColumns, "charges") : (Rows.refundColumns, "refunds")
         return try await self.database.withRetries("event objects", .statement, deadline: deadline) { connection in
@@ -64,9 +75,11 @@ extension PostgresPaymentsStore {
                 CROSS JOIN LATERAL jsonb_populate_record(NULL::\(unescaped: table), a.doc)
                 ORDER BY a.n
                 """, logger: self.logger)
-            var objects: [Event.Object] = []
+            var objects: [Event.Object?] = []
             for try await row in rows {
-                objects.append(kind == "charge" ? .charge(try Rows.charge(row)) : .refund(try Rows.refund(row)))
+                objects.append(
+                    kind == "charge"
+                        ? (try? Rows.charge(row)).map { .charge($0) } : (try? Rows.refund(row)).map { .refund($0) })
             }
             return objects
         }
@@ -123,7 +136,10 @@ extension PostgresPaymentsStore {
                 WITH deleted AS (
                     DELETE FROM webhook_endpoints
                     WHERE account_id = \(scope.accountID) AND livemode = \(scope.livemode) AND id = \(id)
-                    RETURNING 1
+                    RETURNING account_id, id
+                ), deliveries AS (
+                    DELETE FROM webhook_deliveries d USING deleted x
+                    WHERE d.account_id = x.account_id AND d.endpoint_id = x.id
                 )
                 SELECT count(*) FROM deleted
                 """, logger: self.logger)
@@ -149,7 +165,7 @@ extension PostgresPaymentsStore {
                     SELECT d.id
                     FROM webhook_endpoints w
                     CROSS JOIN LATERAL (
-                        SELECT d.id FROM webhook_deliveries d
+                        SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
                         WHERE d.account_id = w.account_id AND d.endpoint_id = w.id AND d.state = 'pending'
                           AND d.next_attempt_at <= now()
                         ORDER BY d.next_attempt_at
@@ -160,6 +176,8 @@ extension PostgresPaymentsStore {
                         FOR UPDATE SKIP LOCKED
                     ) d
                     WHERE w.status = 'enabled'
+                    -- Oldest due first across endpoints, so that one endpoint's backlog cannot starve the others.
+                    ORDER BY d.next_attempt_at
                     LIMIT \(Int32(limit))
                 ), claimed AS (
                     UPDATE webhook_deliveries d
@@ -189,16 +207,38 @@ extension PostgresPaymentsStore {
             return claimed
         }
         let events = try await self.events(from: rows.map(\.4), deadline: deadline)
-        return zip(rows, events).map { row, event in
-            ClaimedDelivery(
-                id: row.0, attempt: row.1, leaseToken: token, endpoint: row.3, accountVersion: row.2, event: event)
+        var claimed: [ClaimedDelivery] = []
+        var undeliverable: [Int64] = []
+        for (row, event) in zip(rows, events) {
+            guard let event else {
+                undeliverable.append(row.0)
+                continue
+            }
+            claimed.append(
+                ClaimedDelivery(
+                    id: row.0, attempt: row.1, leaseToken: token, endpoint: row.3, accountVersion: row.2, event: event))
         }
+        if !undeliverable.isEmpty {
+            let undeliverable = undeliverable
+            // Never deliverable, so given up now rather than claimed again at every lease's end.
+            try await self.database.withRetries("give up deliveries", .statement, deadline: deadline) { connection in
+                try await connection.query(
+                    """
+                    UPDATE webhook_deliveries SET state = 'given_up', lease_token = NULL, finished_at = now()
+                    WHERE id = ANY(\(undeliverable)::bigint[]) AND lease_token = \(token)
+                    """, logger: self.logger)
+            }
+        }
+        return claimed
     }
 
-    /// Records an attempt and moves its delivery on, if this attempt still holds the lease; an endpoint that has
-    /// failed for `disableAfter` without a success is disabled. Returns whether the endpoint was disabled now.
+    /// Records an attempt and moves its delivery on, if this attempt still holds the lease (a holder whose lease
+    /// ran out records nothing: the delivery is another attempt's now). The endpoint's row changes only when its
+    /// failure streak does: a success ends a streak; a failure starts one, or one after a gap longer than
+    /// `streakGap` (no failures in between means no traffic, not a dead endpoint); a streak longer than
+    /// `disableAfter` disables the endpoint. Returns whether the endpoint was disabled now.
     public func recordAttempt(
-        _ attempt: DeliveryAttempt, disableAfter: Duration, deadline: Deadline
+        _ attempt: DeliveryAttempt, disableAfter: Duration, streakGap: Duration, deadline: Deadline
     ) async throws -> Bool {
         let delivery = attempt.delivery
         let (state, next): (String, Timestamp?) =
@@ -210,6 +250,8 @@ extension PostgresPaymentsStore {
         let succeeded = attempt.next == .delivered
         let durationMilliseconds = Int32(clamping: attempt.duration.nanoseconds / 1_000_000)
         let error = attempt.error.map { StoredText.fitted($0, max: Limits.webhookAttemptErrorLengthMax) }
+        let disableMicroseconds = disableAfter.nanoseconds / 1000
+        let gapMicroseconds = streakGap.nanoseconds / 1000
         return try await self.database.withRetries("record delivery attempt", .statement, deadline: deadline) {
             connection in
             let rows = try await connection.query(
@@ -220,24 +262,33 @@ extension PostgresPaymentsStore {
                         next_attempt_at = coalesce(\(next)::timestamptz, next_attempt_at),
                         finished_at = CASE WHEN \(state) = 'pending' THEN NULL ELSE now() END
                     WHERE id = \(delivery.id) AND lease_token = \(delivery.leaseToken) AND state = 'pending'
-                    RETURNING account_id, endpoint_id
+                    RETURNING id, account_id, endpoint_id
                 ), attempt AS (
                     INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error)
-                    VALUES (\(delivery.id), \(Int32(delivery.attempt)), \(attempt.started), \(durationMilliseconds),
-                            \(attempt.statusCode.map { Int32($0) }), \(error))
+                    SELECT id, \(Int32(delivery.attempt)), \(attempt.started), \(durationMilliseconds),
+                           \(attempt.statusCode.map { Int32($0) }), \(error)
+                    FROM moved
                     ON CONFLICT DO NOTHING
+                ), streak AS (
+                    SELECT w.account_id, w.id, w.status AS old_status,
+                           CASE WHEN \(succeeded) THEN NULL
+                                WHEN w.failing_since IS NULL
+                                  OR w.last_failure_at < now() - \(gapMicroseconds) * interval '1 microsecond'
+                                THEN now()
+                                ELSE w.failing_since END AS failing_since
+                    FROM webhook_endpoints w JOIN moved m ON w.account_id = m.account_id AND w.id = m.endpoint_id
                 ), endpoint AS (
                     UPDATE webhook_endpoints w
-                    SET failing_since = CASE WHEN \(succeeded) THEN NULL ELSE coalesce(w.failing_since, now()) END,
+                    SET failing_since = s.failing_since,
+                        last_failure_at = CASE WHEN \(succeeded) THEN w.last_failure_at ELSE now() END,
                         status = CASE
-                            WHEN NOT \(succeeded) AND w.failing_since
-                                < now() - \(disableAfter.nanoseconds / 1000) * interval '1 microsecond'
+                            WHEN s.failing_since < now() - \(disableMicroseconds) * interval '1 microsecond'
                             THEN 'disabled' ELSE w.status END,
                         updated_at = now()
-                    FROM moved m
-                    JOIN webhook_endpoints before ON before.account_id = m.account_id AND before.id = m.endpoint_id
-                    WHERE w.account_id = m.account_id AND w.id = m.endpoint_id
-                    RETURNING before.status = 'enabled' AND w.status = 'disabled' AS disabled
+                    FROM streak s
+                    WHERE w.account_id = s.account_id AND w.id = s.id
+                      AND (NOT \(succeeded) OR w.failing_since IS NOT NULL)
+                    RETURNING s.old_status = 'enabled' AND w.status = 'disabled' AS disabled
                 )
                 SELECT coalesce(bool_or(disabled), false) FROM endpoint
                 """, logger: self.logger)
@@ -285,6 +336,7 @@ enum EventRows {
         e.request_id AS event_request_id, e.idempotency_key AS event_idempotency_key,
         e.created_at AS event_created_at,
         (SELECT count(*) FROM webhook_deliveries p
+         JOIN webhook_endpoints pw ON pw.account_id = p.account_id AND pw.id = p.endpoint_id
          WHERE p.account_id = e.account_id AND p.event_id = e.id AND p.state = 'pending') AS event_pending_webhooks
         """
 

@@ -178,7 +178,7 @@ extension PostgresTransaction {
             """
             SELECT \(unescaped: EventRows.endpointColumns) FROM webhook_endpoints
             WHERE account_id = \(scope.accountID) AND livemode = \(scope.livemode) AND id = \(id)
-            FOR UPDATE
+            FOR NO KEY UPDATE
             """, logger: self.logger)
         for try await row in rows { return try EventRows.endpoint(row) }
         return nil

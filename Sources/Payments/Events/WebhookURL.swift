@@ -46,15 +46,25 @@ public enum WebhookURL {
         case ambiguous
     }
 
-    static func classify(host: String) -> HostClass {
-        if host == "localhost" || host.hasSuffix(".localhost") || host == "localhost." { return .loopback }
+    /// Names that only a private network resolves.
+    static let localSuffixes = [".local", ".internal", ".localdomain", ".home.arpa", ".lan", ".intranet", ".corp"]
+
+    static func classify(host written: String) -> HostClass {
+        if written.contains(":") { return Self.classify(ipv6: written) }
+        // `example.com.` is `example.com`, and `localhost.` is `localhost`.
+        let host = written.hasSuffix(".") ? String(written.dropLast()) : written
+        if host == "localhost" || host.hasSuffix(".localhost") { return .loopback }
         if let octets = Self.ipv4(host) { return Self.classify(ipv4: octets) }
-        if host.contains(":") { return Self.classify(ipv6: host) }
-        // Digits and dots only, or a hex number: an address in some resolver's eyes, whatever this code thinks.
-        if host.allSatisfy({ $0.isNumber || $0 == "." }) { return .ambiguous }
-        if host.hasPrefix("0x") && host.dropFirst(2).allSatisfy({ $0.isHexDigit || $0 == "." || $0 == "x" }) {
-            return .ambiguous
+        // Labels that are all numbers (decimal, octal or hex: `127.0x0.0.1`, `127.1`): resolvers read them as an
+        // address, whatever this code would make of them.
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        let numeric = labels.allSatisfy { label in
+            (!label.isEmpty && label.allSatisfy(\.isNumber))
+                || (label.hasPrefix("0x") && label.dropFirst(2).allSatisfy(\.isHexDigit))
         }
+        if numeric { return .ambiguous }
+        if labels.count < 2 { return .internal("a name without a domain") }
+        if Self.localSuffixes.contains(where: { host.hasSuffix($0) }) { return .internal("a local network name") }
         return .public
     }
 
@@ -93,10 +103,15 @@ public enum WebhookURL {
         if let last = address.split(separator: ":").last, let octets = Self.ipv4(String(last)) {
             return Self.classify(ipv4: octets)
         }
-        let first = address.hasPrefix("::") ? 0 : UInt16(address.split(separator: ":").first ?? "", radix: 16)
+        let groups = address.split(separator: ":", omittingEmptySubsequences: false)
+        let first = address.hasPrefix("::") ? 0 : UInt16(groups.first ?? "", radix: 16)
         guard let first else { return .ambiguous }
+        // Addresses that carry an IPv4 address a gateway reaches on the operator's side.
+        if first == 0x64 && groups.count > 1 && groups[1] == "ff9b" { return .internal("a NAT64 address") }
+        if first == 0x2002 { return .internal("a 6to4 address") }
         switch first {
         case 0xfe80...0xfebf: return .internal("a link-local address")
+        case 0xfec0...0xfeff: return .internal("a site-local address")
         case 0xfc00...0xfdff: return .internal("a private (unique local) address")
         case 0xff00...0xffff: return .internal("a multicast address")
         case 0: return .internal("a reserved address")

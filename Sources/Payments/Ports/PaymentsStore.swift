@@ -97,7 +97,9 @@ public protocol PaymentsStore: IdempotencyStore {
     ) async throws
         -> [ClaimedDelivery]
     /// Records an attempt if its lease still holds; true when the endpoint was disabled by it.
-    func recordAttempt(_ attempt: DeliveryAttempt, disableAfter: Duration, deadline: Deadline) async throws -> Bool
+    func recordAttempt(
+        _ attempt: DeliveryAttempt, disableAfter: Duration, streakGap: Duration, deadline: Deadline
+    ) async throws -> Bool
     /// Deliveries due now.
     func deliveryBacklog(deadline: Deadline) async throws -> Int
 }

@@ -44,8 +44,13 @@ public struct WebhookDeliverer: Service {
             self.perEndpoint = perEndpoint
         }
 
-        /// A claim outlives the attempt it covers: the timeout, and time to record the outcome.
-        var lease: Duration { self.timeout + .seconds(5) }
+        /// A claim outlives the attempt it covers (bounded by the timeout, body included) and the wait to record
+        /// its outcome, by a wide margin: a lease that ran out while the attempt was still going would send it twice.
+        var lease: Duration { self.timeout + .seconds(30) }
+        /// A gap this long between two failures of an endpoint means it had no traffic, not that it is down: the
+        /// next failure starts a new streak. A dead endpoint fails at least this often, as every retry comes back
+        /// within `retry.max`.
+        var streakGap: Duration { self.retry.max * 2 }
     }
 
     /// The most of an endpoint's answer that is read (and thrown away): its status is all that counts.
@@ -189,19 +194,38 @@ public struct WebhookDeliverer: Service {
         var problem: String? = nil
         var outcome = "error"
         do {
-            let response = try await client.execute(request, timeout: .init(self.settings.timeout))
-            statusCode = Int(response.status.code)
-            // Drained so the connection can be reused; an answer past the bound ends the connection instead.
-            _ = try? await response.body.collect(upTo: Self.responseBytesMax)
-            if (200..<300).contains(response.status.code) {
+            // The whole attempt, the answer's body included, within the timeout: an endpoint that answers at a crawl
+            // must not hold a slot (and outlive its lease) because its headers came in time. Cancelling the post
+            // ends it wherever it is.
+            let timeout = self.settings.timeout
+            let request = request
+            let post = Task {
+                let response = try await client.execute(request, timeout: .init(timeout))
+                // Read (and thrown away) so the connection can be reused; past the bound it is simply closed.
+                _ = try? await response.body.collect(upTo: Self.responseBytesMax)
+                return response.status.code
+            }
+            let alarm = Task {
+                try await Task.sleep(for: timeout)
+                post.cancel()
+            }
+            defer { alarm.cancel() }
+            let status: UInt
+            do {
+                status = try await post.value
+            } catch  where post.isCancelled {
+                throw HTTPClientError.deadlineExceeded
+            }
+            statusCode = Int(status)
+            if (200..<300).contains(status) {
                 outcome = "delivered"
             } else {
                 outcome = "failed"
-                problem = "the endpoint answered \(response.status.code)"
+                problem = "the endpoint answered \(status)"
             }
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             outcome = "timeout"
-            problem = "no answer within \(self.settings.timeout)"
+            problem = "no whole answer within \(self.settings.timeout)"
         } catch {
             problem = "\(error)"
         }
@@ -237,7 +261,8 @@ public struct WebhookDeliverer: Service {
         let delivery = attempt.delivery
         do {
             let disabled = try await self.store.recordAttempt(
-                attempt, disableAfter: self.settings.retry.giveUpAfter, deadline: .after(Self.recordBudget))
+                attempt, disableAfter: self.settings.retry.giveUpAfter, streakGap: self.settings.streakGap,
+                deadline: .after(Self.recordBudget))
             if disabled {
                 Counter(label: "paisa_webhook_endpoints_disabled_total").increment()
                 self.logger.warning(
