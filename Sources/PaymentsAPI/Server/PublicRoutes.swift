@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Payments
+import Synchronization
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -48,10 +49,21 @@ enum PublicRoutes {
             routes["/v1/openapi.json"] = { _ in Self.respond(.ok, "application/json; charset=utf-8", document) }
         }
         if let errors = Self.read(docsDirectory, "errors.md", logger) {
-            let page = Array(
-                MarkdownPage.html(title: "Paisa error reference", markdown: String(decoding: errors, as: UTF8.self))
-                    .utf8)
-            routes["/docs/errors"] = { _ in Self.respond(.ok, "text/html; charset=utf-8", page) }
+            // Rendered at the first request rather than at start: a server that nobody asks for the page (every
+            // test's) does not pay for the Markdown.
+            let page = Mutex<[UInt8]?>(nil)
+            routes["/docs/errors"] = { _ in
+                let html = page.withLock { page in
+                    if let page { return page }
+                    let html = Array(
+                        MarkdownPage.html(
+                            title: "Paisa error reference", markdown: String(decoding: errors, as: UTF8.self)
+                        ).utf8)
+                    page = html
+                    return html
+                }
+                return Self.respond(.ok, "text/html; charset=utf-8", html)
+            }
         }
         return routes
     }
