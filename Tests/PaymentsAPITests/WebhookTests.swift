@@ -282,6 +282,36 @@ struct WebhookTests {
         }
     }
 
+    @Test("a charge recorded while its account's endpoint is being deleted neither waits for nor fails with it")
+    func endpointDeletedDuringACharge() async throws {
+        let (account, key) = try await TestDatabase.account()
+        try await Paisa.with { paisa in
+            let endpoint = try await Self.endpoint(paisa, key: key, url: "https://example.com/hook")
+            // The delete holds its row lock, uncommitted, while a charge is recorded.
+            try await TestDatabase.client().withConnection { connection in
+                try await connection.query("BEGIN", logger: TestDatabase.logger)
+                try await connection.query(
+                    "DELETE FROM webhook_endpoints WHERE account_id = \(account.id) AND id = \(endpoint.id)",
+                    logger: TestDatabase.logger)
+                let charge = try await paisa.charge(key: key)
+                #expect(charge.status == 200)
+                try await connection.query("COMMIT", logger: TestDatabase.logger)
+            }
+            let events = try await EventTests.events(paisa, key: key)
+            #expect(events.map { $0["type"] as? String } == ["charge.succeeded"])
+            // The delivery the charge added for the endpoint being deleted is never pending for anyone.
+            #expect(events.first?["pending_webhooks"] as? Int == 0)
+            _ = await paisa.server.webhooks.deliverDue()
+            #expect(
+                try await TestDatabase.integers(
+                    """
+                    SELECT count(*) FROM webhook_deliveries d
+                    JOIN webhook_endpoints w ON w.account_id = d.account_id AND w.id = d.endpoint_id
+                    WHERE d.account_id = \(account.id)
+                    """) == [0])
+        }
+    }
+
     @Test("events past 30 days are reaped with their deliveries and attempts; younger ones stay")
     func eventsAreReaped() async throws {
         let (account, key) = try await TestDatabase.account()
