@@ -45,8 +45,10 @@ public struct WebhookDeliverer: Service {
         }
 
         /// A claim outlives the attempt it covers (bounded by the timeout, body included) and the wait to record
-        /// its outcome, by a wide margin: a lease that ran out while the attempt was still going would send it twice.
-        var lease: Duration { self.timeout + .seconds(30) }
+        /// its outcome. Not by much more: a dead instance's claims count against their endpoints' share until their
+        /// leases end, so a long lease would hold every delivery to those endpoints back that long after a crash.
+        var lease: Duration { self.timeout + Self.leaseMargin }
+        static let leaseMargin: Duration = .seconds(5)
         /// A gap this long between two failures of an endpoint means it had no traffic, not that it is down: the
         /// next failure starts a new streak. A dead endpoint fails at least this often, as every retry comes back
         /// within `retry.max`.
