@@ -73,28 +73,43 @@ public struct WebhookDeliverer: Service {
     }
 
     private enum Finished {
-        case delivery(DeliveryAttempt)
+        case delivery
         case tick
     }
 
+    /// Outcomes written at once: however many attempts are in flight, delivery holds at most this many pooled
+    /// connections for them (and one to claim), and the charge path keeps the rest.
+    static let recordingConnectionsMax = 4
+
     public func run() async throws {
         let client = Self.makeClient(self.settings)
+        let recording = Gate(Self.recordingConnectionsMax)
+        // Busy, the loop claims again once this many slots are free rather than after every delivery: one claim
+        // for several deliveries. An endpoint's share is the usual bound, so half of it.
+        let batch = max(1, min(self.settings.concurrency, self.settings.perEndpoint) / 2)
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Finished.self) { group in
                 var inFlight = 0
                 var ticking = false
                 var due = true
+                var ended = 0
                 while !Task.isCancelled {
                     let free = self.settings.concurrency - inFlight
                     if due && free > 0 {
                         let claimed = await self.claim(limit: free)
                         for delivery in claimed {
                             inFlight += 1
-                            group.addTask { .delivery(await self.attempt(delivery, client: client)) }
+                            group.addTask {
+                                let attempt = await self.attempt(delivery, client: client)
+                                await recording.enter()
+                                await self.record(attempt)
+                                await recording.leave()
+                                return .delivery
+                            }
                         }
-                        // Claimed all there was room for; look again when a slot (or an endpoint's share) frees,
-                        // or at the next poll.
+                        // Claimed all there was room for; look again when slots free up, or at the next poll.
                         due = false
+                        ended = 0
                     }
                     if !ticking {
                         ticking = true
@@ -105,12 +120,10 @@ public struct WebhookDeliverer: Service {
                         }
                     }
                     switch await group.next() {
-                    case .delivery(let attempt)?:
+                    case .delivery?:
                         inFlight -= 1
-                        // Recorded here, one at a time: however many posts are in flight, the deliveries hold at
-                        // most one database connection for their outcomes, and the charge path keeps the rest.
-                        await self.record(attempt)
-                        due = true
+                        ended += 1
+                        due = ended >= batch || inFlight == 0
                     case .tick?:
                         ticking = false
                         due = true
@@ -278,6 +291,32 @@ public struct WebhookDeliverer: Service {
             self.logger.warning(
                 "could not record a webhook attempt",
                 metadata: ["event": "\(delivery.event.id)", "error": "\(StoreFailure.describe(error))"])
+        }
+    }
+}
+
+/// At most `capacity` holders at once; the rest wait in order. Its waiters are bounded by the tasks that use it.
+actor Gate {
+    private var available: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ capacity: Int) {
+        self.available = capacity
+    }
+
+    func enter() async {
+        if self.available > 0 {
+            self.available -= 1
+            return
+        }
+        await withCheckedContinuation { self.waiting.append($0) }
+    }
+
+    func leave() {
+        if self.waiting.isEmpty {
+            self.available += 1
+        } else {
+            self.waiting.removeFirst().resume()
         }
     }
 }
