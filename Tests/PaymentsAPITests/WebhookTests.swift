@@ -8,6 +8,14 @@ import Testing
 
 @Suite("Webhook endpoints and signed deliveries", .serialized)
 struct WebhookTests {
+    /// Before each test: the loopback endpoints earlier tests left (their receivers are gone) are deleted, so that
+    /// no delivery pass keeps retrying them, and the suite's passes stay as cheap as its first (no other suite
+    /// makes webhook endpoints, and this one runs its tests one at a time).
+    init() async throws {
+        _ = try await TestDatabase.client().query(
+            "DELETE FROM webhook_endpoints WHERE url LIKE 'http://127.0.0.1:%'", logger: TestDatabase.logger)
+    }
+
     static func endpoint(
         _ paisa: Paisa, key: String, url: String, events: [String] = ["*"], extra: [(String, String)] = []
     ) async throws -> Reply {
