@@ -1,6 +1,7 @@
 import Foundation
 import PaisaTestSupport
 import Payments
+import PaymentsAPI
 import Testing
 
 @Suite("A crash at each fault point, then a retry or the completer")
@@ -140,10 +141,17 @@ struct MutationCrashRecoveryTests {
 
 @Suite("Transactional retries and the time budget")
 struct BudgetTests {
+    /// For tests whose point is not the clock: a budget a loaded machine cannot miss, and a lease past it.
+    static func generousBudget(_ configuration: inout ServerConfiguration) {
+        configuration.api.requestBudget = .seconds(10)
+        configuration.idempotencyLease = .seconds(20)
+    }
+
     @Test("injected serialization failures and deadlocks are retried and the request still succeeds")
     func serializationFailuresAreRetried() async throws {
         let (account, key) = try await TestDatabase.account()
-        try await Paisa.with { paisa in
+        // A generous budget: the point is the retries, not the clock, and the suite shares two cores.
+        try await Paisa.with(configuration: Self.generousBudget) { paisa in
             paisa.server.faults.arm(.serializationFailure, .init(action: .fail, remaining: 3))
             paisa.server.faults.arm(.deadlock, .init(action: .fail, remaining: 2))
             let reply = try await paisa.charge(key: key, idempotencyKey: freshKey())
@@ -158,9 +166,10 @@ struct BudgetTests {
     func slowProcessorLeavesChargePending() async throws {
         let (account, key) = try await TestDatabase.account()
         try await Paisa.with(configuration: { configuration in
-            // The production budget, room for the claim on a busy machine, and a processor slower than it.
-            configuration.api.requestBudget = Limits.requestBudgetDefault
-            configuration.sandbox.slow = .milliseconds(3000)
+            // A budget with room for the claim on a busy machine, and a processor slower than it.
+            configuration.api.requestBudget = .seconds(4)
+            configuration.idempotencyLease = .seconds(10)
+            configuration.sandbox.slow = .milliseconds(6000)
         }) { paisa in
             let reply = try await paisa.charge(
                 key: key, currency: "inr", source: "slow@upi", idempotencyKey: freshKey())
@@ -171,7 +180,7 @@ struct BudgetTests {
             let chargeID = try #require(reply.chargeID)
 
             var status = "pending"
-            for _ in 0..<80 where status == "pending" {
+            for _ in 0..<120 where status == "pending" {
                 try await Task.sleep(for: .milliseconds(100))
                 await paisa.server.reconciler.settlePending()
                 status = try await paisa.send(.get, "/v1/charges/\(chargeID)", key: key).string("status") ?? "?"

@@ -13,8 +13,9 @@ struct UnrecordedApprovalTests {
     func refusedRecordVoidsThePayment() async throws {
         let (account, key) = try await TestDatabase.account()
         let idempotencyKey = freshKey()
-        // A lease long enough that no other test's completer takes the key over while this one runs.
-        try await Paisa.with(configuration: { $0.idempotencyLease = .milliseconds(10_000) }) { paisa in
+        // A lease long enough that no other test's completer takes the key over while this one runs, past a budget
+        // that a loaded machine cannot miss (the point is the void, not the clock).
+        try await Paisa.with(configuration: BudgetTests.generousBudget) { paisa in
             paisa.server.faults.arm(.recordRefused, .init(action: .fail, remaining: 1))
             let reply = try await paisa.charge(key: key, idempotencyKey: idempotencyKey)
             #expect(reply.status == 500)
@@ -45,7 +46,7 @@ struct UnrecordedApprovalTests {
         let (_, key) = try await TestDatabase.account()
         let log = LogCapture()
         try await Paisa.with(
-            configuration: { $0.idempotencyLease = .seconds(10) }, logger: log.logger
+            configuration: BudgetTests.generousBudget, logger: log.logger
         ) { paisa in
             paisa.server.faults.arm(.recordRefused, .init(action: .fail, remaining: 1))
             let reply = try await paisa.charge(
