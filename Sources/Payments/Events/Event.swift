@@ -59,10 +59,3 @@ public enum EventType: String, Sendable, CaseIterable {
     /// What an endpoint's `enabled_events` may hold besides the types themselves: every type.
     public static let wildcard = "*"
 }
-
-/// Which events a list shows: all, exact types, or the types under a prefix (`charge.*`).
-public enum EventFilter: Sendable, Equatable {
-    case all
-    case types([EventType])
-    case prefix(String)
-}

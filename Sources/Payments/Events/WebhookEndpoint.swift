@@ -37,9 +37,4 @@ public struct WebhookEndpoint: Sendable, Equatable {
 
     /// Random base62 characters in a secret after `whsec_`: 190 bits.
     public static let secretCharacters = 32
-
-    /// Whether this endpoint is sent events of `type`.
-    public func listens(to type: EventType) -> Bool {
-        self.enabledEvents.contains(EventType.wildcard) || self.enabledEvents.contains(type.rawValue)
-    }
 }

@@ -1,8 +1,6 @@
 /// Creating and changing webhook endpoints: the last phase of their idempotent POSTs, in one transaction that also
 /// stores the answer on the key (as `ChargeMutations` does for charges).
 public struct WebhookEndpointMutations: Sendable {
-    public typealias Render<Value> = @Sendable (Result<Value, PaymentsError>) -> StoredResponse
-
     let store: any PaymentsStore
 
     public init(store: any PaymentsStore) {
@@ -12,7 +10,7 @@ public struct WebhookEndpointMutations: Sendable {
     /// Makes an endpoint with a fresh signing secret, unless the scope already has as many as it may.
     public func create(
         _ command: CreateWebhookEndpoint, key: ClaimedKey, deadline: Deadline,
-        render: @escaping Render<WebhookEndpoint>
+        render: @escaping ChargeMutations.Render<WebhookEndpoint>
     ) async throws -> IdempotencyLayer.Completion {
         let endpoint = WebhookEndpoint(
             id: ObjectID.make(.webhookEndpoint), scope: key.scope, url: command.url,
@@ -38,7 +36,7 @@ public struct WebhookEndpointMutations: Sendable {
     /// Changes an endpoint's URL, events, description, metadata or status.
     public func update(
         _ command: UpdateWebhookEndpoint, key: ClaimedKey, deadline: Deadline,
-        render: @escaping Render<WebhookEndpoint>
+        render: @escaping ChargeMutations.Render<WebhookEndpoint>
     ) async throws -> IdempotencyLayer.Completion {
         try await self.store.complete(key: key, deadline: deadline) { transaction in
             guard let endpoint = try await transaction.lockWebhookEndpoint(id: command.endpointID, scope: key.scope)
