@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Stripe SDK suite: a Python venv with the pinned SDK and one per older major (7.x, 5.x), a Paisa server on a
-# free port against the given database, a fresh account with a secret and a read-only key, then pytest over
-# Tests/sdk (the pinned SDK's StripeClient) and Tests/sdk-legacy (each older major's module-level calls).
+# free port against the given database, a fresh account with a secret and a read-only key (and a second account's
+# secret key, to show one account cannot reach another's objects), then pytest over Tests/sdk (the pinned SDK's
+# StripeClient) and Tests/sdk-legacy (each older major's module-level calls).
 #
 #   scripts/sdk-tests.sh DATABASE_URL
 set -euo pipefail
@@ -35,6 +36,7 @@ PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0
 ACCOUNT=$("$BIN" accounts create --name sdk-suite)
 KEY=$("$BIN" keys create --account "$ACCOUNT")
 READ_ONLY=$("$BIN" keys create --account "$ACCOUNT" --restricted --permission charges:read)
+OTHER_KEY=$("$BIN" keys create --account "$("$BIN" accounts create --name sdk-suite-other)")
 
 mkdir -p .paisa
 # Webhook retries in milliseconds, not minutes, so Tests/sdk/test_webhooks.py sees a retried delivery arrive.
@@ -54,7 +56,7 @@ fi
 
 echo "sdk: stripe $("$VENV/bin/python" -c 'import stripe; print(stripe.VERSION)') (StripeClient)" >&2
 PAISA_BASE_URL="http://127.0.0.1:$PORT" PAISA_KEY="$KEY" PAISA_READ_ONLY_KEY="$READ_ONLY" \
-  "$VENV/bin/python" -m pytest -q -p no:cacheprovider Tests/sdk
+  PAISA_OTHER_ACCOUNT_KEY="$OTHER_KEY" "$VENV/bin/python" -m pytest -q -p no:cacheprovider Tests/sdk
 for major in $LEGACY_MAJORS; do
   python="$ROOT/.venv-stripe$major/bin/python"
   echo "sdk: stripe $("$python" -c 'import stripe.version; print(stripe.version.VERSION)') (module-level calls)" >&2

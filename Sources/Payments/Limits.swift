@@ -52,6 +52,15 @@ public enum Limits {
     /// A ledger line's description: a charge's description with a refund's prefix around it.
     public static let ledgerDescriptionLengthMax = descriptionLengthMax + 100
 
+    /// Each string of a charge's `shipping` (name, address lines, carrier, tracking number), and its
+    /// `transfer_group`.
+    public static let shippingFieldLengthMax = 255
+    public static let transferGroupLengthMax = 255
+
+    /// A customer's name and phone number, as Stripe bounds them.
+    public static let customerNameLengthMax = 256
+    public static let phoneLengthMax = 20
+
     /// Stripe's limit on webhook endpoints per account (here per account and mode).
     public static let webhookEndpointsMax = 16
     /// A webhook endpoint's URL, in bytes, and its description.

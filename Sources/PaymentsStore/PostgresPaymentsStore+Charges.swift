@@ -42,8 +42,12 @@ extension PostgresPaymentsStore {
         }
     }
 
-    public func charges(scope: Scope, page: PageRequest, deadline: Deadline) async throws -> Page<Charge> {
-        try await self.list(.charges, scope: scope, page: page, deadline: deadline, decode: Rows.charge)
+    public func charges(
+        scope: Scope, customerID: String?, page: PageRequest, deadline: Deadline
+    ) async throws -> Page<Charge> {
+        try await self.list(
+            .charges, scope: scope, page: page, filter: customerID.map { .equals(column: "customer_id", value: $0) },
+            deadline: deadline, decode: Rows.charge)
     }
 
     public func pendingCharges(limit: Int, deadline: Deadline) async throws -> [Charge] {
@@ -168,9 +172,11 @@ struct RecordChargeStatement: PostgresPreparedStatement {
                 capture_method, status, failure_code, decline_code, failure_message, method_type, card_id,
                 card_brand, card_last4, card_exp_month, card_exp_year, card_funding, card_country, upi_vpa,
                 balance_transaction_id, description, metadata, receipt_email, statement_descriptor,
-                processor_key, created_at, updated_at, reconcile_after)
+                processor_key, created_at, updated_at, reconcile_after, customer_id, shipping,
+                statement_descriptor_suffix, transfer_group)
             SELECT $3, $4, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-                   $25, $26, $27, $28, $29::jsonb, $30, $31, $32, $33, $33, CASE WHEN $14 = 'pending' THEN $33 END
+                   $25, $26, $27, $28, $29::jsonb, $30, $31, $32, $33, $33, CASE WHEN $14 = 'pending' THEN $33 END, $42,
+                   $43::jsonb, $44, $45
             FROM finished
             RETURNING 1
         ), ledger AS (
@@ -191,6 +197,8 @@ struct RecordChargeStatement: PostgresPreparedStatement {
         .int2, .int2, .text, .text, .text, .text, .text, .text, .text, .text, .text, .timestamptz,
         // The posting.
         .text, .text, .text, .timestamptz, .timestamptz, .int2Array, .textArray, .int8Array,
+        // The charge's customer, shipping, statement descriptor suffix and transfer group.
+        .text, .text, .text, .text,
     ]
     typealias Row = Int64
 
@@ -203,7 +211,7 @@ struct RecordChargeStatement: PostgresPreparedStatement {
         let charge = self.charge
         let card = Rows.cardColumns(charge.paymentMethod)
         let lines = PostingLines(self.posting)
-        var bindings = PostgresBindings(capacity: 41)
+        var bindings = PostgresBindings(capacity: 45)
         // The key: $1 – $6.
         bindings.append(Int32(self.response.status))
         bindings.append(ByteBuffer(bytes: self.response.body))
@@ -248,6 +256,11 @@ struct RecordChargeStatement: PostgresPreparedStatement {
         bindings.append(lines.numbers)
         bindings.append(lines.accounts)
         bindings.append(lines.amounts)
+        // The customer and the rest of the charge: $42 – $45.
+        bindings.append(charge.customerID)
+        bindings.append(Rows.json(charge.shipping))
+        bindings.append(charge.statementDescriptorSuffix)
+        bindings.append(charge.transferGroup)
         return bindings
     }
 

@@ -41,7 +41,7 @@ extension PostgresPaymentsStore {
     /// nil in its place, logged: one bad event must not take the others down with it.
     func events(from stored: [EventRows.Stored], deadline: Deadline) async throws -> [Event?] {
         var objects: [String: Event.Object] = [:]
-        for kind in ["charge", "refund"] {
+        for kind in EventRows.objectKinds.keys {
             let snapshots = stored.filter { $0.objectType == kind }.flatMap {
                 [$0.after] + ($0.before.map { [$0] } ?? [])
             }
@@ -66,7 +66,7 @@ extension PostgresPaymentsStore {
 
     private func objects(kind: String, snapshots: [String], deadline: Deadline) async throws -> [Event.Object?] {
         let array = "[" + snapshots.joined(separator: ",") + "]"
-        let (columns, table) = kind == "charge" ? (Rows.chargeColumns, "charges") : (Rows.refundColumns, "refunds")
+        guard let (columns, table, decode) = EventRows.objectKinds[kind] else { return [] }
         return try await self.database.withRetries("event objects", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(
                 """
@@ -77,9 +77,7 @@ extension PostgresPaymentsStore {
                 """, logger: self.logger)
             var objects: [Event.Object?] = []
             for try await row in rows {
-                objects.append(
-                    kind == "charge"
-                        ? (try? Rows.charge(row)).map { .charge($0) } : (try? Rows.refund(row)).map { .refund($0) })
+                objects.append(try? decode(row))
             }
             return objects
         }
@@ -328,6 +326,14 @@ enum EventRows {
         let created: Timestamp
         let pendingWebhooks: Int
     }
+
+    /// What events are about, by `object_type`: the table a snapshot is a row of, and how a row decodes.
+    static let objectKinds:
+        [String: (columns: String, table: String, decode: @Sendable (PostgresRow) throws -> Event.Object)] = [
+            "charge": (Rows.chargeColumns, "charges", { .charge(try Rows.charge($0)) }),
+            "refund": (Rows.refundColumns, "refunds", { .refund(try Rows.refund($0)) }),
+            "customer": (Rows.customerColumns, "customers", { .customer(try Rows.customer($0)) }),
+        ]
 
     /// Columns of `events e`, named apart from any object's columns.
     static let columns = """

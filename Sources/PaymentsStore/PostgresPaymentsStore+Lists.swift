@@ -29,6 +29,10 @@ struct ListSource {
         select: "SELECT \(EventRows.endpointColumns) FROM webhook_endpoints WHERE true", alias: "", idColumn: "id",
         kind: .webhookEndpoint, noun: "webhook endpoint")
 
+    static let customers = ListSource(
+        select: "SELECT \(Rows.customerColumns) FROM customers WHERE deleted_at IS NULL", alias: "", idColumn: "id",
+        kind: .customer, noun: "customer")
+
     /// Where a cursor object's creation time is looked up.
     var cursorLookup: String {
         switch self.kind {
@@ -36,6 +40,7 @@ struct ListSource {
         case .refund: "SELECT created_at FROM refunds WHERE true"
         case .event: "SELECT created_at FROM events WHERE true"
         case .webhookEndpoint: "SELECT created_at FROM webhook_endpoints WHERE true"
+        case .customer: "SELECT created_at FROM customers WHERE true"
         default:
             "SELECT created_at FROM ledger_entries m WHERE m.ledger_account = 'merchant_balance'"
         }

@@ -14,7 +14,8 @@ enum Rows {
         account_id, livemode, id, amount, currency, amount_captured, amount_refunded, captured, capture_method,
         status, failure_code, decline_code, failure_message, method_type, card_id, card_brand, card_last4,
         card_exp_month, card_exp_year, card_funding, card_country, upi_vpa, balance_transaction_id, description,
-        metadata::text AS metadata, receipt_email, statement_descriptor, processor_key, created_at
+        metadata::text AS metadata, receipt_email, statement_descriptor, customer_id, shipping::text AS shipping,
+        statement_descriptor_suffix, transfer_group, processor_key, created_at
         """
 
     /// A charge from a row selected with `chargeColumns`.
@@ -48,6 +49,12 @@ enum Rows {
             metadata: try Self.metadata(cells["metadata"].decode(String.self)),
             receiptEmail: try cells["receipt_email"].decode(String?.self),
             statementDescriptor: try cells["statement_descriptor"].decode(String?.self),
+            customerID: try cells["customer_id"].decode(String?.self),
+            shipping: try cells["shipping"].decode(String?.self).map {
+                try JSONDecoder().decode(Shipping.self, from: Data($0.utf8))
+            },
+            statementDescriptorSuffix: try cells["statement_descriptor_suffix"].decode(String?.self),
+            transferGroup: try cells["transfer_group"].decode(String?.self),
             processorKey: try cells["processor_key"].decode(String.self),
             created: try cells["created_at"].decode(Timestamp.self))
     }
@@ -132,9 +139,37 @@ enum Rows {
             availableOn: try cells["available_on"].decode(Timestamp.self))
     }
 
+    static let customerColumns = """
+        account_id, livemode, id, email, name, phone, description, metadata::text AS metadata, created_at,
+        deleted_at IS NOT NULL AS deleted
+        """
+
+    /// A customer from a row selected with `customerColumns`.
+    static func customer(_ row: PostgresRow) throws -> Customer {
+        let cells = row.makeRandomAccess()
+        return Customer(
+            id: try cells["id"].decode(String.self),
+            scope: Scope(
+                accountID: try cells["account_id"].decode(String.self),
+                livemode: try cells["livemode"].decode(Bool.self)),
+            email: try cells["email"].decode(String?.self), name: try cells["name"].decode(String?.self),
+            phone: try cells["phone"].decode(String?.self), description: try cells["description"].decode(String?.self),
+            metadata: try Self.metadata(cells["metadata"].decode(String.self)),
+            created: try cells["created_at"].decode(Timestamp.self), deleted: try cells["deleted"].decode(Bool.self))
+    }
+
     /// Metadata from its JSON text.
     static func metadata(_ json: String) throws -> Metadata {
         Metadata(try JSONDecoder().decode([String: String].self, from: Data(json.utf8)))
+    }
+
+    /// A charge's shipping as JSON text, keys sorted; nil without one.
+    static func json(_ shipping: Shipping?) -> String? {
+        guard let shipping else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding strings and optionals cannot fail.
+        return (try? encoder.encode(shipping)).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Metadata as JSON text, keys sorted.

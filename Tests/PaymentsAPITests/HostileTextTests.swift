@@ -64,7 +64,7 @@ struct HostileTextTests {
                 } else {
                     reply = try await paisa.charge(
                         key: key, source: source, idempotencyKey: freshKey(),
-                        extra: [(field.form, text.form + field.suffix)])
+                        extra: [(field.form, text.form + field.suffix)] + field.companions)
                 }
                 let context = "case \(index) of seed \(Self.seed): \(field.form) = \(text.json.prefix(120))"
                 #expect(reply.status < 500, "\(context) → \(reply.status) \(reply.text.prefix(300))")
@@ -86,13 +86,19 @@ struct HostileTextTests {
         var lengthIsTheRule = true
         /// Plain text after the hostile part, to keep the field's shape (an e-mail address's domain).
         var suffix = ""
+        /// Parameters the field needs beside it (a shipping address's first line), as form pairs and as the JSON
+        /// member that holds the field: `nested` places the field's JSON value inside it.
+        var companions: [(String, String)] = []
+        var nested: (@Sendable (String) -> String)? = nil
 
         /// A JSON body for a charge with `text` in this field.
         func jsonBody(source: String, _ text: HostileText) -> String {
             let value = "\"" + text.json + self.suffix + "\""
             let field =
-                self.form.hasPrefix("metadata[")
-                ? #""metadata": {"\#(self.form.dropFirst(9).dropLast())": \#(value)}"# : #""\#(self.form)": \#(value)"#
+                self.nested.map { $0(value) }
+                ?? (self.form.hasPrefix("metadata[")
+                    ? #""metadata": {"\#(self.form.dropFirst(9).dropLast())": \#(value)}"#
+                    : #""\#(self.form)": \#(value)"#)
             return #"{"amount": 2000, "currency": "inr", "source": "\#(source)", \#(field)}"#
         }
 
@@ -107,6 +113,17 @@ struct HostileTextTests {
         Field(form: "metadata[note]", limit: Limits.metadataValueLengthMax),
         Field(form: "statement_descriptor", limit: Limits.statementDescriptorLengthMax, lengthIsTheRule: false),
         Field(form: "receipt_email", limit: Limits.emailLengthMax - 12, lengthIsTheRule: false, suffix: "@example.com"),
+        Field(
+            form: "statement_descriptor_suffix", limit: Limits.statementDescriptorLengthMax, lengthIsTheRule: false),
+        Field(form: "transfer_group", limit: Limits.transferGroupLengthMax),
+        Field(
+            form: "shipping[name]", limit: Limits.shippingFieldLengthMax,
+            companions: [("shipping[address][line1]", "1%20MG%20Road")],
+            nested: { #""shipping": {"name": \#($0), "address": {"line1": "1 MG Road"}}"# }),
+        Field(
+            form: "shipping[address][city]", limit: Limits.shippingFieldLengthMax,
+            companions: [("shipping[name]", "Asha"), ("shipping[address][line1]", "1%20MG%20Road")],
+            nested: { #""shipping": {"name": "Asha", "address": {"line1": "1 MG Road", "city": \#($0)}}"# }),
     ]
 
     /// A hostile string, ready for a form body and for a JSON string literal.

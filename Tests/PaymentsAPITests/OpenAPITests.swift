@@ -60,8 +60,14 @@ struct OpenAPITests {
                     ("amount", "2000"), ("currency", "inr"), ("source", "tok_visa"), ("description", "Thali"),
                     ("metadata[order_id]", "6735"), ("receipt_email", "asha@example.in"),
                     ("statement_descriptor", "PAISA THALI"), ("expand[]", "balance_transaction"),
+                    ("shipping[name]", "Asha"), ("shipping[address][line1]", "1%20MG%20Road"),
+                    ("shipping[address][city]", "Bengaluru"), ("shipping[carrier]", "India%20Post"),
+                    ("statement_descriptor_suffix", "TABLE%207"), ("transfer_group", "order_6735"),
                 ])
             let chargeID = charge.id
+            #expect((charge.json["shipping"] as? [String: Any])?["name"] as? String == "Asha")
+            #expect(charge.string("statement_descriptor_suffix") == "TABLE 7")
+            #expect(charge.string("transfer_group") == "order_6735")
             let idempotencyKey = freshKey()
             for _ in 0..<2 {
                 try await x.expect(
@@ -108,6 +114,7 @@ struct OpenAPITests {
             try await x.expect(200, .get, "/v1/charges?created[gte]=0&limit=2")
             let old = try await x.expect(200, .get, "/v1/charges/\(chargeID)", version: "2022-08-01")
             #expect(old.json["refunds"] != nil, "a charge at 2022-08-01 embeds its refunds")
+            #expect(old.json["shipping"] is [String: Any], "every version shows a charge's shipping")
             try await x.expect(200, .get, "/v1/charges", version: "2022-08-01")
             try await x.expect(
                 200, .post, "/v1/charges/\(chargeID)", form: [("description", "old")], version: "2022-08-01")
@@ -116,6 +123,53 @@ struct OpenAPITests {
             let transactions = try await x.expect(200, .get, "/v1/balance_transactions?limit=5")
             let transactionID = try #require(((transactions.json["data"] as? [[String: Any]])?.first?["id"]) as? String)
             try await x.expect(200, .get, "/v1/balance_transactions/\(transactionID)")
+
+            // Customers, and charges made for one.
+            let customer = try await x.expect(
+                200, .post, "/v1/customers",
+                form: [
+                    ("email", "asha@example.in"), ("name", "Asha Rao"), ("phone", "%2B919876543210"),
+                    ("description", "Regular at table 7"), ("metadata[loyalty_id]", "L-2231"),
+                ])
+            let customerID = customer.id
+            #expect(customer.string("phone") == "+919876543210")
+            try await x.expect(200, .post, "/v1/customers")
+            let forCustomer = try await x.expect(
+                200, .post, "/v1/charges",
+                form: [
+                    ("amount", "2000"), ("currency", "inr"), ("source", "tok_visa"), ("customer", customerID),
+                    ("expand[]", "customer"), ("expand[]", "balance_transaction"),
+                ])
+            #expect((forCustomer.json["customer"] as? [String: Any])?["id"] as? String == customerID)
+            let plain = try await x.expect(200, .get, "/v1/charges/\(forCustomer.id)")
+            #expect(plain.string("customer") == customerID)
+            try await x.expect(
+                200, .post, "/v1/charges/\(forCustomer.id)", form: [("metadata[table]", "7"), ("expand[]", "customer")])
+            let heldForCustomer = try await x.expect(
+                200, .post, "/v1/charges",
+                form: [
+                    ("amount", "5000"), ("currency", "usd"), ("source", "tok_mastercard"), ("capture", "false"),
+                    ("customer", customerID),
+                ])
+            try await x.expect(
+                200, .post, "/v1/charges/\(heldForCustomer.id)/capture", form: [("expand[]", "customer")])
+            let theirs = try await x.expect(200, .get, "/v1/charges?customer=\(customerID)&expand[]=data.customer")
+            #expect((theirs.json["data"] as? [[String: Any]])?.count == 2)
+            try await x.expect(200, .get, "/v1/charges?customer=\(customerID)", version: "2022-08-01")
+            try await x.expect(
+                200, .post, "/v1/customers/\(customerID)", form: [("phone", ""), ("metadata[tier]", "gold")])
+            let byEmail = try await x.expect(200, .get, "/v1/customers?email=asha@example.in")
+            #expect((byEmail.json["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [customerID])
+            try await x.expect(200, .get, "/v1/customers?limit=1&created[gte]=0")
+            try await x.expect(200, .get, "/v1/customers/\(customerID)")
+            let deleted = try await x.expect(200, .delete, "/v1/customers/\(customerID)")
+            #expect(deleted.json["deleted"] as? Bool == true)
+            let gone = try await x.expect(200, .get, "/v1/customers/\(customerID)")
+            #expect(gone.json["deleted"] as? Bool == true)
+            try await x.expect(200, .get, "/v1/charges/\(forCustomer.id)?expand[]=customer")
+            let events = try await x.expect(200, .get, "/v1/events?type=customer.*")
+            let types = Set((events.json["data"] as? [[String: Any]])?.compactMap { $0["type"] as? String } ?? [])
+            #expect(types == ["customer.created", "customer.updated", "customer.deleted"])
         }
     }
 
@@ -150,6 +204,13 @@ struct OpenAPITests {
             try await x.expect(404, .get, "/v1/charges/ch_missing")
             try await x.expect(404, .get, "/v1/refunds?starting_after=re_missing")
             try await x.expect(404, .post, "/v1/refunds", form: [("charge", "ch_missing")])
+            try await x.expect(404, .get, "/v1/customers/cus_missing")
+            try await x.expect(404, .delete, "/v1/customers/cus_missing")
+            try await x.expect(
+                404, .post, "/v1/charges",
+                form: [("amount", "1000"), ("currency", "inr"), ("source", "tok_visa"), ("customer", "cus_missing")])
+            try await x.expect(400, .post, "/v1/customers", form: [("email", "asha-at-example.in")])
+            try await x.expect(403, .get, "/v1/customers", key: readOnly)
             try await x.expect(404, .get, "/v1/nothing-here")
             try await x.expect(405, .delete, "/v1/charges")
             try await x.expect(

@@ -4,6 +4,7 @@
 import json
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -65,6 +66,48 @@ def test_errors_are_the_sdk_classes():
         stripe.Charge.create(
             amount=2000, currency="inr", source="tok_visa", application_fee_amount=100, idempotency_key=fresh_key())
     assert "no connected accounts" in str(connect.value)
+
+
+def test_customer_lifecycle_and_charge_for_a_customer():
+    email = "legacy.%s@example.com" % uuid.uuid4().hex[:12]
+    customer = stripe.Customer.create(
+        email=email, name="Asha", metadata={"crm_id": "4411"}, idempotency_key=fresh_key())
+    assert customer.id.startswith("cus_")
+    assert isinstance(customer, stripe.Customer)
+    modified = stripe.Customer.modify(
+        customer.id, name="Asha Rao", metadata={"crm_id": ""}, idempotency_key=fresh_key())
+    assert modified.name == "Asha Rao" and modified.email == email
+    assert "crm_id" not in modified.metadata
+    second = stripe.Customer.create(email=email, idempotency_key=fresh_key())
+    listed = [c.id for c in stripe.Customer.list(email=email, limit=1).auto_paging_iter()]
+    assert listed == [second.id, customer.id]
+
+    charge = stripe.Charge.create(
+        amount=2000, currency="inr", source="tok_visa", customer=customer.id, idempotency_key=fresh_key())
+    assert charge.customer == customer.id
+    expanded = stripe.Charge.retrieve(charge.id, expand=["customer"])
+    assert expanded.customer.email == email and expanded.customer.name == "Asha Rao"
+    assert [c.id for c in stripe.Charge.list(customer=customer.id).data] == [charge.id]
+
+    deleted = stripe.Customer.delete(customer.id)
+    assert deleted.deleted is True and deleted.id == customer.id
+    assert stripe.Customer.retrieve(customer.id).deleted is True
+    assert [c.id for c in stripe.Customer.list(email=email).data] == [second.id]
+    assert stripe.Charge.retrieve(charge.id).customer == customer.id
+
+
+def test_charge_for_a_deleted_customer_is_refused():
+    customer = stripe.Customer.create(name="Dev", idempotency_key=fresh_key())
+    stripe.Customer.delete(customer.id)
+    with pytest.raises(error_class("InvalidRequestError")) as refused:
+        stripe.Charge.create(
+            amount=2000, currency="inr", source="tok_visa", customer=customer.id, idempotency_key=fresh_key())
+    assert refused.value.param == "customer"
+    assert refused.value.code == "resource_missing"
+    with pytest.raises(error_class("InvalidRequestError")) as again:
+        stripe.Customer.delete(customer.id)
+    assert again.value.http_status == 404
+    assert stripe.Charge.list(customer=customer.id).data == []
 
 
 class Receiver:

@@ -9,11 +9,17 @@ public struct CreateCharge: Sendable, Equatable {
     public let metadata: Metadata
     public let receiptEmail: String?
     public let statementDescriptor: String?
+    /// The customer, checked to exist in the request's scope before the key is claimed.
+    public let customerID: String?
+    public let shipping: Shipping?
+    public let statementDescriptorSuffix: String?
+    public let transferGroup: String?
 
     /// Checks the business rules every charge obeys; the API has already checked types and names.
     public init(
         amount: Int64, currency: Currency, source: PaymentSource, capture: Bool, description: String?,
-        metadata: Metadata, receiptEmail: String?, statementDescriptor: String?
+        metadata: Metadata, receiptEmail: String?, statementDescriptor: String?, customerID: String? = nil,
+        shipping: Shipping? = nil, statementDescriptorSuffix: String? = nil, transferGroup: String? = nil
     ) throws(PaymentsError) {
         guard amount >= currency.chargeAmountMin else {
             throw .invalidRequest(
@@ -29,6 +35,10 @@ public struct CreateCharge: Sendable, Equatable {
         try Validation.text(description, param: "description", max: Limits.descriptionLengthMax)
         try Validation.statementDescriptor(statementDescriptor)
         try Validation.email(receiptEmail, param: "receipt_email")
+        try shipping?.validate()
+        try Validation.statementDescriptor(
+            statementDescriptorSuffix, param: "statement_descriptor_suffix", lengthMin: 1)
+        try Validation.text(transferGroup, param: "transfer_group", max: Limits.transferGroupLengthMax)
         self.amount = amount
         self.currency = currency
         self.source = source
@@ -37,5 +47,9 @@ public struct CreateCharge: Sendable, Equatable {
         self.metadata = metadata
         self.receiptEmail = receiptEmail
         self.statementDescriptor = statementDescriptor
+        self.customerID = customerID
+        self.shipping = shipping
+        self.statementDescriptorSuffix = statementDescriptorSuffix
+        self.transferGroup = transferGroup
     }
 }

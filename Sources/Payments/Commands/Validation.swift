@@ -20,21 +20,24 @@ public enum Validation {
         }
     }
 
-    /// Card networks accept 5 to 22 Latin characters, at least one letter, none of `<>\'"*`.
-    public static func statementDescriptor(_ value: String?) throws(PaymentsError) {
+    /// Card networks accept 5 to 22 Latin characters, at least one letter, none of `<>\'"*`. A suffix (the end
+    /// that follows the account's prefix) may be as short as one character.
+    public static func statementDescriptor(
+        _ value: String?, param: String = "statement_descriptor", lengthMin: Int = 5
+    ) throws(PaymentsError) {
         guard let value else { return }
         let forbidden: Set<Character> = ["<", ">", "\\", "'", "\"", "*"]
         let valid =
-            (5...Limits.statementDescriptorLengthMax).contains(StoredText.length(value))
+            (lengthMin...Limits.statementDescriptorLengthMax).contains(StoredText.length(value))
             && value.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }
             && !value.contains { forbidden.contains($0) }
             && value.contains { $0.isLetter }
         guard valid else {
             throw .invalidRequest(
                 code: .parameterInvalidString,
-                message: "The statement descriptor must be 5 to \(Limits.statementDescriptorLengthMax) printable "
+                message: "The `\(param)` must be \(lengthMin) to \(Limits.statementDescriptorLengthMax) printable "
                     + "ASCII characters with at least one letter, and none of < > \\ ' \" *.",
-                param: "statement_descriptor")
+                param: param)
         }
     }
 

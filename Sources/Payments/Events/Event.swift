@@ -6,11 +6,13 @@ public struct Event: Sendable, Equatable {
     public enum Object: Sendable, Equatable {
         case charge(Charge)
         case refund(Refund)
+        case customer(Customer)
 
         public var id: String {
             switch self {
             case .charge(let charge): charge.id
             case .refund(let refund): refund.id
+            case .customer(let customer): customer.id
             }
         }
     }
@@ -45,7 +47,7 @@ public struct Event: Sendable, Equatable {
     }
 }
 
-/// The kinds of events Paisa writes (the triggers in sql/006 decide which change is which).
+/// The kinds of events Paisa writes (the triggers in sql/006 and sql/007 decide which change is which).
 public enum EventType: String, Sendable, CaseIterable {
     case chargeCaptured = "charge.captured"
     case chargeFailed = "charge.failed"
@@ -53,6 +55,9 @@ public enum EventType: String, Sendable, CaseIterable {
     case chargeRefunded = "charge.refunded"
     case chargeSucceeded = "charge.succeeded"
     case chargeUpdated = "charge.updated"
+    case customerCreated = "customer.created"
+    case customerDeleted = "customer.deleted"
+    case customerUpdated = "customer.updated"
     case refundCreated = "refund.created"
     case refundUpdated = "refund.updated"
 

@@ -45,6 +45,13 @@ public struct Charge: Sendable, Equatable {
     public var metadata: Metadata
     public var receiptEmail: String?
     public let statementDescriptor: String?
+    /// The customer the charge is for, of the same account and mode.
+    public let customerID: String?
+    /// Where the goods go, the statement descriptor's dynamic end, and the group of the charge's transfers: stored
+    /// and shown as given.
+    public let shipping: Shipping?
+    public let statementDescriptorSuffix: String?
+    public let transferGroup: String?
     /// The key this charge was authorized under at the processor; unique per account.
     public let processorKey: String
     public let created: Timestamp
@@ -54,7 +61,9 @@ public struct Charge: Sendable, Equatable {
         captured: Bool, captureMethod: CaptureMethod, status: Status, failure: Failure?,
         paymentMethod: PaymentMethodDetails,
         balanceTransactionID: String?, description: String?, metadata: Metadata, receiptEmail: String?,
-        statementDescriptor: String?, processorKey: String, created: Timestamp
+        statementDescriptor: String?, customerID: String? = nil, shipping: Shipping? = nil,
+        statementDescriptorSuffix: String? = nil, transferGroup: String? = nil, processorKey: String,
+        created: Timestamp
     ) {
         precondition(amount > 0, "a charge moves a positive amount")
         precondition((0...amount).contains(amountCaptured), "captured within the amount")
@@ -75,6 +84,10 @@ public struct Charge: Sendable, Equatable {
         self.metadata = metadata
         self.receiptEmail = receiptEmail
         self.statementDescriptor = statementDescriptor
+        self.customerID = customerID
+        self.shipping = shipping
+        self.statementDescriptorSuffix = statementDescriptorSuffix
+        self.transferGroup = transferGroup
         self.processorKey = processorKey
         self.created = created
     }

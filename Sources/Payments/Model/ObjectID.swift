@@ -12,6 +12,7 @@ public enum ObjectID {
         case request = "req_"
         case event = "evt_"
         case webhookEndpoint = "we_"
+        case customer = "cus_"
     }
 
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)

@@ -5,6 +5,7 @@ public struct Permission: Hashable, Sendable, CustomStringConvertible {
     public enum Resource: String, Sendable, CaseIterable {
         case account
         case charges
+        case customers
         case refunds
         case balance
         case events

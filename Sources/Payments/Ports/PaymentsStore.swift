@@ -20,8 +20,8 @@ public protocol PaymentsStore: IdempotencyStore {
     ) async throws -> Bool
     /// A charge of this scope, or nil.
     func charge(id: String, scope: Scope, deadline: Deadline) async throws -> Charge?
-    /// Charges of this scope, newest first.
-    func charges(scope: Scope, page: PageRequest, deadline: Deadline) async throws -> Page<Charge>
+    /// Charges of this scope, newest first; of one customer only, when given.
+    func charges(scope: Scope, customerID: String?, page: PageRequest, deadline: Deadline) async throws -> Page<Charge>
     /// Pending charges of every account that are due a check, longest-waiting first: the reconciler's work list.
     func pendingCharges(limit: Int, deadline: Deadline) async throws -> [Charge]
     /// Puts a pending charge back in the reconciler's queue, due again at `time`.
@@ -76,6 +76,24 @@ public protocol PaymentsStore: IdempotencyStore {
         -> Page<BalanceTransaction>
     /// The balance, summed from the ledger at `time`.
     func balance(scope: Scope, at time: Timestamp, deadline: Deadline) async throws -> Balance
+
+    // MARK: Customers
+
+    /// A customer of this scope, deleted or not, or nil.
+    func customer(id: String, scope: Scope, deadline: Deadline) async throws -> Customer?
+
+    /// The customer a charge made under `key` may name: one of the key's scope that was not deleted before the key
+    /// was first used; nil otherwise. The verdict never changes for a key (its first use and a deletion are both
+    /// fixed once made), so every attempt under it (a retry, the completer) decides the same way, before and after
+    /// the processor was asked.
+    func chargeableCustomer(id: String, key: ClaimedKey, deadline: Deadline) async throws -> Customer?
+
+    /// Customers of this scope that are not deleted, newest first; with this exact e-mail address only, when given.
+    func customers(scope: Scope, email: String?, page: PageRequest, deadline: Deadline) async throws -> Page<Customer>
+
+    /// Deletes a customer (its row stays, marked deleted); the event names `requestID`. Nil when there was no
+    /// customer, or it was deleted already.
+    func deleteCustomer(id: String, scope: Scope, requestID: String, deadline: Deadline) async throws -> Customer?
 
     // MARK: Events and webhooks
 

@@ -17,6 +17,18 @@ public protocol PaymentsTransaction: Sendable {
     func balanceTransaction(id: String, scope: Scope) async throws -> BalanceTransaction?
     /// Reads a charge's refunds, newest first, at most `limit`.
     func refunds(ofCharge chargeID: String, scope: Scope, limit: Int) async throws -> Page<Refund>
+    /// Inserts a new customer.
+    func insertCustomer(_ customer: Customer) async throws
+
+    /// Reads a customer (no lock).
+    func customer(id: String, scope: Scope) async throws -> Customer?
+
+    /// Reads a customer and locks it until the transaction ends.
+    func lockCustomer(id: String, scope: Scope) async throws -> Customer?
+
+    /// Writes a customer's mutable fields back.
+    func updateCustomer(_ customer: Customer) async throws
+
     /// How many webhook endpoints the scope has, counted under a lock on the account so that two concurrent
     /// creations cannot both pass a limit.
     func countWebhookEndpoints(scope: Scope) async throws -> Int

@@ -111,6 +111,9 @@ public struct ChargeMutations: Sendable {
             view.refunds = try await transaction.refunds(
                 ofCharge: charge.id, scope: charge.scope, limit: ChargeRelations.embeddedRefundsMax)
         }
+        if relations.contains(.customer), let id = charge.customerID {
+            view.customer = try await transaction.customer(id: id, scope: charge.scope)
+        }
         return view
     }
 }

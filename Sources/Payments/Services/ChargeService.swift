@@ -141,7 +141,9 @@ public struct ChargeService: Sendable {
             captureMethod: command.capture ? .automatic : .manual, status: .pending, failure: nil,
             paymentMethod: paymentMethod, balanceTransactionID: nil, description: command.description,
             metadata: command.metadata, receiptEmail: command.receiptEmail,
-            statementDescriptor: command.statementDescriptor, processorKey: processorKey, created: time)
+            statementDescriptor: command.statementDescriptor, customerID: command.customerID,
+            shipping: command.shipping, statementDescriptorSuffix: command.statementDescriptorSuffix,
+            transferGroup: command.transferGroup, processorKey: processorKey, created: time)
         let posting = Self.apply(decision, to: &charge, at: time)
         return (charge, posting)
     }

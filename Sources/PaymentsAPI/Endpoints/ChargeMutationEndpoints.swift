@@ -8,7 +8,7 @@ extension APIRouter {
             .write { request in
                 let reader = try ParameterReader(
                     request.parameters, allowed: ["description", "metadata", "receipt_email", "expand"])
-                let expansion = try Expansion(reader, allowed: ["balance_transaction"], for: request.principal)
+                let expansion = try Expansion(reader, allowed: Self.chargeExpandable, for: request.principal)
                 let command = try UpdateCharge(
                     chargeID: request.pathParameter("id"), description: try reader.clearableString("description"),
                     metadata: try reader.metadata(), receiptEmail: try reader.clearableString("receipt_email"))
@@ -29,7 +29,7 @@ extension APIRouter {
             Permission(.charges, .write),
             .write { request in
                 let reader = try ParameterReader(request.parameters, allowed: ["amount", "expand"])
-                let expansion = try Expansion(reader, allowed: ["balance_transaction"], for: request.principal)
+                let expansion = try Expansion(reader, allowed: Self.chargeExpandable, for: request.principal)
                 let command = try CaptureCharge(
                     chargeID: request.pathParameter("id"), amount: try reader.integer("amount"))
                 // Only an uncaptured charge can be captured, and it has no refunds.

@@ -12,6 +12,7 @@ extension APIRouter {
     ) throws -> ChargeRelations {
         var relations: ChargeRelations = []
         if expansion.contains(prefix + "balance_transaction") { relations.insert(.balanceTransaction) }
+        if expansion.contains(prefix + "customer") { relations.insert(.customer) }
         if !request.has(ChargesStopEmbeddingRefunds.self) {
             guard !refundsCanExist || request.principal.allows(.refunds, .read) else {
                 throw Authenticator.forbidden(
@@ -22,6 +23,9 @@ extension APIRouter {
         }
         return relations
     }
+
+    /// What every charge endpoint can expand (lists: under `data.`).
+    static let chargeExpandable: Set<String> = ["balance_transaction", "customer"]
 
     /// Loads a stored charge's related objects outside any transaction (for reads).
     func view(of charge: Charge, relations: ChargeRelations, _ request: APIRequest) async throws -> ChargeView {
@@ -35,6 +39,9 @@ extension APIRouter {
                 ofCharge: charge.id, scope: request.scope, limit: ChargeRelations.embeddedRefundsMax,
                 deadline: request.deadline)
         }
+        if relations.contains(.customer), let id = charge.customerID {
+            view.customer = try await self.store.customer(id: id, scope: request.scope, deadline: request.deadline)
+        }
         return view
     }
 
@@ -46,7 +53,9 @@ extension APIRouter {
                 url: "/v1/charges/\(view.charge.id)/refunds", items: refunds.items.map { Render.refund($0) },
                 hasMore: refunds.hasMore)
         }
-        return (Render.charge(view.charge, balanceTransaction: view.balanceTransaction), context)
+        return (
+            Render.charge(view.charge, balanceTransaction: view.balanceTransaction, customer: view.customer), context
+        )
     }
 
     /// The stored answer for a charge view, or for a refusal.

@@ -4,11 +4,11 @@ import Payments
 extension APIRouter {
     static let createChargeParameters: Set<String> = [
         "amount", "currency", "source", "capture", "description", "metadata", "receipt_email",
-        "statement_descriptor", "expand",
+        "statement_descriptor", "statement_descriptor_suffix", "customer", "shipping", "transfer_group", "expand",
     ]
 
-    /// `POST /v1/charges`: validate, then (holding the key) ask the processor and record the charge. A charge the
-    /// completer gives up on is ended at the processor (voided) and answered `charge_voided`.
+    /// `POST /v1/charges`: validate, then (holding the key) check the customer, ask the processor and record the
+    /// charge. A charge the completer gives up on is ended at the processor (voided) and answered `charge_voided`.
     func createCharge() -> Endpoint {
         Endpoint(
             Permission(.charges, .write),
@@ -16,13 +16,24 @@ extension APIRouter {
                 let reader = try ParameterReader(request.parameters, allowed: Self.createChargeParameters)
                 let command = try Self.createChargeCommand(
                     reader, upiRefusesManualCapture: request.has(UPIRefusesManualCapture.self))
-                let expansion = try Expansion(reader, allowed: ["balance_transaction"], for: request.principal)
+                let expansion = try Expansion(reader, allowed: Self.chargeExpandable, for: request.principal)
                 let paymentMethod = try self.charges.paymentMethod(for: command)
                 // A new charge has no refunds: versions that embed them show an empty list, whatever the key.
                 let relations = try self.relations(request, expansion, refundsCanExist: false)
                 let docsURL = self.configuration.docsURL
                 return { key in
-                    try await self.charges.create(
+                    // Under the key, so that a refusal is stored like any answer: a retry is refused the same way,
+                    // and a customer deleted after the key's first use never refuses a payment it may have made.
+                    let customer: Customer?
+                    do {
+                        customer = try await self.chargeableCustomer(
+                            command.customerID, key: key, deadline: request.deadline)
+                    } catch let refusal as PaymentsError where refusal.isRefusalOfTheRequest {
+                        return try await self.store.complete(key: key, deadline: request.deadline) { _ in
+                            request.stored(WireError(refusal), docsURL: docsURL)
+                        }
+                    }
+                    return try await self.charges.create(
                         command, paymentMethod: paymentMethod, key: key, deadline: request.deadline
                     ) { outcome in
                         guard case .recorded(let charge, let posting) = outcome else {
@@ -33,6 +44,7 @@ extension APIRouter {
                             view.balanceTransaction = posting.map(BalanceTransaction.init)
                         }
                         if relations.contains(.refunds) { view.refunds = Page(items: [], hasMore: false) }
+                        if relations.contains(.customer) { view.customer = customer }
                         return Self.chargeAnswer(view, request: request, docsURL: docsURL)
                     }
                 }
@@ -89,7 +101,29 @@ extension APIRouter {
             amount: amount, currency: currency, source: source, capture: capture,
             description: try reader.nonEmptyString("description"),
             metadata: try reader.newMetadata(), receiptEmail: try reader.nonEmptyString("receipt_email"),
-            statementDescriptor: try reader.nonEmptyString("statement_descriptor"))
+            statementDescriptor: try reader.nonEmptyString("statement_descriptor"),
+            customerID: try reader.nonEmptyString("customer"), shipping: try Self.shipping(reader),
+            statementDescriptorSuffix: try reader.nonEmptyString("statement_descriptor_suffix"),
+            transferGroup: try reader.nonEmptyString("transfer_group"))
+    }
+
+    /// `shipping[name]`, `shipping[address][line1]` and the rest; nil when absent. Required fields are checked
+    /// by `Shipping.validate`.
+    static func shipping(_ reader: ParameterReader) throws(PaymentsError) -> Shipping? {
+        guard let shipping = try reader.nested("shipping", allowed: Shipping.parameters) else { return nil }
+        let address = try shipping.nested("shipping[address]", allowed: Shipping.addressParameters)
+        guard let address else { throw PaymentsError.parameterMissing("shipping[address]") }
+        func field(_ name: String) throws(PaymentsError) -> String? {
+            try address.string("shipping[address][\(name)]").flatMap { $0.isEmpty ? nil : $0 }
+        }
+        return Shipping(
+            name: try shipping.requiredString("shipping[name]"),
+            address: Shipping.Address(
+                city: try field("city"), country: try field("country"), line1: try field("line1"),
+                line2: try field("line2"), postalCode: try field("postal_code"), state: try field("state")),
+            carrier: try shipping.nonEmptyString("shipping[carrier]"),
+            phone: try shipping.nonEmptyString("shipping[phone]"),
+            trackingNumber: try shipping.nonEmptyString("shipping[tracking_number]"))
     }
 
     /// `GET /v1/charges/:id`.
@@ -98,7 +132,7 @@ extension APIRouter {
             Permission(.charges, .read),
             .read { request in
                 let reader = try ParameterReader(request.parameters, allowed: ["expand"])
-                let expansion = try Expansion(reader, allowed: ["balance_transaction"], for: request.principal)
+                let expansion = try Expansion(reader, allowed: Self.chargeExpandable, for: request.principal)
                 let id = request.pathParameter("id")
                 guard let charge = try await self.store.charge(id: id, scope: request.scope, deadline: request.deadline)
                 else { throw PaymentsError.noSuch("charge", id) }
@@ -113,10 +147,13 @@ extension APIRouter {
         Endpoint(
             Permission(.charges, .read),
             .read { request in
-                let reader = try ParameterReader(request.parameters, allowed: ParameterReader.listParameters)
-                let expansion = try Expansion(reader, allowed: ["data.balance_transaction"], for: request.principal)
+                let reader = try ParameterReader(
+                    request.parameters, allowed: ParameterReader.listParameters.union(["customer"]))
+                let expansion = try Expansion(
+                    reader, allowed: Set(Self.chargeExpandable.map { "data." + $0 }), for: request.principal)
                 let page = try await self.store.charges(
-                    scope: request.scope, page: try reader.page(), deadline: request.deadline)
+                    scope: request.scope, customerID: try reader.nonEmptyString("customer"), page: try reader.page(),
+                    deadline: request.deadline)
                 let relations = try self.relations(request, expansion, prefix: "data.")
                 var items: [JSONValue] = []
                 var context = VersionContext()

@@ -36,6 +36,7 @@ extension Render {
         switch object {
         case .charge(let charge): Self.charge(charge)
         case .refund(let refund): Self.refund(refund)
+        case .customer(let customer): Self.customer(customer, showingDeleted: false)
         }
     }
 

@@ -2,8 +2,10 @@ import Payments
 
 /// The newest shape of every resource, as JSON. Fields follow Stripe's order: `id`, `object`, then alphabetical.
 enum Render {
-    /// A charge; `balanceTransaction` replaces the id when the client expanded it.
-    static func charge(_ charge: Charge, balanceTransaction: BalanceTransaction? = nil) -> JSONValue {
+    /// A charge; `balanceTransaction` and `customer` replace their ids when the client expanded them.
+    static func charge(
+        _ charge: Charge, balanceTransaction: BalanceTransaction? = nil, customer: Customer? = nil
+    ) -> JSONValue {
         var object: JSONObject = [
             "id": .string(charge.id),
             "object": .string("charge"),
@@ -19,7 +21,7 @@ enum Render {
         object["captured"] = .bool(charge.captured)
         object["created"] = .int(charge.created.seconds)
         object["currency"] = .string(charge.currency.code)
-        object["customer"] = .null
+        object["customer"] = customer.map { Self.customer($0) } ?? .string(charge.customerID)
         object["description"] = .string(charge.description)
         object["disputed"] = .bool(false)
         object["failure_code"] = .string(charge.failure?.code.rawValue)
@@ -32,10 +34,24 @@ enum Render {
         object["payment_method_details"] = Self.paymentMethodDetails(charge.paymentMethod)
         object["receipt_email"] = .string(charge.receiptEmail)
         object["refunded"] = .bool(charge.refunded)
+        object["shipping"] = charge.shipping.map(Self.shipping) ?? .null
         object["source"] = Self.source(charge.paymentMethod)
         object["statement_descriptor"] = .string(charge.statementDescriptor)
+        object["statement_descriptor_suffix"] = .string(charge.statementDescriptorSuffix)
         object["status"] = .string(charge.status.rawValue)
+        object["transfer_group"] = .string(charge.transferGroup)
         return .object(object)
+    }
+
+    /// Stripe's shipping object: every field present, null when not given.
+    static func shipping(_ shipping: Shipping) -> JSONValue {
+        .object([
+            "address": .object(JSONObject(shipping.address.fields.map { ($0.name, JSONValue.string($0.value)) })),
+            "carrier": .string(shipping.carrier),
+            "name": .string(shipping.name),
+            "phone": .string(shipping.phone),
+            "tracking_number": .string(shipping.trackingNumber),
+        ])
     }
 
     /// What the network said, as Stripe's `outcome`; null while the processor has not decided.

@@ -9,6 +9,7 @@ public struct APIRouter: Sendable {
     let charges: ChargeService
     let mutations: ChargeMutations
     let webhookEndpoints: WebhookEndpointMutations
+    let customers: CustomerMutations
     let idempotency: IdempotencyLayer
     let versioning: Versioning
     let authenticator: Authenticator
@@ -25,6 +26,7 @@ public struct APIRouter: Sendable {
         self.charges = ChargeService(store: store, processor: processor, faults: faults, logger: logger)
         self.mutations = ChargeMutations(store: store)
         self.webhookEndpoints = WebhookEndpointMutations(store: store)
+        self.customers = CustomerMutations(store: store)
         self.idempotency = IdempotencyLayer(store: store, logger: logger)
         self.versioning = versioning
         self.authenticator = Authenticator(
@@ -48,6 +50,11 @@ public struct APIRouter: Sendable {
         routes.add(.get, "/v1/refunds", self.listRefunds())
         routes.add(.get, "/v1/refunds/:id", self.retrieveRefund())
         routes.add(.post, "/v1/refunds/:id", self.updateRefund())
+        routes.add(.post, "/v1/customers", self.createCustomer())
+        routes.add(.get, "/v1/customers", self.listCustomers())
+        routes.add(.get, "/v1/customers/:id", self.retrieveCustomer())
+        routes.add(.post, "/v1/customers/:id", self.updateCustomer())
+        routes.add(.delete, "/v1/customers/:id", self.deleteCustomer())
         routes.add(.get, "/v1/balance", self.retrieveBalance())
         routes.add(.get, "/v1/balance_transactions", self.listBalanceTransactions())
         routes.add(.get, "/v1/balance_transactions/:id", self.retrieveBalanceTransaction())

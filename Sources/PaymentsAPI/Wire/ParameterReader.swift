@@ -160,6 +160,21 @@ struct ParameterReader {
 }
 
 extension ParameterReader {
+    /// The map parameter `name` (`shipping[address][line1]=…`) as a reader of its own whose names are written in
+    /// full (`shipping[address]`, `shipping[address][line1]`), so that every refusal names the parameter as the
+    /// client wrote it; nil when absent.
+    func nested(_ name: String, allowed: Set<String>) throws(PaymentsError) -> ParameterReader? {
+        guard let value = self.values[name] else { return nil }
+        guard let map = value.asMap, !map.isEmpty else {
+            throw PaymentsError.invalidRequest(
+                code: .parameterInvalidString,
+                message: "Invalid \(name): give its fields, as `\(name)[\(allowed.sorted().first ?? "field")]=…`.",
+                param: name)
+        }
+        let named = Dictionary(uniqueKeysWithValues: map.map { ("\(name)[\($0.key)]", $0.value) })
+        return try ParameterReader(Parameters(named), allowed: Set(allowed.map { "\(name)[\($0)]" }))
+    }
+
     /// A field an update may set or clear: nil when absent, `.some(nil)` for an empty string (clear), else the text.
     func clearableString(_ name: String) throws(PaymentsError) -> String?? {
         guard let text = try self.string(name) else { return nil }
