@@ -17,9 +17,10 @@ PAGE = os.path.join(ROOT, "docs", "api-reference.md")
 BASE_URL = "http://127.0.0.1:8080"
 METHODS = ["get", "post", "put", "patch", "delete"]
 # The resources, in reading order; every other response schema follows them as a nested object.
-RESOURCES = ["charge", "refund", "customer", "deleted_customer", "balance_transaction", "balance", "account", "event",
-             "webhook_endpoint", "deleted_webhook_endpoint", "charge_list", "refund_list", "customer_list",
-             "balance_transaction_list", "event_list", "webhook_endpoint_list", "error", "error_object"]
+RESOURCES = ["payment_intent", "charge", "refund", "customer", "deleted_customer", "balance_transaction", "balance",
+             "account", "event", "webhook_endpoint", "deleted_webhook_endpoint", "payment_intent_list", "charge_list",
+             "refund_list", "customer_list", "balance_transaction_list", "event_list", "webhook_endpoint_list", "error",
+             "error_object"]
 
 
 class Document:

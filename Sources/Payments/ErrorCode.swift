@@ -29,6 +29,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case methodNotAllowed = "method_not_allowed"
     case overloaded = "overloaded"
     case parameterDuplicate = "parameter_duplicate"
+    case paymentIntentUnexpectedState = "payment_intent_unexpected_state"
     case parameterInvalidBoolean = "parameter_invalid_boolean"
     case parameterInvalidEmpty = "parameter_invalid_empty"
     case parameterInvalidEncoding = "parameter_invalid_encoding"

@@ -57,6 +57,9 @@ public enum Limits {
     public static let shippingFieldLengthMax = 255
     public static let transferGroupLengthMax = 255
 
+    /// A PaymentMethod id as a client names it (`pm_card_visa`).
+    public static let paymentMethodIDLengthMax = 100
+
     /// A customer's name and phone number, as Stripe bounds them.
     public static let customerNameLengthMax = 256
     public static let phoneLengthMax = 20

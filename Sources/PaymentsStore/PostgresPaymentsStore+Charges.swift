@@ -173,10 +173,10 @@ struct RecordChargeStatement: PostgresPreparedStatement {
                 card_brand, card_last4, card_exp_month, card_exp_year, card_funding, card_country, upi_vpa,
                 balance_transaction_id, description, metadata, receipt_email, statement_descriptor,
                 processor_key, created_at, updated_at, reconcile_after, customer_id, shipping,
-                statement_descriptor_suffix, transfer_group)
+                statement_descriptor_suffix, transfer_group, payment_intent_id)
             SELECT $3, $4, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
                    $25, $26, $27, $28, $29::jsonb, $30, $31, $32, $33, $33, CASE WHEN $14 = 'pending' THEN $33 END, $42,
-                   $43::jsonb, $44, $45
+                   $43::jsonb, $44, $45, $46
             FROM finished
             RETURNING 1
         ), ledger AS (
@@ -198,7 +198,7 @@ struct RecordChargeStatement: PostgresPreparedStatement {
         // The posting.
         .text, .text, .text, .timestamptz, .timestamptz, .int2Array, .textArray, .int8Array,
         // The charge's customer, shipping, statement descriptor suffix and transfer group.
-        .text, .text, .text, .text,
+        .text, .text, .text, .text, .text,
     ]
     typealias Row = Int64
 
@@ -211,7 +211,7 @@ struct RecordChargeStatement: PostgresPreparedStatement {
         let charge = self.charge
         let card = Rows.cardColumns(charge.paymentMethod)
         let lines = PostingLines(self.posting)
-        var bindings = PostgresBindings(capacity: 45)
+        var bindings = PostgresBindings(capacity: 46)
         // The key: $1 – $6.
         bindings.append(Int32(self.response.status))
         bindings.append(ByteBuffer(bytes: self.response.body))
@@ -256,11 +256,12 @@ struct RecordChargeStatement: PostgresPreparedStatement {
         bindings.append(lines.numbers)
         bindings.append(lines.accounts)
         bindings.append(lines.amounts)
-        // The customer and the rest of the charge: $42 – $45.
+        // The customer, the rest of the charge and its PaymentIntent: $42 – $46.
         bindings.append(charge.customerID)
         bindings.append(Rows.json(charge.shipping))
         bindings.append(charge.statementDescriptorSuffix)
         bindings.append(charge.transferGroup)
+        bindings.append(charge.paymentIntentID)
         return bindings
     }
 

@@ -333,6 +333,9 @@ enum EventRows {
             "charge": (Rows.chargeColumns, "charges", { .charge(try Rows.charge($0)) }),
             "refund": (Rows.refundColumns, "refunds", { .refund(try Rows.refund($0)) }),
             "customer": (Rows.customerColumns, "customers", { .customer(try Rows.customer($0)) }),
+            "payment_intent": (
+                Rows.paymentIntentColumns, "payment_intents", { .paymentIntent(try Rows.paymentIntent($0)) }
+            ),
         ]
 
     /// Columns of `events e`, named apart from any object's columns.

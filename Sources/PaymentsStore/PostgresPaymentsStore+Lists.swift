@@ -33,6 +33,10 @@ struct ListSource {
         select: "SELECT \(Rows.customerColumns) FROM customers WHERE deleted_at IS NULL", alias: "", idColumn: "id",
         kind: .customer, noun: "customer")
 
+    static let paymentIntents = ListSource(
+        select: "SELECT \(Rows.paymentIntentColumns) FROM payment_intents WHERE true", alias: "", idColumn: "id",
+        kind: .paymentIntent, noun: "payment intent")
+
     /// Where a cursor object's creation time is looked up.
     var cursorLookup: String {
         switch self.kind {
@@ -41,6 +45,7 @@ struct ListSource {
         case .event: "SELECT created_at FROM events WHERE true"
         case .webhookEndpoint: "SELECT created_at FROM webhook_endpoints WHERE true"
         case .customer: "SELECT created_at FROM customers WHERE true"
+        case .paymentIntent: "SELECT created_at FROM payment_intents WHERE true"
         default:
             "SELECT created_at FROM ledger_entries m WHERE m.ledger_account = 'merchant_balance'"
         }

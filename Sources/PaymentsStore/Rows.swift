@@ -15,7 +15,7 @@ enum Rows {
         status, failure_code, decline_code, failure_message, method_type, card_id, card_brand, card_last4,
         card_exp_month, card_exp_year, card_funding, card_country, upi_vpa, balance_transaction_id, description,
         metadata::text AS metadata, receipt_email, statement_descriptor, customer_id, shipping::text AS shipping,
-        statement_descriptor_suffix, transfer_group, processor_key, created_at
+        statement_descriptor_suffix, transfer_group, payment_intent_id, processor_key, created_at
         """
 
     /// A charge from a row selected with `chargeColumns`.
@@ -55,6 +55,7 @@ enum Rows {
             },
             statementDescriptorSuffix: try cells["statement_descriptor_suffix"].decode(String?.self),
             transferGroup: try cells["transfer_group"].decode(String?.self),
+            paymentIntentID: try cells["payment_intent_id"].decode(String?.self),
             processorKey: try cells["processor_key"].decode(String.self),
             created: try cells["created_at"].decode(Timestamp.self))
     }
@@ -156,6 +157,50 @@ enum Rows {
             phone: try cells["phone"].decode(String?.self), description: try cells["description"].decode(String?.self),
             metadata: try Self.metadata(cells["metadata"].decode(String.self)),
             created: try cells["created_at"].decode(Timestamp.self), deleted: try cells["deleted"].decode(Bool.self))
+    }
+
+    static let paymentIntentColumns = """
+        account_id, livemode, id, amount, currency, status, capture_method, payment_method, upi_vpa, customer_id,
+        description, metadata::text AS metadata, receipt_email, statement_descriptor, latest_charge_id,
+        amount_capturable, amount_received, client_secret, canceled_at, cancellation_reason,
+        last_payment_error::text AS last_payment_error, confirming_processor_key, created_at
+        """
+
+    /// A PaymentIntent from a row selected with `paymentIntentColumns`.
+    static func paymentIntent(_ row: PostgresRow) throws -> PaymentIntent {
+        let cells = row.makeRandomAccess()
+        guard let currency = Currency.named(try cells["currency"].decode(String.self)),
+            let status = PaymentIntent.Status(rawValue: try cells["status"].decode(String.self)),
+            let captureMethod = Charge.CaptureMethod(rawValue: try cells["capture_method"].decode(String.self))
+        else { throw RowError(description: "payment intent row with an unknown currency, status or capture method") }
+        let method: IntentPaymentMethod? = try cells["payment_method"].decode(String?.self).map { id in
+            if let vpa = try cells["upi_vpa"].decode(String?.self) { return .upi(id: id, vpa: vpa) }
+            return .card(id: id)
+        }
+        return PaymentIntent(
+            id: try cells["id"].decode(String.self),
+            scope: Scope(
+                accountID: try cells["account_id"].decode(String.self),
+                livemode: try cells["livemode"].decode(Bool.self)),
+            amount: try cells["amount"].decode(Int64.self), currency: currency, status: status,
+            captureMethod: captureMethod, paymentMethod: method,
+            customerID: try cells["customer_id"].decode(String?.self),
+            description: try cells["description"].decode(String?.self),
+            metadata: try Self.metadata(cells["metadata"].decode(String.self)),
+            receiptEmail: try cells["receipt_email"].decode(String?.self),
+            statementDescriptor: try cells["statement_descriptor"].decode(String?.self),
+            latestChargeID: try cells["latest_charge_id"].decode(String?.self),
+            amountCapturable: try cells["amount_capturable"].decode(Int64.self),
+            amountReceived: try cells["amount_received"].decode(Int64.self),
+            clientSecret: try cells["client_secret"].decode(String.self),
+            canceledAt: try cells["canceled_at"].decode(Timestamp?.self),
+            cancellationReason: try cells["cancellation_reason"].decode(String?.self).flatMap(
+                PaymentIntent.CancellationReason.init(rawValue:)),
+            lastPaymentError: try cells["last_payment_error"].decode(String?.self).map {
+                try JSONDecoder().decode(PaymentIntent.PaymentError.self, from: Data($0.utf8))
+            },
+            confirmingProcessorKey: try cells["confirming_processor_key"].decode(String?.self),
+            created: try cells["created_at"].decode(Timestamp.self))
     }
 
     /// Metadata from its JSON text.

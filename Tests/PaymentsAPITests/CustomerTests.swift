@@ -222,7 +222,7 @@ struct CustomerTests {
         arguments: CrashRecoveryTests.points)
     func deletedAfterTheKeysFirstUse(point: FaultInjector.Point) async throws {
         let (account, key) = try await TestDatabase.account()
-        try await Paisa.with(configuration: { $0.idempotencyLease = Paisa.shortLease }) { paisa in
+        try await Paisa.with(configuration: PaymentIntentTests.crashable) { paisa in
             let customer = try await Self.create(paisa, key: key, [])
             let idempotencyKey = freshKey()
             paisa.server.faults.arm(point, .init(action: .crash, remaining: 1))

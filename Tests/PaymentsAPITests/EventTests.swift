@@ -95,20 +95,7 @@ struct EventTests {
             #expect(declined.status == 402)
             let pending = try await paisa.charge(key: key, source: "pending@upi")
             let id = try #require(pending.chargeID)
-            let scope = Scope(accountID: account.id, livemode: false)
-            // This charge's settlement, as the reconciler makes it (a pass of the reconciler would also work through
-            // every other test's pending charges).
-            let reconciling = ChargeService(
-                store: paisa.server.store, processor: paisa.server.processor, faults: FaultInjector(),
-                logger: TestDatabase.logger)
-            var settled = false
-            for _ in 0..<60 where !settled {
-                try await Task.sleep(for: .milliseconds(100))
-                let charge = try #require(
-                    try await paisa.server.store.charge(id: id, scope: scope, deadline: .after(.seconds(5))))
-                settled = try await reconciling.settle(charge, deadline: .after(.seconds(5)))
-            }
-            #expect(settled)
+            #expect(try await paisa.settle(id, account: account.id))
             let events = try await Self.events(paisa, key: key)
             #expect(events.map { $0["type"] as? String } == ["charge.failed", "charge.pending", "charge.succeeded"])
             let succeeded = try #require(events.last)

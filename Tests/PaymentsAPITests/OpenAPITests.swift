@@ -170,6 +170,95 @@ struct OpenAPITests {
             let events = try await x.expect(200, .get, "/v1/events?type=customer.*")
             let types = Set((events.json["data"] as? [[String: Any]])?.compactMap { $0["type"] as? String } ?? [])
             #expect(types == ["customer.created", "customer.updated", "customer.deleted"])
+
+            // PaymentIntents: every route, the charge a confirmation makes, and the intents' events.
+            let payer = try await x.expect(200, .post, "/v1/customers", form: [("email", "ravi@example.in")])
+            let paid = try await x.expect(
+                200, .post, "/v1/payment_intents",
+                form: [
+                    ("amount", "2000"), ("currency", "inr"), ("payment_method", "pm_card_visa"), ("confirm", "true"),
+                    ("customer", payer.id), ("description", "Thali"), ("metadata[order_id]", "6740"),
+                    ("receipt_email", "ravi@example.in"), ("statement_descriptor", "PAISA THALI"),
+                    ("payment_method_types[]", "card"), ("payment_method_types[]", "upi"),
+                    ("automatic_payment_methods[enabled]", "true"), ("return_url", "https%3A%2F%2Fexample.com%2Fdone"),
+                    ("expand[]", "latest_charge"),
+                ])
+            #expect(paid.string("status") == "succeeded")
+            let paidChargeID = try #require((paid.json["latest_charge"] as? [String: Any])?["id"] as? String)
+            let paidCharge = try await x.expect(200, .get, "/v1/charges/\(paidChargeID)")
+            #expect(paidCharge.string("payment_intent") == paid.id)
+            try await x.expect(200, .get, "/v1/charges/\(paidChargeID)", version: "2022-08-01")
+            let processing = try await x.expect(
+                200, .post, "/v1/payment_intents",
+                form: [
+                    ("amount", "1500"), ("currency", "inr"), ("confirm", "true"), ("payment_method_data[type]", "upi"),
+                    ("payment_method_data[upi][vpa]", "pending@upi"),
+                ])
+            #expect(processing.string("status") == "processing")
+            let authorized = try await x.expect(
+                200, .post, "/v1/payment_intents",
+                json: #"""
+                    {"amount": 5000, "currency": "usd", "capture_method": "manual",
+                     "payment_method": "pm_card_mastercard", "confirm": true}
+                    """#)
+            #expect(authorized.string("status") == "requires_capture")
+            #expect(authorized.json["amount_capturable"] as? Int == 5000)
+            let captured = try await x.expect(
+                200, .post, "/v1/payment_intents/\(authorized.id)/capture",
+                form: [("amount_to_capture", "3000"), ("expand[]", "latest_charge")])
+            #expect(captured.string("status") == "succeeded")
+            #expect(captured.json["amount_received"] as? Int == 3000)
+            #expect((captured.json["latest_charge"] as? [String: Any])?["amount_captured"] as? Int == 3000)
+            let later = try await x.expect(
+                200, .post, "/v1/payment_intents",
+                form: [("amount", "2000"), ("currency", "inr"), ("customer", payer.id), ("metadata[order_id]", "6741")])
+            #expect(later.string("status") == "requires_payment_method")
+            let updated = try await x.expect(
+                200, .post, "/v1/payment_intents/\(later.id)",
+                form: [
+                    ("amount", "2500"), ("payment_method", "pm_card_visa"), ("metadata[table]", "7"),
+                    ("description", "Thali for two"), ("receipt_email", ""),
+                ])
+            #expect(updated.string("status") == "requires_confirmation")
+            #expect(updated.json["amount"] as? Int == 2500)
+            let canceled = try await x.expect(
+                200, .post, "/v1/payment_intents/\(later.id)/cancel",
+                form: [("cancellation_reason", "requested_by_customer")])
+            #expect(canceled.string("status") == "canceled")
+            let waiting = try await x.expect(
+                200, .post, "/v1/payment_intents", form: [("amount", "1500"), ("currency", "inr")])
+            let confirmed = try await x.expect(
+                200, .post, "/v1/payment_intents/\(waiting.id)/confirm",
+                form: [
+                    ("payment_method_data[type]", "upi"), ("payment_method_data[upi][vpa]", "success@upi"),
+                    ("return_url", "https%3A%2F%2Fexample.com%2Fdone"),
+                ])
+            #expect(confirmed.string("status") == "succeeded")
+            let payerIntents = try await x.expect(
+                200, .get, "/v1/payment_intents?customer=\(payer.id)&expand[]=data.latest_charge&expand[]=data.customer"
+            )
+            let listed = try #require(payerIntents.json["data"] as? [[String: Any]])
+            #expect(Set(listed.compactMap { $0["id"] as? String }) == [paid.id, later.id])
+            let listedPaid = listed.first { $0["id"] as? String == paid.id }
+            #expect((listedPaid?["latest_charge"] as? [String: Any])?["id"] as? String == paidChargeID)
+            #expect((listedPaid?["customer"] as? [String: Any])?["id"] as? String == payer.id)
+            try await x.expect(200, .get, "/v1/payment_intents?limit=2&created[gte]=0")
+            let retrieved = try await x.expect(
+                200, .get, "/v1/payment_intents/\(paid.id)?expand[]=latest_charge&expand[]=customer")
+            #expect((retrieved.json["latest_charge"] as? [String: Any])?["payment_intent"] as? String == paid.id)
+            try await x.expect(
+                200, .get, "/v1/payment_intents/\(paid.id)?expand[]=latest_charge", version: "2022-08-01")
+            try await x.expect(
+                200, .get,
+                "/v1/payment_intents/\(processing.id)?client_secret=\(processing.string("client_secret") ?? "")")
+            let intentEvents = try await x.expect(200, .get, "/v1/events?type=payment_intent.*&limit=100")
+            let intentTypes = Set(
+                (intentEvents.json["data"] as? [[String: Any]])?.compactMap { $0["type"] as? String } ?? [])
+            #expect(
+                intentTypes == [
+                    "payment_intent.created", "payment_intent.processing", "payment_intent.succeeded",
+                    "payment_intent.amount_capturable_updated", "payment_intent.canceled",
+                ])
         }
     }
 
@@ -212,6 +301,51 @@ struct OpenAPITests {
             try await x.expect(400, .post, "/v1/customers", form: [("email", "asha-at-example.in")])
             try await x.expect(403, .get, "/v1/customers", key: readOnly)
             try await x.expect(404, .get, "/v1/nothing-here")
+
+            // PaymentIntents: a declined confirmation and the refusals of a status both carry the intent.
+            let intent = try await x.expect(
+                200, .post, "/v1/payment_intents",
+                form: [("amount", "2000"), ("currency", "usd"), ("payment_method", "pm_card_visa")])
+            let declined = try await x.expect(
+                402, .post, "/v1/payment_intents/\(intent.id)/confirm",
+                form: [("payment_method", "pm_card_chargeDeclinedInsufficientFunds")])
+            #expect(declined.error["decline_code"] as? String == "insufficient_funds")
+            let afterDecline = try #require(declined.error["payment_intent"] as? [String: Any])
+            #expect(afterDecline["status"] as? String == "requires_payment_method")
+            #expect(
+                (afterDecline["last_payment_error"] as? [String: Any])?["charge"] as? String
+                    == declined.error["charge"] as? String)
+            try await x.expect(
+                402, .post, "/v1/payment_intents",
+                form: [
+                    ("amount", "1500"), ("currency", "inr"), ("confirm", "true"), ("payment_method_data[type]", "upi"),
+                    ("payment_method_data[upi][vpa]", "failure@upi"),
+                ], version: "2022-08-01")
+            let notCapturable = try await x.expect(400, .post, "/v1/payment_intents/\(intent.id)/capture")
+            #expect(notCapturable.error["code"] as? String == "payment_intent_unexpected_state")
+            #expect((notCapturable.error["payment_intent"] as? [String: Any])?["id"] as? String == intent.id)
+            let authorized = try await x.expect(
+                200, .post, "/v1/payment_intents",
+                form: [
+                    ("amount", "5000"), ("currency", "usd"), ("capture_method", "manual"),
+                    ("payment_method", "pm_card_mastercard"), ("confirm", "true"),
+                ])
+            let notCancelable = try await x.expect(400, .post, "/v1/payment_intents/\(authorized.id)/cancel")
+            #expect(notCancelable.error["code"] as? String == "payment_intent_unexpected_state")
+            let unknownMethod = try await x.expect(
+                400, .post, "/v1/payment_intents",
+                form: [
+                    ("amount", "2000"), ("currency", "inr"), ("payment_method", "pm_card_nothing"), ("confirm", "true"),
+                ])
+            #expect(unknownMethod.error["code"] as? String == "resource_missing")
+            #expect(unknownMethod.error["payment_intent"] == nil, "refused before an intent is made")
+            let refusedMethod = try await x.expect(
+                400, .post, "/v1/payment_intents/\(intent.id)/confirm", form: [("payment_method", "pm_card_nothing")])
+            #expect((refusedMethod.error["payment_intent"] as? [String: Any])?["id"] as? String == intent.id)
+            try await x.expect(404, .get, "/v1/payment_intents/pi_missing")
+            try await x.expect(
+                404, .post, "/v1/payment_intents/pi_missing/confirm", form: [("payment_method", "pm_card_visa")])
+            try await x.expect(403, .get, "/v1/payment_intents", key: readOnly)
             try await x.expect(405, .delete, "/v1/charges")
             try await x.expect(
                 413, .post, "/v1/charges",

@@ -110,6 +110,60 @@ def test_charge_for_a_deleted_customer_is_refused():
     assert stripe.Charge.list(customer=customer.id).data == []
 
 
+def test_payment_intent_confirm_manual_capture_and_cancel():
+    intent = stripe.PaymentIntent.create(
+        amount=2000, currency="inr", payment_method="pm_card_visa", confirm=True, idempotency_key=fresh_key())
+    assert isinstance(intent, stripe.PaymentIntent)
+    assert intent.status == "succeeded" and intent.amount_received == 2000
+    fetched = stripe.PaymentIntent.retrieve(intent.id, expand=["latest_charge"])
+    assert fetched.latest_charge.id == intent.latest_charge
+    assert fetched.latest_charge.payment_intent == intent.id and fetched.latest_charge.captured is True
+
+    manual = stripe.PaymentIntent.create(
+        amount=2000, currency="usd", payment_method="pm_card_mastercard", capture_method="manual",
+        idempotency_key=fresh_key())
+    assert manual.status == "requires_confirmation"
+    authorized = stripe.PaymentIntent.confirm(manual.id, idempotency_key=fresh_key())
+    assert authorized.status == "requires_capture"
+    assert (authorized.amount_capturable, authorized.amount_received) == (2000, 0)
+    captured = stripe.PaymentIntent.capture(manual.id, amount_to_capture=1500, idempotency_key=fresh_key())
+    assert captured.status == "succeeded"
+    assert (captured.amount_capturable, captured.amount_received) == (0, 1500)
+    charge = stripe.Charge.retrieve(captured.latest_charge)
+    assert (charge.amount_captured, charge.amount_refunded) == (1500, 500), "the rest is released"
+
+    dropped = stripe.PaymentIntent.create(amount=900, currency="inr", idempotency_key=fresh_key())
+    modified = stripe.PaymentIntent.modify(
+        dropped.id, amount=950, metadata={"order_id": "12"}, idempotency_key=fresh_key())
+    assert modified.amount == 950 and modified.metadata["order_id"] == "12"
+    canceled = stripe.PaymentIntent.cancel(dropped.id, cancellation_reason="duplicate", idempotency_key=fresh_key())
+    assert canceled.status == "canceled" and canceled.cancellation_reason == "duplicate"
+    with pytest.raises(error_class("InvalidRequestError")) as refused:
+        stripe.PaymentIntent.confirm(dropped.id, payment_method="pm_card_visa", idempotency_key=fresh_key())
+    assert refused.value.code == "payment_intent_unexpected_state"
+    assert stripe.PaymentIntent.retrieve(dropped.id).latest_charge is None
+
+
+def test_payment_intent_decline_then_success():
+    with pytest.raises(error_class("CardError")) as declined:
+        stripe.PaymentIntent.create(
+            amount=2000, currency="inr", payment_method="pm_card_chargeDeclined", confirm=True,
+            idempotency_key=fresh_key())
+    assert declined.value.http_status == 402
+    assert declined.value.code == "card_declined"
+    intent = declined.value.error.payment_intent
+    assert intent.status == "requires_payment_method"
+    assert intent.last_payment_error.code == "card_declined"
+    declined_charge = declined.value.error.charge
+    assert stripe.Charge.retrieve(declined_charge).payment_intent == intent.id
+
+    confirmed = stripe.PaymentIntent.confirm(intent.id, payment_method="pm_card_visa", idempotency_key=fresh_key())
+    assert confirmed.id == intent.id
+    assert confirmed.status == "succeeded" and confirmed.last_payment_error is None
+    assert confirmed.latest_charge != declined_charge
+    assert stripe.Charge.retrieve(confirmed.latest_charge).payment_intent == intent.id
+
+
 class Receiver:
     """A webhook receiver on 127.0.0.1 in a thread: records (headers, body bytes) and answers 200."""
 

@@ -14,12 +14,15 @@ public struct CreateCharge: Sendable, Equatable {
     public let shipping: Shipping?
     public let statementDescriptorSuffix: String?
     public let transferGroup: String?
+    /// The PaymentIntent being confirmed, when the charge is its confirmation's.
+    public let paymentIntentID: String?
 
     /// Checks the business rules every charge obeys; the API has already checked types and names.
     public init(
         amount: Int64, currency: Currency, source: PaymentSource, capture: Bool, description: String?,
         metadata: Metadata, receiptEmail: String?, statementDescriptor: String?, customerID: String? = nil,
-        shipping: Shipping? = nil, statementDescriptorSuffix: String? = nil, transferGroup: String? = nil
+        shipping: Shipping? = nil, statementDescriptorSuffix: String? = nil, transferGroup: String? = nil,
+        paymentIntentID: String? = nil
     ) throws(PaymentsError) {
         guard amount >= currency.chargeAmountMin else {
             throw .invalidRequest(
@@ -51,5 +54,6 @@ public struct CreateCharge: Sendable, Equatable {
         self.shipping = shipping
         self.statementDescriptorSuffix = statementDescriptorSuffix
         self.transferGroup = transferGroup
+        self.paymentIntentID = paymentIntentID
     }
 }

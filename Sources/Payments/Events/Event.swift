@@ -7,12 +7,14 @@ public struct Event: Sendable, Equatable {
         case charge(Charge)
         case refund(Refund)
         case customer(Customer)
+        case paymentIntent(PaymentIntent)
 
         public var id: String {
             switch self {
             case .charge(let charge): charge.id
             case .refund(let refund): refund.id
             case .customer(let customer): customer.id
+            case .paymentIntent(let intent): intent.id
             }
         }
     }
@@ -47,7 +49,7 @@ public struct Event: Sendable, Equatable {
     }
 }
 
-/// The kinds of events Paisa writes (the triggers in sql/006 and sql/007 decide which change is which).
+/// The kinds of events Paisa writes (the triggers in sql/006, 007 and 009 decide which change is which).
 public enum EventType: String, Sendable, CaseIterable {
     case chargeCaptured = "charge.captured"
     case chargeFailed = "charge.failed"
@@ -58,6 +60,12 @@ public enum EventType: String, Sendable, CaseIterable {
     case customerCreated = "customer.created"
     case customerDeleted = "customer.deleted"
     case customerUpdated = "customer.updated"
+    case paymentIntentAmountCapturableUpdated = "payment_intent.amount_capturable_updated"
+    case paymentIntentCanceled = "payment_intent.canceled"
+    case paymentIntentCreated = "payment_intent.created"
+    case paymentIntentPaymentFailed = "payment_intent.payment_failed"
+    case paymentIntentProcessing = "payment_intent.processing"
+    case paymentIntentSucceeded = "payment_intent.succeeded"
     case refundCreated = "refund.created"
     case refundUpdated = "refund.updated"
 

@@ -52,6 +52,8 @@ public struct Charge: Sendable, Equatable {
     public let shipping: Shipping?
     public let statementDescriptorSuffix: String?
     public let transferGroup: String?
+    /// The PaymentIntent whose confirmation made this charge.
+    public let paymentIntentID: String?
     /// The key this charge was authorized under at the processor; unique per account.
     public let processorKey: String
     public let created: Timestamp
@@ -62,7 +64,8 @@ public struct Charge: Sendable, Equatable {
         paymentMethod: PaymentMethodDetails,
         balanceTransactionID: String?, description: String?, metadata: Metadata, receiptEmail: String?,
         statementDescriptor: String?, customerID: String? = nil, shipping: Shipping? = nil,
-        statementDescriptorSuffix: String? = nil, transferGroup: String? = nil, processorKey: String,
+        statementDescriptorSuffix: String? = nil, transferGroup: String? = nil, paymentIntentID: String? = nil,
+        processorKey: String,
         created: Timestamp
     ) {
         precondition(amount > 0, "a charge moves a positive amount")
@@ -88,6 +91,7 @@ public struct Charge: Sendable, Equatable {
         self.shipping = shipping
         self.statementDescriptorSuffix = statementDescriptorSuffix
         self.transferGroup = transferGroup
+        self.paymentIntentID = paymentIntentID
         self.processorKey = processorKey
         self.created = created
     }

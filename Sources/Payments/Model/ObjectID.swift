@@ -13,6 +13,8 @@ public enum ObjectID {
         case event = "evt_"
         case webhookEndpoint = "we_"
         case customer = "cus_"
+        case paymentIntent = "pi_"
+        case paymentMethod = "pm_"
     }
 
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)

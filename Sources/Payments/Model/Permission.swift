@@ -6,6 +6,7 @@ public struct Permission: Hashable, Sendable, CustomStringConvertible {
         case account
         case charges
         case customers
+        case paymentIntents = "payment_intents"
         case refunds
         case balance
         case events

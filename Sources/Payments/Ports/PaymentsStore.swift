@@ -95,6 +95,30 @@ public protocol PaymentsStore: IdempotencyStore {
     /// customer, or it was deleted already.
     func deleteCustomer(id: String, scope: Scope, requestID: String, deadline: Deadline) async throws -> Customer?
 
+    // MARK: PaymentIntents
+
+    /// A PaymentIntent of this scope, or nil.
+    func paymentIntent(id: String, scope: Scope, deadline: Deadline) async throws -> PaymentIntent?
+
+    /// PaymentIntents of this scope, newest first; of one customer only, when given.
+    func paymentIntents(
+        scope: Scope, customerID: String?, page: PageRequest, deadline: Deadline
+    ) async throws -> Page<PaymentIntent>
+
+    /// Inserts the intent a create with `confirm=true` makes, or finds the one an earlier attempt of the same key
+    /// made.
+    func insertPaymentIntent(
+        _ intent: PaymentIntent, createdBy key: ClaimedKey, deadline: Deadline
+    ) async throws
+        -> PaymentIntent
+
+    /// Takes an intent for a confirmation under `key`, with this payment method or the one it has: only an intent
+    /// that waits for a confirmation (`requires_payment_method`, `requires_confirmation`), has a payment method and
+    /// that no other confirmation holds, or one this key already took. Nil when the intent cannot be taken.
+    func takeForConfirmation(
+        intentID: String, method: IntentPaymentMethod?, key: ClaimedKey, deadline: Deadline
+    ) async throws -> PaymentIntent?
+
     // MARK: Events and webhooks
 
     /// An event of this scope, or nil.

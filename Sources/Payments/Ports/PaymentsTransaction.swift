@@ -29,6 +29,18 @@ public protocol PaymentsTransaction: Sendable {
     /// Writes a customer's mutable fields back.
     func updateCustomer(_ customer: Customer) async throws
 
+    /// Inserts a new PaymentIntent.
+    func insertPaymentIntent(_ intent: PaymentIntent) async throws
+
+    /// Reads a PaymentIntent and locks it until the transaction ends.
+    func lockPaymentIntent(id: String, scope: Scope) async throws -> PaymentIntent?
+
+    /// Writes an intent's fields that requests change (not those its charges move).
+    func updatePaymentIntent(_ intent: PaymentIntent) async throws
+
+    /// Lets go of the intent a confirmation took (named by its key's processor key), when it ends without a charge.
+    func releaseConfirmation(scope: Scope, processorKey: String) async throws
+
     /// How many webhook endpoints the scope has, counted under a lock on the account so that two concurrent
     /// creations cannot both pass a limit.
     func countWebhookEndpoints(scope: Scope) async throws -> Int

@@ -32,9 +32,10 @@ public struct ChargeService: Sendable {
 
     /// Phases 2 and 3 for a request that holds its key: ask the processor (bounded by the deadline, less what
     /// phase 3 needs), then record the charge, its posting and the rendered response together.
+    /// `release` runs in the transaction that ends a payment without a charge (see `end`).
     public func create(
         _ command: CreateCharge, paymentMethod: PaymentMethodDetails, key: ClaimedKey, deadline: Deadline,
-        render: @Sendable (Outcome) -> StoredResponse
+        release: Release? = nil, render: @Sendable (Outcome) -> StoredResponse
     ) async throws -> IdempotencyLayer.Completion {
         try self.faults.check(.afterClaim)
         let authorization = Authorization(
@@ -61,7 +62,8 @@ public struct ChargeService: Sendable {
                 ])
             var declined: Charge.Failure? = nil
             if case .declined(let failure) = decision { declined = failure }
-            return try await self.end(key: key, declined: declined, deadline: deadline, render: render)
+            return try await self.end(
+                key: key, declined: declined, deadline: deadline, release: release, render: render)
         }
     }
 
@@ -70,8 +72,12 @@ public struct ChargeService: Sendable {
     /// is voided there, so no money moves without a charge; then the key is finished with the `notRecorded`
     /// answer, so that no retry asks the processor again. The lease is renewed before the void: the void must not
     /// race another attempt that took the key over and may be recording the charge.
+    /// Undoes what a payment's request held besides its key (a PaymentIntent it took), in the transaction that
+    /// finishes the key.
+    public typealias Release = @Sendable (any PaymentsTransaction) async throws -> Void
+
     public func end(
-        key: ClaimedKey, declined: Charge.Failure?, deadline: Deadline,
+        key: ClaimedKey, declined: Charge.Failure?, deadline: Deadline, release: Release? = nil,
         render: @Sendable (Outcome) -> StoredResponse
     ) async throws -> IdempotencyLayer.Completion {
         guard try await self.store.renewLease(of: key, deadline: deadline) else { return .superseded }
@@ -90,7 +96,11 @@ public struct ChargeService: Sendable {
                 ])
         }
         let response = render(.notRecorded(declined: declined))
-        guard let stored = try await self.store.finish(key: key, deadline: deadline, work: { _ in response }) else {
+        let finished = try await self.store.finish(key: key, deadline: deadline) { transaction in
+            try await release?(transaction)
+            return response
+        }
+        guard let stored = finished else {
             return .superseded
         }
         return .stored(stored)
@@ -143,7 +153,8 @@ public struct ChargeService: Sendable {
             metadata: command.metadata, receiptEmail: command.receiptEmail,
             statementDescriptor: command.statementDescriptor, customerID: command.customerID,
             shipping: command.shipping, statementDescriptorSuffix: command.statementDescriptorSuffix,
-            transferGroup: command.transferGroup, processorKey: processorKey, created: time)
+            transferGroup: command.transferGroup, paymentIntentID: command.paymentIntentID, processorKey: processorKey,
+            created: time)
         let posting = Self.apply(decision, to: &charge, at: time)
         return (charge, posting)
     }

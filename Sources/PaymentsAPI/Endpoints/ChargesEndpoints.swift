@@ -86,14 +86,7 @@ extension APIRouter {
         -> CreateCharge
     {
         guard let amount = try reader.integer("amount") else { throw PaymentsError.parameterMissing("amount") }
-        let code = try reader.requiredString("currency")
-        guard let currency = Currency.named(code) else {
-            throw PaymentsError.invalidRequest(
-                code: .chargeInvalidParameter,
-                message: "Invalid currency: \(code). Paisa supports "
-                    + Currency.supported.keys.sorted().joined(separator: ", ") + ".",
-                param: "currency")
-        }
+        let currency = try Self.currency(reader, refusedAs: .chargeInvalidParameter)
         let source = PaymentSource(parameter: try reader.requiredString("source"))
         var capture = try reader.bool("capture") ?? true
         if case .upi = source, !upiRefusesManualCapture { capture = true }
@@ -124,6 +117,19 @@ extension APIRouter {
             carrier: try shipping.nonEmptyString("shipping[carrier]"),
             phone: try shipping.nonEmptyString("shipping[phone]"),
             trackingNumber: try shipping.nonEmptyString("shipping[tracking_number]"))
+    }
+
+    /// The required `currency`, one Paisa supports; `code` is what a refusal says (charges keep their older code).
+    static func currency(_ reader: ParameterReader, refusedAs code: ErrorCode) throws(PaymentsError) -> Currency {
+        let given = try reader.requiredString("currency")
+        guard let currency = Currency.named(given) else {
+            throw PaymentsError.invalidRequest(
+                code: code,
+                message: "Invalid currency: \(given). Paisa supports "
+                    + Currency.supported.keys.sorted().joined(separator: ", ") + ".",
+                param: "currency")
+        }
+        return currency
     }
 
     /// `GET /v1/charges/:id`.

@@ -6,7 +6,9 @@ struct Expansion: Sendable {
 
     /// The resource an expandable field holds, by the field's name: expanding it reads that resource, so a
     /// restricted key needs its read permission.
-    static let resources: [String: Permission.Resource] = ["balance_transaction": .balance, "customer": .customers]
+    static let resources: [String: Permission.Resource] = [
+        "balance_transaction": .balance, "customer": .customers, "latest_charge": .charges,
+    ]
 
     /// Reads `expand[]` and refuses paths the endpoint does not offer, and paths to resources the key may not read.
     init(_ reader: ParameterReader, allowed: Set<String>, for principal: Principal) throws {

@@ -37,6 +37,7 @@ extension Render {
         case .charge(let charge): Self.charge(charge)
         case .refund(let refund): Self.refund(refund)
         case .customer(let customer): Self.customer(customer, showingDeleted: false)
+        case .paymentIntent(let intent): Self.paymentIntent(intent)
         }
     }
 

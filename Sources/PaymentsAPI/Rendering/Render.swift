@@ -30,6 +30,7 @@ enum Render {
         object["metadata"] = Self.metadata(charge.metadata)
         object["outcome"] = Self.outcome(charge)
         object["paid"] = .bool(charge.paid)
+        object["payment_intent"] = .string(charge.paymentIntentID)
         object["payment_method"] = Self.paymentMethodID(charge.paymentMethod)
         object["payment_method_details"] = Self.paymentMethodDetails(charge.paymentMethod)
         object["receipt_email"] = .string(charge.receiptEmail)

@@ -10,6 +10,7 @@ public struct APIRouter: Sendable {
     let mutations: ChargeMutations
     let webhookEndpoints: WebhookEndpointMutations
     let customers: CustomerMutations
+    let intents: PaymentIntentService
     let idempotency: IdempotencyLayer
     let versioning: Versioning
     let authenticator: Authenticator
@@ -27,6 +28,7 @@ public struct APIRouter: Sendable {
         self.mutations = ChargeMutations(store: store)
         self.webhookEndpoints = WebhookEndpointMutations(store: store)
         self.customers = CustomerMutations(store: store)
+        self.intents = PaymentIntentService(store: store, charges: self.charges)
         self.idempotency = IdempotencyLayer(store: store, logger: logger)
         self.versioning = versioning
         self.authenticator = Authenticator(
@@ -50,6 +52,13 @@ public struct APIRouter: Sendable {
         routes.add(.get, "/v1/refunds", self.listRefunds())
         routes.add(.get, "/v1/refunds/:id", self.retrieveRefund())
         routes.add(.post, "/v1/refunds/:id", self.updateRefund())
+        routes.add(.post, "/v1/payment_intents", self.createPaymentIntent())
+        routes.add(.get, "/v1/payment_intents", self.listPaymentIntents())
+        routes.add(.get, "/v1/payment_intents/:id", self.retrievePaymentIntent())
+        routes.add(.post, "/v1/payment_intents/:id", self.updatePaymentIntent())
+        routes.add(.post, "/v1/payment_intents/:id/confirm", self.confirmPaymentIntent())
+        routes.add(.post, "/v1/payment_intents/:id/capture", self.capturePaymentIntent())
+        routes.add(.post, "/v1/payment_intents/:id/cancel", self.cancelPaymentIntent())
         routes.add(.post, "/v1/customers", self.createCustomer())
         routes.add(.get, "/v1/customers", self.listCustomers())
         routes.add(.get, "/v1/customers/:id", self.retrieveCustomer())

@@ -11,6 +11,8 @@ struct WireError: Error, Sendable {
     var param: String? = nil
     var declineCode: String? = nil
     var chargeID: String? = nil
+    /// The PaymentIntent a refusal or decline is about, rendered, as Stripe puts it in the error object.
+    var paymentIntent: JSONValue? = nil
     /// Seconds before a retry is worth it; sent as `Retry-After`.
     var retryAfterSeconds: Int? = nil
     /// Sent as `Stripe-Should-Retry`, which the official SDKs obey before looking at the status.
@@ -26,6 +28,7 @@ struct WireError: Error, Sendable {
         error["doc_url"] = .string("\(docsURL)#\(self.code.rawValue)")
         error["message"] = .string(self.message)
         if let param { error["param"] = .string(param) }
+        if let paymentIntent { error["payment_intent"] = paymentIntent }
         error["type"] = .string(self.type)
         return .object(["error": .object(error)])
     }

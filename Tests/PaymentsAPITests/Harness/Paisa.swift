@@ -80,6 +80,25 @@ struct Paisa {
         return reply
     }
 
+    /// Settles one pending test-mode charge as the reconciler would, asking until the sandbox has decided (bounded);
+    /// true once it settled. A pass of the reconciler itself would also work through every other test's pending
+    /// charges.
+    func settle(_ chargeID: String, account: String) async throws -> Bool {
+        let scope = Scope(accountID: account, livemode: false)
+        let reconciling = ChargeService(
+            store: self.server.store, processor: self.server.processor, faults: FaultInjector(),
+            logger: TestDatabase.logger)
+        for _ in 0..<60 {
+            try await Task.sleep(for: .milliseconds(100))
+            guard
+                let charge = try await self.server.store.charge(
+                    id: chargeID, scope: scope, deadline: .after(.seconds(5)))
+            else { return false }
+            if try await reconciling.settle(charge, deadline: .after(.seconds(5))) { return true }
+        }
+        return false
+    }
+
     /// `POST /v1/charges` with sensible defaults.
     func charge(
         key: String, amount: Int = 2000, currency: String = "inr", source: String = "tok_visa",
