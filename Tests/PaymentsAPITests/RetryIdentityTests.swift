@@ -69,7 +69,8 @@ struct RetryIdentityTests {
     @Test("a charge whose commit's acknowledgement is lost answers as itself: 200, not replayed, one charge")
     func lostAcknowledgementIsStillFresh() async throws {
         let (account, key) = try await TestDatabase.account()
-        try await Paisa.with { paisa in
+        // A generous budget: the point is the lost acknowledgement, not the clock, and the suite shares two cores.
+        try await Paisa.with(configuration: BudgetTests.generousBudget) { paisa in
             paisa.server.faults.arm(.afterFinishCommit, .init(action: .fail, remaining: 1))
             let reply = try await paisa.charge(key: key, idempotencyKey: freshKey())
             #expect(paisa.server.faults.firedCount(.afterFinishCommit) == 1)
@@ -82,7 +83,7 @@ struct RetryIdentityTests {
     @Test("a capture whose commit's acknowledgement is lost is a 503; the retry replays the one capture")
     func lostAcknowledgementOfACapture() async throws {
         let (account, key) = try await TestDatabase.account()
-        try await Paisa.with { paisa in
+        try await Paisa.with(configuration: BudgetTests.generousBudget) { paisa in
             let id = try #require(
                 try await paisa.charge(key: key, amount: 5000, currency: "usd", extra: [("capture", "false")]).chargeID)
             let idempotencyKey = freshKey()
