@@ -301,6 +301,14 @@ struct PaymentIntentTests {
             let unknown = try await paisa.send(
                 .post, "/v1/payment_intents/\(bare.id)/confirm", key: key, form: [("payment_method", "pm_card_nope")])
             #expect(unknown.error["param"] as? String == "payment_method")
+            // A refused payment method leaves the intent as it was, whether given to confirm or to update.
+            let unchanged = try await paisa.send(.get, "/v1/payment_intents/\(bare.id)", key: key)
+            #expect(unchanged.string("status") == "requires_payment_method")
+            #expect(unchanged.json["payment_method"] is NSNull)
+            let badUpdate = try await paisa.send(
+                .post, "/v1/payment_intents/\(bare.id)", key: key, form: [("payment_method", "pm_card_nope")])
+            #expect(badUpdate.status == 400)
+            #expect(badUpdate.error["param"] as? String == "payment_method")
             let notUPI = try await paisa.send(
                 .post, "/v1/payment_intents/\(bare.id)/confirm", key: key,
                 form: [("payment_method_data[type]", "upi"), ("payment_method_data[upi][vpa]", "success@upi")])

@@ -32,12 +32,8 @@ public struct PaymentIntentService: Sendable {
     ) async throws -> IdempotencyLayer.Completion {
         let intent = command.intent(scope: key.scope, at: .now())
         // A payment method the processor refuses is refused before an intent exists.
-        if let method = command.paymentMethod {
-            do throws(PaymentsError) {
-                _ = try self.charges.paymentMethod(for: try Self.charge(of: intent, paying: method))
-            } catch {
-                return try await self.refuse(Self.named(error, for: method), nil, key, deadline, render)
-            }
+        if let method = command.paymentMethod, let refusal = self.refusal(of: method, for: intent) {
+            return try await self.refuse(refusal, nil, key, deadline, render)
         }
         guard command.confirm, let method = command.paymentMethod else {
             return try await self.store.complete(key: key, deadline: deadline) { transaction in
@@ -64,6 +60,15 @@ public struct PaymentIntentService: Sendable {
         _ intentID: String, method requested: IntentPaymentMethod?, key: ClaimedKey, deadline: Deadline,
         render: @escaping Render
     ) async throws -> IdempotencyLayer.Completion {
+        // A payment method given here is checked before the intent is touched, so a refused one leaves the intent
+        // as it was (its currency and capture method, all the check reads, never change).
+        if let requested {
+            guard let current = try await self.store.paymentIntent(id: intentID, scope: key.scope, deadline: deadline)
+            else { return try await self.refuse(.noSuch("payment_intent", intentID), nil, key, deadline, render) }
+            if let refusal = self.refusal(of: requested, for: current) {
+                return try await self.refuse(refusal, current, key, deadline, render)
+            }
+        }
         guard
             let taken = try await self.store.takeForConfirmation(
                 intentID: intentID, method: requested.map { Self.stable($0, key) }, key: key, deadline: deadline)
@@ -137,6 +142,9 @@ public struct PaymentIntentService: Sendable {
             } catch {
                 return render(.refused(error, intent))
             }
+            if let method = command.paymentMethod, let refusal = self.refusal(of: method, for: updated) {
+                return render(.refused(refusal, intent))
+            }
             try await transaction.updatePaymentIntent(updated)
             return render(.intent(updated))
         }
@@ -181,6 +189,17 @@ public struct PaymentIntentService: Sendable {
             }
             try await transaction.updatePaymentIntent(canceled)
             return render(.intent(canceled))
+        }
+    }
+
+    /// Why the processor would refuse to charge `intent` with `method`, in PaymentIntents' words; nil when it
+    /// would not. Checked whenever a payment method is attached, so an intent only ever holds one it can charge.
+    func refusal(of method: IntentPaymentMethod, for intent: PaymentIntent) -> PaymentsError? {
+        do throws(PaymentsError) {
+            _ = try self.charges.paymentMethod(for: try Self.charge(of: intent, paying: method))
+            return nil
+        } catch {
+            return Self.named(error, for: method)
         }
     }
 
