@@ -210,19 +210,19 @@ enum Rows {
 
     /// A charge's shipping as JSON text, keys sorted; nil without one.
     static func json(_ shipping: Shipping?) -> String? {
-        guard let shipping else { return nil }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Encoding strings and optionals cannot fail.
-        return (try? encoder.encode(shipping)).map { String(decoding: $0, as: UTF8.self) }
+        shipping.map(Self.sortedJSON)
     }
 
     /// Metadata as JSON text, keys sorted.
     static func json(_ metadata: Metadata) -> String {
+        Self.sortedJSON(metadata.pairs)
+    }
+
+    /// JSON text with sorted keys, of values made of strings and optionals only, which always encode.
+    private static func sortedJSON(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        // Encoding a [String: String] cannot fail.
-        let data = (try? encoder.encode(metadata.pairs)) ?? Data("{}".utf8)
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 }
