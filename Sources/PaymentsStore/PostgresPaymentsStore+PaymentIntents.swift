@@ -124,6 +124,7 @@ extension PostgresTransaction {
                 payment_method = \(intent.paymentMethod?.id), upi_vpa = \(vpa), customer_id = \(intent.customerID),
                 description = \(intent.description), metadata = \(Rows.json(intent.metadata))::jsonb,
                 receipt_email = \(intent.receiptEmail), statement_descriptor = \(intent.statementDescriptor),
+                amount_capturable = \(intent.amountCapturable),
                 canceled_at = \(intent.canceledAt), cancellation_reason = \(intent.cancellationReason?.rawValue),
                 updated_at = now()
             WHERE account_id = \(intent.scope.accountID) AND id = \(intent.id)

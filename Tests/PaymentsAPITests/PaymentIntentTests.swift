@@ -157,8 +157,6 @@ struct PaymentIntentTests {
                 .post, "/v1/payment_intents/\(held.id)/capture", key: key, form: [("amount_to_capture", "6000")])
             #expect(tooMuch.status == 400)
             #expect(tooMuch.error["param"] as? String == "amount_to_capture")
-            let cancel = try await paisa.send(.post, "/v1/payment_intents/\(held.id)/cancel", key: key)
-            #expect(cancel.error["code"] as? String == "payment_intent_unexpected_state")
             let captured = try await paisa.send(
                 .post, "/v1/payment_intents/\(held.id)/capture", key: key, form: [("amount_to_capture", "3000")])
             #expect(captured.status == 200)
@@ -171,6 +169,75 @@ struct PaymentIntentTests {
             #expect(again.status == 400)
             #expect(again.error["code"] as? String == "payment_intent_unexpected_state")
             #expect((again.error["payment_intent"] as? [String: Any])?["status"] as? String == "succeeded")
+        }
+    }
+
+    @Test("canceling an authorized intent releases its authorization: nothing posted, nothing left to capture")
+    func cancelAuthorized() async throws {
+        let (account, key) = try await TestDatabase.account()
+        try await Paisa.with(configuration: BudgetTests.generousBudget) { paisa in
+            let held = try await Self.create(
+                paisa, key: key,
+                [
+                    ("amount", "5000"), ("currency", "usd"), ("capture_method", "manual"),
+                    ("payment_method", "pm_card_visa"), ("confirm", "true"),
+                ])
+            #expect(held.string("status") == "requires_capture")
+            let chargeID = try #require(held.string("latest_charge"))
+            let canceled = try await paisa.send(
+                .post, "/v1/payment_intents/\(held.id)/cancel?expand[]=latest_charge", key: key,
+                form: [("cancellation_reason", "abandoned")], idempotencyKey: freshKey())
+            #expect(canceled.status == 200, "\(canceled.text)")
+            #expect(canceled.string("status") == "canceled")
+            #expect(canceled.string("cancellation_reason") == "abandoned")
+            #expect(canceled.json["amount_capturable"] as? Int == 0)
+            #expect(canceled.json["amount_received"] as? Int == 0)
+            let charge = try await paisa.send(.get, "/v1/charges/\(chargeID)", key: key)
+            #expect(charge.json["captured"] as? Bool == false)
+            #expect(charge.json["refunded"] as? Bool == true)
+            #expect(charge.json["amount_refunded"] as? Int == 5000)
+            #expect(try await Ledger.postingCount(account: account.id) == 0)
+            // Released, it can be neither captured (through the intent or the charge) nor canceled again.
+            for path in [
+                "/v1/payment_intents/\(held.id)/capture", "/v1/payment_intents/\(held.id)/cancel",
+                "/v1/charges/\(chargeID)/capture",
+            ] {
+                let refused = try await paisa.send(.post, path, key: key)
+                #expect(refused.status == 400, "\(path): \(refused.text)")
+            }
+            let read = try await paisa.send(.get, "/v1/payment_intents/\(held.id)", key: key)
+            #expect(read.string("status") == "canceled")
+            #expect(read.json["amount_capturable"] as? Int == 0)
+            let events = try await EventTests.events(paisa, key: key, query: "")
+            let types = Set(events.compactMap { $0["type"] as? String })
+            #expect(types.isSuperset(of: ["payment_intent.canceled", "charge.refunded"]), "\(types)")
+        }
+    }
+
+    @Test("a capture and a cancel of one authorized intent race: exactly one wins, and the charge agrees with it")
+    func captureRacesCancel() async throws {
+        let (account, key) = try await TestDatabase.account()
+        try await Paisa.with(configuration: BudgetTests.generousBudget) { paisa in
+            for _ in 0..<4 {
+                let held = try await Self.create(
+                    paisa, key: key,
+                    [
+                        ("amount", "1500"), ("currency", "usd"), ("capture_method", "manual"),
+                        ("payment_method", "pm_card_visa"), ("confirm", "true"),
+                    ])
+                async let capture = paisa.send(.post, "/v1/payment_intents/\(held.id)/capture", key: key)
+                async let cancel = paisa.send(.post, "/v1/payment_intents/\(held.id)/cancel", key: key)
+                let (captured, canceled) = try await (capture, cancel)
+                #expect([captured.status, canceled.status].sorted() == [200, 400])
+                let read = try await paisa.send(.get, "/v1/charges/\(held.string("latest_charge") ?? "")", key: key)
+                #expect(read.json["captured"] as? Bool == (captured.status == 200))
+                #expect(read.json["refunded"] as? Bool == (canceled.status == 200))
+            }
+            let captures = try await paisa.send(.get, "/v1/payment_intents?limit=10", key: key)
+            let succeeded = (captures.json["data"] as? [[String: Any]] ?? []).filter {
+                $0["status"] as? String == "succeeded"
+            }
+            #expect(try await Ledger.postingCount(account: account.id) == succeeded.count)
         }
     }
 

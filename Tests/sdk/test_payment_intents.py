@@ -177,6 +177,27 @@ def test_partial_capture_releases_the_rest(client):
     assert charge.payment_intent == intent.id
 
 
+def test_cancel_of_an_authorized_intent_releases_it(client):
+    intent = client.v1.payment_intents.create(
+        params={
+            "amount": 4200, "currency": "usd", "payment_method": "pm_card_visa", "capture_method": "manual",
+            "confirm": True,
+        }
+    )
+    assert intent.status == "requires_capture"
+    canceled = client.v1.payment_intents.cancel(
+        intent.id, params={"cancellation_reason": "fraudulent", "expand": ["latest_charge"]}
+    )
+    assert canceled.status == "canceled" and canceled.amount_capturable == 0
+    charge = canceled.latest_charge
+    assert charge.id == intent.latest_charge
+    assert (charge.captured, charge.refunded, charge.amount_refunded) == (False, True, 4200)
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        client.v1.payment_intents.capture(intent.id)
+    assert refused.value.code == "payment_intent_unexpected_state"
+    assert refused.value.error.payment_intent.status == "canceled"
+
+
 def test_cancel_with_a_reason_then_confirm_is_refused(client):
     intent = client.v1.payment_intents.create(
         params={"amount": 2500, "currency": "inr", "payment_method": "pm_card_visa"}

@@ -48,26 +48,18 @@ public enum PaymentIntentRules {
         return updated
     }
 
-    /// Cancels an intent that waits for a payment method or a confirmation. An authorized one (`requires_capture`)
-    /// is refused for now: releasing an authorization at the processor is not built yet; capture it (in part, to
-    /// release the rest) instead.
+    /// Cancels an intent that waits for a payment method or a confirmation, or an authorized one
+    /// (`requires_capture`), whose authorization the caller releases in the same transaction. A confirmation in
+    /// flight, a `processing`, `succeeded` or `canceled` intent is refused, as on Stripe.
     public static func cancel(
         _ intent: PaymentIntent, reason: PaymentIntent.CancellationReason?, at time: Timestamp
     ) throws(PaymentsError) -> PaymentIntent {
-        guard [.requiresPaymentMethod, .requiresConfirmation].contains(intent.status),
+        guard [.requiresPaymentMethod, .requiresConfirmation, .requiresCapture].contains(intent.status),
             intent.confirmingProcessorKey == nil
-        else {
-            if intent.status == .requiresCapture {
-                throw .invalidRequest(
-                    code: .paymentIntentUnexpectedState,
-                    message: "Paisa cannot cancel an authorized PaymentIntent yet. Capture it instead; a capture "
-                        + "of part of the amount (`amount_to_capture`) releases the rest.",
-                    param: nil)
-            }
-            throw Self.unexpectedState(intent, "cancel")
-        }
+        else { throw Self.unexpectedState(intent, "cancel") }
         var canceled = intent
         canceled.status = .canceled
+        canceled.amountCapturable = 0
         canceled.canceledAt = time
         canceled.cancellationReason = reason
         return canceled

@@ -173,6 +173,7 @@ public struct PaymentIntentService: Sendable {
         }
     }
 
+    /// Cancels an intent; an authorized one's authorization is released in the same transaction.
     public func cancel(
         _ intentID: String, reason: PaymentIntent.CancellationReason?, key: ClaimedKey, deadline: Deadline,
         render: @escaping Render
@@ -187,8 +188,19 @@ public struct PaymentIntentService: Sendable {
             } catch {
                 return render(.refused(error, intent))
             }
+            // An authorized intent's charge is locked after the intent, as a capture does, and released. Its change
+            // does not move the intent (the trigger follows statuses and captures only): the update below does.
+            var released: Charge?
+            if intent.status == .requiresCapture {
+                guard let chargeID = intent.latestChargeID,
+                    let charge = try await transaction.lockCharge(id: chargeID, scope: key.scope),
+                    let release = try? ChargeRules.release(charge)
+                else { return render(.refused(PaymentIntentRules.unexpectedState(intent, "cancel"), intent)) }
+                released = release
+            }
+            if let released { try await transaction.updateCharge(released) }
             try await transaction.updatePaymentIntent(canceled)
-            return render(.intent(canceled))
+            return render(.intent(canceled, latestCharge: released))
         }
     }
 

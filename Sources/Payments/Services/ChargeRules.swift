@@ -55,6 +55,22 @@ public enum ChargeRules {
         return (captured, posting)
     }
 
+    /// Releases an authorization in full without capturing any of it (the charge of a canceled PaymentIntent). No
+    /// money moved, so nothing is posted; the charge counts its amount as refunded, as Stripe shows a released
+    /// authorization and as a partial capture counts the part it releases.
+    public static func release(_ charge: Charge) throws(PaymentsError) -> Charge {
+        guard charge.status == .succeeded, !charge.captured, !charge.refunded else {
+            throw .invalidRequest(
+                code: .chargeNotCapturable,
+                message: "Charge \(charge.id) is not an authorization waiting for its capture, so there is nothing "
+                    + "to release.",
+                param: nil)
+        }
+        var released = charge
+        released.amountRefunded = charge.amount
+        return released
+    }
+
     /// Applies an update of the descriptive fields.
     public static func update(_ charge: Charge, with command: UpdateCharge) -> Charge {
         var updated = charge
