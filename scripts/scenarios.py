@@ -13,7 +13,8 @@ the same key), breaks something on purpose mid-run, and then checks the money:
     is without a charge (voided ones aside), and no idempotency key is left unfinished once the completer had time
     to resume it.
 
-The `webhooks` scenario also checks delivery: every event the database holds for its account reaches a receiver
+The `payment-intents` scenario pays through PaymentIntents and also checks that every succeeded intent has exactly
+one captured charge and that no intent is left taken by a confirmation. The `webhooks` scenario also checks delivery: every event the database holds for its account reaches a receiver
 that fails, stalls and goes down on purpose, correctly signed, at least once.
 
 A scenario fails on any double, loss or unbalanced ledger; it prints its figures either way.
@@ -190,6 +191,25 @@ class Scenario:
         elif api != expected:
             self.failures.append(f"GET /v1/balance {api} differs from the charges less fees and refunds {expected}")
 
+    def check_intents(self):
+        """PaymentIntents' invariants, read from PostgreSQL: a succeeded intent has exactly one charge that moved
+        money, and it is its latest; none is left taken by a confirmation once every key has finished."""
+        wrong = self.database.query(
+            "SELECT i.id FROM payment_intents i WHERE i.account_id = :'account' AND i.status = 'succeeded' AND "
+            "((SELECT count(*) FROM charges c WHERE c.account_id = i.account_id AND c.payment_intent_id = i.id "
+            "AND c.status = 'succeeded' AND c.captured) <> 1 OR NOT EXISTS (SELECT 1 FROM charges c WHERE "
+            "c.account_id = i.account_id AND c.id = i.latest_charge_id AND c.status = 'succeeded' AND c.captured))",
+            account=self.account)
+        self.figures["succeeded intents without exactly one captured charge"] = len(wrong)
+        if wrong:
+            self.failures.append(f"{len(wrong)} succeeded intents lack exactly one captured charge, e.g. {wrong[0][0]}")
+        taken = self.database.query(
+            "SELECT id FROM payment_intents WHERE account_id = :'account' AND confirming_processor_key IS NOT NULL",
+            account=self.account)
+        self.figures["intents left taken by a confirmation"] = len(taken)
+        if taken:
+            self.failures.append(f"{len(taken)} intents are still taken by a confirmation, e.g. {taken[0][0]}")
+
     def expected_balance(self):
         """What the account's balance must be, from its charges and refunds alone (not the ledger)."""
         totals = {}
@@ -280,6 +300,25 @@ def scenario_server_kill(s, short):
     s.figures["kills"] = kills
     s.figures["restart to healthy, s (max)"] = round(max(recoveries), 2)
     s.judge_load(result)
+
+
+def scenario_payment_intents(s, short):
+    """Payments through PaymentIntents, confirmed with their create and then separately, while the server is killed
+    mid-run: each payment one intent, each succeeded intent exactly one captured charge, no intent left taken."""
+    server = s.server()
+    seconds, kills = (8, 1) if short else (30, 4)
+    for confirm in ("with-create", "separately"):
+        thread, result = s.load([server.url], steady(seconds, 15 if short else 30), background=True,
+                                extra=["--api", "payment_intents", "--confirm", confirm, "--keyless-share", "0.1"])
+        for _ in range(kills):
+            time.sleep(seconds / (kills + 1))
+            server.kill()
+            time.sleep(0.3)
+            server.start()
+        thread.join()
+        s.judge_load(result)
+    s.figures["kills per run"] = kills
+    s.check_intents()
 
 
 def scenario_postgres_restart(s, short):
@@ -742,6 +781,7 @@ def judge_webhooks(s, receiver, endpoint_id, wait_seconds):
 SCENARIOS = {
     "spike": scenario_spike,
     "server-kill": scenario_server_kill,
+    "payment-intents": scenario_payment_intents,
     "postgres-restart": scenario_postgres_restart,
     "two-instances": scenario_two_instances,
     "injected-faults": scenario_injected_faults,

@@ -26,6 +26,7 @@ public struct LoadTest: Sendable {
             client: client, apiKeys: configuration.apiKeys, runID: configuration.workload.runID,
             timeout: configuration.auditTimeout)
         auditor.webhooksDrain = configuration.webhooksDrain
+        auditor.intents = configuration.workload.api.usesIntents
         let before = configuration.audit ? await auditor.balances() : nil
         var webhooks: WebhookSession? = nil
         if configuration.webhooks {

@@ -72,7 +72,7 @@ struct PaisaLoadCommand: AsyncParsableCommand {
         ProcessCPU.writeToStandardError(
             "paisa-load: run \(configuration.workload.runID), profile \(profile.name), "
                 + "\(Int(profile.expectedArrivals.rounded())) arrivals over \(DurationText.format(profile.duration)) "
-                + "against \(configuration.baseURL)\n")
+                + "through \(configuration.workload.api.name) against \(configuration.baseURL)\n")
         StopSignal.installHandlers()
         let report: RunReport
         do {

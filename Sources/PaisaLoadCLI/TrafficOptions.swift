@@ -6,6 +6,20 @@ struct TrafficOptions: ParsableArguments {
     @Option(help: "Source mix as kind=weight: card, decline, upi, upi_decline, pending (pending@upi), slow (slow@upi).")
     var mix: String = SourceMix.standard.text
 
+    @Option(
+        help: """
+            The API payments go through: charges (POST /v1/charges), or payment_intents (a PaymentIntent per \
+            payment, with its card as pm_card_* and UPI as payment_method_data).
+            """)
+    var api: String = "charges"
+
+    @Option(
+        help: """
+            With --api payment_intents: with-create (confirm=true on the create, one request) or separately \
+            (create under its own key, then POST /v1/payment_intents/:id/confirm).
+            """)
+    var confirm: String = "with-create"
+
     @Option(help: "Share of payments sent again after their answer with the same key (must replay the same charge).")
     var retryShare: Double = 0.05
 
@@ -68,7 +82,8 @@ struct TrafficOptions: ParsableArguments {
             mix: try SourceMix.parse(self.mix),
             accountCount: max(accountCount, 1), hotShare: self.hotShare, retryShare: self.retryShare,
             duplicateShare: self.duplicateShare, amounts: self.amountMin...self.amountMax,
-            keylessShare: self.keylessShare, text: try TextStyle.parse(self.text))
+            keylessShare: self.keylessShare, text: try TextStyle.parse(self.text),
+            api: try PaymentAPI.parse(api: self.api, confirm: self.confirm))
     }
 
     /// The validated retry policy.

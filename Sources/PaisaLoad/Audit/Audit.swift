@@ -2,7 +2,8 @@
 ///
 /// Every payment that got an answer must map to exactly one charge across all its attempts; no charge may
 /// exist that no payment asked for; each account's balance (available + pending, per currency) must have
-/// moved by exactly the sum of the nets of its succeeded, captured charges. With webhooks, every charge that
+/// moved by exactly the sum of the nets of its succeeded, captured charges. Through PaymentIntents, each payment
+/// made at most one intent, which agrees with its charges. With webhooks, every charge that
 /// ended must have had its final event delivered, and no delivery may be foreign or unauthentic.
 public struct Audit: Sendable {
     /// Balances of one account, per currency (available + pending), before and after the run.
@@ -23,6 +24,8 @@ public struct Audit: Sendable {
     public var records: [PaymentRecord]
     /// Charges tagged with the run, from every account; nil when they could not be listed.
     public var serverCharges: [ServerCharge]?
+    /// With payments through PaymentIntents, the intents listed from every account; nil otherwise.
+    public var serverIntents: [ServerIntent]?
     /// Per account; nil entries could not be read.
     public var balances: [Balances?]
     /// Why something could not be read, in words, for the report.
@@ -35,11 +38,13 @@ public struct Audit: Sendable {
     /// An audit over fabricated or fetched evidence.
     public init(
         runID: String, records: [PaymentRecord], serverCharges: [ServerCharge]?, balances: [Balances?],
-        notes: [String] = [], strandedApprovals: [Int?] = [], webhooks: WebhookEvidence? = nil
+        notes: [String] = [], strandedApprovals: [Int?] = [], webhooks: WebhookEvidence? = nil,
+        serverIntents: [ServerIntent]? = nil
     ) {
         self.runID = runID
         self.records = records
         self.serverCharges = serverCharges
+        self.serverIntents = serverIntents
         self.balances = balances
         self.notes = notes
         self.strandedApprovals = strandedApprovals
@@ -82,6 +87,9 @@ public struct Audit: Sendable {
             let charges = byPayment[record.plan.index] ?? []
             if !record.isAnswered && !charges.isEmpty { unansweredCharged += 1 }
             Self.checkPayment(record, charges: charges, findings: &findings)
+        }
+        if let intents = self.serverIntents {
+            self.checkIntents(intents, charges: byPayment, findings: &findings, notes: &notes)
         }
         let pending = ours.filter { $0.status == .pending }.count
         if pending > 0 {

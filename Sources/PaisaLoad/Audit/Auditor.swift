@@ -15,6 +15,8 @@ struct Auditor: Sendable {
     let client: PaisaClient
     let apiKeys: [String]
     let runID: String
+    /// Whether payments went through PaymentIntents, which the audit then lists too.
+    var intents = false
     /// How long to wait for pending charges to settle.
     let timeout: Duration
     /// How long to wait, after that, for the charges' final events (with webhooks).
@@ -75,6 +77,15 @@ struct Auditor: Sendable {
             guard let before = pair.0, let after = pair.1 else { return nil }
             return Audit.Balances(before: before, after: after)
         }
+        var intents: [ServerIntent]? = nil
+        if self.intents, charges != nil {
+            do {
+                intents = try await self.listRunIntents(createdFrom: runStartUnix - Self.createdSlackSeconds)
+            } catch {
+                notes.append("Listing PaymentIntents: \(error)")
+                charges = nil
+            }
+        }
         var stranded: [Int?] = []
         for (server, url) in self.client.baseURLs.enumerated() {
             let figure = await self.client.strandedApprovals(baseURL: url)
@@ -83,7 +94,7 @@ struct Auditor: Sendable {
         }
         return Audit(
             runID: self.runID, records: records, serverCharges: charges, balances: balances, notes: notes,
-            strandedApprovals: stranded, webhooks: evidence
+            strandedApprovals: stranded, webhooks: evidence, serverIntents: intents
         ).judge()
     }
 
@@ -108,6 +119,32 @@ struct Auditor: Sendable {
         return charges
     }
 
+    /// Every PaymentIntent tagged with this run, from every account.
+    private func listRunIntents(createdFrom: Int64) async throws -> [ServerIntent] {
+        var intents: [ServerIntent] = []
+        for (account, key) in self.apiKeys.enumerated() {
+            var cursor: String? = nil
+            for page in 0..<Self.listPagesMax {
+                let list = try await self.client.listPaymentIntents(
+                    apiKey: key, createdFrom: createdFrom, startingAfter: cursor, pageSize: Self.pageSize)
+                for intent in list.data where intent.metadata?[Workload.runMetadataKey] == self.runID {
+                    intents.append(
+                        ServerIntent(
+                            id: intent.id, accountIndex: account, status: intent.status, amount: intent.amount,
+                            currency: intent.currency, latestCharge: intent.latestCharge,
+                            runTag: intent.metadata?[Workload.runMetadataKey],
+                            paymentTag: intent.metadata?[Workload.paymentMetadataKey]))
+                }
+                guard list.hasMore, let last = list.data.last else { break }
+                guard page + 1 < Self.listPagesMax else {
+                    throw APIProblem("More than \(Self.listPagesMax) pages of PaymentIntents for key #\(account).")
+                }
+                cursor = last.id
+            }
+        }
+        return intents
+    }
+
     /// A listed charge in the audit's terms; an unknown status reads as pending (not settled, not trusted).
     static func serverCharge(_ charge: WireCharge, account: Int) -> ServerCharge {
         ServerCharge(
@@ -115,6 +152,6 @@ struct Auditor: Sendable {
             amount: charge.amount, currency: charge.currency, captured: charge.captured ?? false,
             runTag: charge.metadata?[Workload.runMetadataKey],
             paymentTag: charge.metadata?[Workload.paymentMetadataKey],
-            net: charge.balanceTransaction?.net)
+            net: charge.balanceTransaction?.net, paymentIntent: charge.paymentIntent)
     }
 }

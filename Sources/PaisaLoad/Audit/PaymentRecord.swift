@@ -30,6 +30,8 @@ public struct PaymentRecord: Sendable, Equatable {
     public var finalAnswerAt: ContinuousClock.Instant?
     /// The stage the payment's intended start fell in.
     public var stageIndex: Int
+    /// The PaymentIntents any answer named (payments through PaymentIntents only), in first-seen order.
+    public var intentIDs: [String] = []
 
     /// A record.
     public init(

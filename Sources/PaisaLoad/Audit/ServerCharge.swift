@@ -18,6 +18,8 @@ public struct ServerCharge: Sendable, Equatable {
     public var paymentTag: String?
     /// The merchant's net from its balance transaction, when it has one.
     public var net: Int64?
+    /// The PaymentIntent whose confirmation made it, if one did.
+    public var paymentIntent: String?
 
     /// Whether it moved money: only succeeded, captured charges change the balance.
     public var movesMoney: Bool { self.status == .succeeded && self.captured }
@@ -25,7 +27,7 @@ public struct ServerCharge: Sendable, Equatable {
     /// A listed charge.
     public init(
         id: String, accountIndex: Int, status: ChargeStatus, amount: Int64, currency: String, captured: Bool,
-        runTag: String?, paymentTag: String?, net: Int64?
+        runTag: String?, paymentTag: String?, net: Int64?, paymentIntent: String? = nil
     ) {
         self.id = id
         self.accountIndex = accountIndex
@@ -36,5 +38,6 @@ public struct ServerCharge: Sendable, Equatable {
         self.runTag = runTag
         self.paymentTag = paymentTag
         self.net = net
+        self.paymentIntent = paymentIntent
     }
 }

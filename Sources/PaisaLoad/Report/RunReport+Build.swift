@@ -116,6 +116,6 @@ extension RunReport {
             backoffMaxMs: configuration.retry.backoffMax.milliseconds,
             lateAfterMs: configuration.lateAfter.milliseconds,
             dropAfterMs: configuration.dropAfter.milliseconds, lagLimitMs: configuration.lagLimit.milliseconds,
-            thresholds: configuration.thresholds.map(\.text))
+            thresholds: configuration.thresholds.map(\.text), api: workload.api.name)
     }
 }

@@ -33,6 +33,8 @@ public struct RunReport: Sendable, Codable {
         public var dropAfterMs: Double
         public var lagLimitMs: Double
         public var thresholds: [String]
+        /// The API payments went through (`charges`, `payment_intents`, …); absent in reports of older versions.
+        public var api: String? = nil
     }
 
     /// A slice of the run: the whole run or one stage.

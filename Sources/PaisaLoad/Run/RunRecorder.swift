@@ -57,7 +57,7 @@ public final class RunRecorder: Sendable {
         self.state.withLock { statistics in
             statistics.attemptClasses[outcome.errorClass, default: 0] += 1
             switch outcome {
-            case .charged(_, _, true), .declined(_, true): statistics.replayed += 1
+            case .charged(_, _, true), .declined(_, true), .made(true): statistics.replayed += 1
             default: break
             }
         }

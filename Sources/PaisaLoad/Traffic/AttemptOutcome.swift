@@ -1,9 +1,13 @@
 import Foundation
 
-/// What one HTTP attempt of `POST /v1/charges` came back with, reduced to what the client must decide on.
+/// What one HTTP attempt of a payment's request (`POST /v1/charges`, or a PaymentIntent's create or confirm) came
+/// back with, reduced to what the client must decide on.
 public enum AttemptOutcome: Sendable, Equatable {
     /// 200: the charge, new or replayed (`Idempotent-Replayed: true`).
     case charged(chargeID: String, status: ChargeStatus, replayed: Bool)
+    /// 200: a PaymentIntent made without its confirmation yet (the first of two requests when confirming
+    /// separately): not an answer to the payment, and nothing to retry.
+    case made(replayed: Bool)
     /// 402: a declined charge, stored as failed; the error names it.
     case declined(chargeID: String?, replayed: Bool)
     /// 409 `idempotency_key_in_use`: another request holds the key; retry later (`Retry-After`) with the same key.
@@ -48,7 +52,7 @@ public enum AttemptOutcome: Sendable, Equatable {
     /// The class counted in reports: `ok`, `declined`, `http_409`, `http_503`, `timeout`, `connection`, …
     public var errorClass: String {
         switch self {
-        case .charged: "ok"
+        case .charged, .made: "ok"
         case .declined: "declined"
         case .conflict: "http_409"
         case .unavailable(let status, _): "http_\(status)"
@@ -84,6 +88,36 @@ public enum AttemptOutcome: Sendable, Equatable {
         default:
             let error = try? JSONDecoder().decode(WireErrorEnvelope.self, from: body).error
             return .rejected(status: status, type: error?.type, code: error?.code)
+        }
+    }
+
+    /// Classifies a complete response to a PaymentIntent's create or confirm, in the charge's terms (an intent that
+    /// succeeded or waits for its capture answers its charge as succeeded, a `processing` one as pending, a decline
+    /// is the 402 naming the charge), with the intent's id when the answer names one.
+    public static func classifyIntent(
+        status: Int, headerValue: (String) -> String?, body: Data
+    ) -> (outcome: AttemptOutcome, intentID: String?) {
+        let replayed = headerValue("idempotent-replayed") == "true"
+        switch status {
+        case 200:
+            guard let intent = try? JSONDecoder().decode(WirePaymentIntent.self, from: body) else {
+                return (.malformed(status: status), nil)
+            }
+            switch (intent.status, intent.latestCharge) {
+            case ("succeeded", let charge?), ("requires_capture", let charge?):
+                return (.charged(chargeID: charge, status: .succeeded, replayed: replayed), intent.id)
+            case ("processing", let charge?):
+                return (.charged(chargeID: charge, status: .pending, replayed: replayed), intent.id)
+            case ("requires_confirmation", nil), ("requires_payment_method", nil):
+                return (.made(replayed: replayed), intent.id)
+            default:
+                return (.malformed(status: status), intent.id)
+            }
+        default:
+            let error = try? JSONDecoder().decode(WireErrorEnvelope.self, from: body).error
+            let intentID = error?.paymentIntent?.id
+            guard status != 402 else { return (.declined(chargeID: error?.charge, replayed: replayed), intentID) }
+            return (Self.classify(status: status, headerValue: headerValue, body: body), intentID)
         }
     }
 

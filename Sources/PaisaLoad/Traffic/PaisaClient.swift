@@ -4,7 +4,7 @@ import NIOCore
 import NIOFoundationCompat
 import Synchronization
 
-/// The HTTP side of the generator: creates charges, lists them, reads balances and manages the run's webhook
+/// The HTTP side of the generator: makes payments (charges or PaymentIntents), lists them, reads balances and manages the run's webhook
 /// endpoints, against any base URL.
 ///
 /// One AsyncHTTPClient with a connection pool sized for the in-flight cap (its default of 8 connections per host
@@ -53,25 +53,34 @@ public final class PaisaClient: Sendable {
         try? await self.http.shutdown()
     }
 
-    /// One attempt of `POST /v1/charges`, with `idempotencyKey` or (nil) none; never throws: every failure is an
-    /// outcome. Also returns the key the answer names (`Idempotency-Key`), which a keyless client retries with.
-    public func createCharge(
-        apiKey: String, idempotencyKey: String?, body: String
-    ) async -> (outcome: AttemptOutcome, key: String?) {
+    /// One attempt of a payment's `POST` to `path` (`/v1/charges`, `/v1/payment_intents`, or an intent's
+    /// `confirm`), with `idempotencyKey` or (nil) none; never throws: every failure is an outcome. Also returns the
+    /// key the answer names (`Idempotency-Key`), which a keyless client retries with, and for intents the intent's
+    /// id when the answer names one.
+    public func pay(
+        _ path: String, apiKey: String, idempotencyKey: String?, body: String
+    ) async -> (outcome: AttemptOutcome, key: String?, intentID: String?) {
         let attempt = self.attempts.add(1, ordering: .relaxed).oldValue
-        var request = self.request(self.baseURLs[attempt % self.baseURLs.count] + "/v1/charges", apiKey: apiKey)
+        var request = self.request(self.baseURLs[attempt % self.baseURLs.count] + path, apiKey: apiKey)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
         request.body = .bytes(ByteBuffer(string: body))
         do {
             let (response, bytes) = try await self.send(request)
-            let outcome = AttemptOutcome.classify(
-                status: Int(response.status.code), headerValue: { response.headers.first(name: $0) },
-                body: Data(buffer: bytes))
-            return (outcome, response.headers.first(name: "idempotency-key"))
+            let status = Int(response.status.code)
+            let header = { (name: String) in response.headers.first(name: name) }
+            let named = response.headers.first(name: "idempotency-key")
+            guard path.hasPrefix("/v1/payment_intents") else {
+                return (
+                    AttemptOutcome.classify(status: status, headerValue: header, body: Data(buffer: bytes)), named, nil
+                )
+            }
+            let (outcome, intentID) = AttemptOutcome.classifyIntent(
+                status: status, headerValue: header, body: Data(buffer: bytes))
+            return (outcome, named, intentID)
         } catch {
-            return (Self.outcome(of: error), nil)
+            return (Self.outcome(of: error), nil, nil)
         }
     }
 
@@ -98,6 +107,18 @@ public final class PaisaClient: Sendable {
         ]
         if let startingAfter { query.append(("starting_after", startingAfter)) }
         return try await self.get("/v1/charges?" + FormEncoding.query(query), apiKey: apiKey, as: WireChargeList.self)
+    }
+
+    /// One page of `GET /v1/payment_intents`, newest first, created at or after `createdFrom` (unix seconds).
+    func listPaymentIntents(
+        apiKey: String, createdFrom: Int64, startingAfter: String?, pageSize: Int
+    ) async throws
+        -> WirePaymentIntentList
+    {
+        var query: [(String, String)] = [("limit", String(pageSize)), ("created[gte]", String(createdFrom))]
+        if let startingAfter { query.append(("starting_after", startingAfter)) }
+        return try await self.get(
+            "/v1/payment_intents?" + FormEncoding.query(query), apiKey: apiKey, as: WirePaymentIntentList.self)
     }
 
     /// `GET /v1/balance`, as available plus pending per currency.

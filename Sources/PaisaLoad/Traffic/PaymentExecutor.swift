@@ -1,5 +1,7 @@
 /// Runs one logical payment: its primary caller with retries, plus the deliberate duplicate or replay its plan
-/// asks for, and reports what every attempt answered.
+/// asks for, and reports what every attempt answered. A caller sends the payment's request (a charge, or a
+/// PaymentIntent made and confirmed at once); when intents are confirmed separately, it makes the intent under its
+/// own key first, then confirms the intent that answer named under the payment's key.
 ///
 /// The payment ends, for latency, at the first definitive answer any caller got (the user has their answer
 /// then; a concurrent duplicate that lost the race and waits out `Retry-After` does not delay it), or when the
@@ -16,6 +18,8 @@ struct PaymentExecutor: Sendable {
         var answeredAt: ContinuousClock.Instant? = nil
         /// When the first answer with a final status (not pending) arrived, if one did.
         var finalAt: ContinuousClock.Instant? = nil
+        /// The PaymentIntents the answers named, in first-seen order.
+        var intentIDs: [String] = []
     }
 
     let client: PaisaClient
@@ -45,10 +49,11 @@ struct PaymentExecutor: Sendable {
             extra = await self.call(key: key, body: body, apiKey: apiKey, stream: 1, plan: plan)
         }
         let answers = primary.answers + (extra?.answers ?? [])
-        let record = PaymentRecord(
+        var record = PaymentRecord(
             plan: plan, answers: answers, errorClass: answers.isEmpty ? primary.final.errorClass : nil,
             attempts: primary.attempts + (extra?.attempts ?? 0),
             finalAnswerAt: [primary.finalAt, extra?.finalAt].compactMap { $0 }.min())
+        record.intentIDs = Self.distinct(primary.intentIDs + (extra?.intentIDs ?? []))
         let answeredAt = [primary.answeredAt, extra?.answeredAt].compactMap { $0 }.min()
         return Completion(
             errorClass: record.errorClass, firstAnswer: answers.first,
@@ -56,20 +61,46 @@ struct PaymentExecutor: Sendable {
             finished: answeredAt ?? primary.finished)
     }
 
-    /// One caller: attempts with the same key and body until an answer, a final refusal or the attempt limit.
+    /// One caller: the payment's request, or with intents confirmed separately the intent's creation and then
+    /// its confirmation.
     private func call(
         key: String, body: String, apiKey: String, stream: UInt64, plan: PaymentPlan
     ) async
         -> CallerResult
     {
+        guard case .paymentIntents(confirmSeparately: true) = self.workload.api else {
+            let path = self.workload.api == .charges ? "/v1/charges" : "/v1/payment_intents"
+            return await self.send(path, key: key, body: body, apiKey: apiKey, stream: stream << 1, plan: plan)
+        }
+        let created = await self.send(
+            "/v1/payment_intents", key: self.workload.creationKey(for: plan.index), body: body, apiKey: apiKey,
+            stream: stream << 1, plan: plan)
+        guard case .made = created.final, let intentID = created.intentIDs.last else { return created }
+        var confirmed = await self.send(
+            "/v1/payment_intents/\(FormEncoding.escape(intentID))/confirm", key: key, body: "", apiKey: apiKey,
+            stream: stream << 1 | 1, plan: plan)
+        confirmed.attempts += created.attempts
+        confirmed.firstSent = created.firstSent
+        confirmed.intentIDs = Self.distinct(created.intentIDs + confirmed.intentIDs)
+        return confirmed
+    }
+
+    /// One request: attempts with the same key and body until an answer, a final refusal or the attempt limit.
+    private func send(
+        _ path: String, key: String, body: String, apiKey: String, stream: UInt64, plan: PaymentPlan
+    ) async
+        -> CallerResult
+    {
         let clock = ContinuousClock()
-        var random = SeededRandom(seed: self.workload.seed ^ 0x5EED, stream: UInt64(plan.index) << 1 | stream)
+        var random = SeededRandom(seed: self.workload.seed ^ 0x5EED, stream: UInt64(plan.index) << 2 | stream)
         var result = CallerResult(firstSent: clock.now, finished: clock.now)
         // A keyless payment sends no key at first, then the one the server named, as a careful client would.
         var key: String? = plan.keyless ? nil : key
         for attempt in 1...self.retry.attemptsMax {
-            let (outcome, named) = await self.client.createCharge(apiKey: apiKey, idempotencyKey: key, body: body)
+            let (outcome, named, intentID) = await self.client.pay(
+                path, apiKey: apiKey, idempotencyKey: key, body: body)
             key = key ?? named
+            if let intentID, !result.intentIDs.contains(intentID) { result.intentIDs.append(intentID) }
             self.onAttempt(outcome)
             result.attempts = attempt
             result.final = outcome
@@ -88,5 +119,12 @@ struct PaymentExecutor: Sendable {
         }
         result.finished = clock.now
         return result
+    }
+
+    /// `ids` without repeats, in first-seen order.
+    static func distinct(_ ids: [String]) -> [String] {
+        var seen: [String] = []
+        for id in ids where !seen.contains(id) { seen.append(id) }
+        return seen
     }
 }

@@ -24,4 +24,15 @@ public enum SourceKind: String, CaseIterable, Sendable, Codable {
         case .slow: "slow@upi"
         }
     }
+
+    /// The same behaviour as a PaymentIntent's payment method: Stripe's test PaymentMethod of the card, or the
+    /// UPI address as `payment_method_data`.
+    public var paymentMethod: [(String, String)] {
+        switch self {
+        case .card: [("payment_method", "pm_card_visa")]
+        case .decline: [("payment_method", "pm_card_chargeDeclined")]
+        case .upi, .upiDecline, .pending, .slow:
+            [("payment_method_data[type]", "upi"), ("payment_method_data[upi][vpa]", self.source)]
+        }
+    }
 }

@@ -36,11 +36,14 @@ public struct Workload: Sendable {
     public let keylessShare: Double
     /// What descriptions and metadata look like.
     public let text: TextStyle
+    /// Which API the payments go through.
+    public let api: PaymentAPI
 
     /// A validated workload.
     public init(
         runID: String, seed: UInt64, mix: SourceMix, accountCount: Int, hotShare: Double?, retryShare: Double,
-        duplicateShare: Double, amounts: ClosedRange<Int64>, keylessShare: Double = 0, text: TextStyle = .plain
+        duplicateShare: Double, amounts: ClosedRange<Int64>, keylessShare: Double = 0, text: TextStyle = .plain,
+        api: PaymentAPI = .charges
     ) throws(LoadInputError) {
         try Self.validateRunID(runID)
         guard accountCount >= 1 else { throw LoadInputError("At least one API key is needed (--key).") }
@@ -69,6 +72,7 @@ public struct Workload: Sendable {
         self.amounts = amounts
         self.keylessShare = keylessShare
         self.text = text
+        self.api = api
     }
 
     /// Run ids are lowercase letters, digits, `-` and `_`.
@@ -117,20 +121,33 @@ public struct Workload: Sendable {
     /// The Idempotency-Key of payment `index`: fresh per run, shared by all of the payment's attempts.
     public func idempotencyKey(for index: Int) -> String { "pl-\(self.runID)-\(index)" }
 
-    /// The `application/x-www-form-urlencoded` body of a payment; identical for every attempt, as keys require.
+    /// The Idempotency-Key of the request that makes a payment's intent when it is confirmed separately.
+    public func creationKey(for index: Int) -> String { self.idempotencyKey(for: index) + "-create" }
+
+    /// The `application/x-www-form-urlencoded` body of a payment's charge, or of the request that makes its intent
+    /// (confirmed at once unless the API confirms separately); identical for every attempt, as keys require.
     public func formBody(for plan: PaymentPlan) -> String {
-        var fields: [(String, String)] = [
-            ("amount", String(plan.amount)),
-            ("currency", Self.currency),
-            ("source", plan.source.source),
-            ("capture", "true"),
-            ("description", "paisa-load \(self.runID) #\(plan.index)"),
+        var random = SeededRandom(seed: self.seed ^ 0x7E47, stream: UInt64(plan.index))
+        let hostile = self.text == .hostile
+        var fields: [(String, String)] = [("amount", String(plan.amount)), ("currency", Self.currency)]
+        switch self.api {
+        case .charges:
+            fields += [("source", plan.source.source), ("capture", "true")]
+        case .paymentIntents(let separately):
+            fields += plan.source.paymentMethod
+            if !separately { fields.append(("confirm", "true")) }
+        }
+        fields += [
+            (
+                "description",
+                hostile
+                    ? TextStyle.hostile(&random, scalarsMax: TextStyle.descriptionScalarsMax)
+                    : "paisa-load \(self.runID) #\(plan.index)"
+            ),
             ("metadata[\(Self.runMetadataKey)]", self.runID),
             ("metadata[\(Self.paymentMetadataKey)]", String(plan.index)),
         ]
-        if self.text == .hostile {
-            var random = SeededRandom(seed: self.seed ^ 0x7E47, stream: UInt64(plan.index))
-            fields[4].1 = TextStyle.hostile(&random, scalarsMax: TextStyle.descriptionScalarsMax)
+        if hostile {
             fields.append(
                 ("metadata[paisa_load_text]", TextStyle.hostile(&random, scalarsMax: TextStyle.metadataValueScalarsMax))
             )
