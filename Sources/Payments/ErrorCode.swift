@@ -46,6 +46,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case requestTimeout = "request_timeout"
     case requestTooLarge = "request_too_large"
     case resourceMissing = "resource_missing"
+    case searchQueryInvalid = "search_query_invalid"
     case serviceUnavailable = "service_unavailable"
     case unknownRoute = "unknown_route"
     case urlInvalid = "url_invalid"

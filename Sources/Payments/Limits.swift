@@ -82,6 +82,15 @@ public enum Limits {
     public static let listLimitMax = 100
     public static let listLimitDefault = 10
 
+    /// A search query's length in characters, as Stripe's queries go: ten clauses with long metadata values fit.
+    public static let searchQueryLengthMax = 1000
+    /// Clauses one search query may combine, as Stripe.
+    public static let searchClausesMax = 10
+    /// The shortest text a substring clause (`email~"asha"`) may look for, as Stripe.
+    public static let searchSubstringLengthMin = 3
+    /// Digits of a number in a query: a Unix time in seconds or any amount fits, and its microseconds fit Int64.
+    public static let searchNumberDigitsMax = 12
+
     /// `expand[]` entries per request, and dots per entry (Stripe allows four levels).
     public static let expandEntriesMax = 20
     public static let expandDepthMax = 4
