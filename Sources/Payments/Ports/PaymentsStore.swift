@@ -119,6 +119,17 @@ public protocol PaymentsStore: IdempotencyStore {
         intentID: String, method: IntentPaymentMethod?, key: ClaimedKey, deadline: Deadline
     ) async throws -> PaymentIntent?
 
+    // MARK: Search
+
+    /// Charges of this scope that match a query, newest first, after the request's position.
+    func searchCharges(_ search: SearchRequest, scope: Scope, deadline: Deadline) async throws -> Page<Charge>
+    /// PaymentIntents of this scope that match a query, newest first.
+    func searchPaymentIntents(
+        _ search: SearchRequest, scope: Scope, deadline: Deadline
+    ) async throws -> Page<PaymentIntent>
+    /// Customers of this scope, not deleted, that match a query, newest first.
+    func searchCustomers(_ search: SearchRequest, scope: Scope, deadline: Deadline) async throws -> Page<Customer>
+
     // MARK: Events and webhooks
 
     /// An event of this scope, or nil.
