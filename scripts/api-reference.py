@@ -19,7 +19,8 @@ METHODS = ["get", "post", "put", "patch", "delete"]
 # The resources, in reading order; every other response schema follows them as a nested object.
 RESOURCES = ["payment_intent", "charge", "refund", "customer", "deleted_customer", "balance_transaction", "balance",
              "account", "event", "webhook_endpoint", "deleted_webhook_endpoint", "payment_intent_list", "charge_list",
-             "refund_list", "customer_list", "balance_transaction_list", "event_list", "webhook_endpoint_list", "error",
+             "refund_list", "customer_list", "balance_transaction_list", "event_list", "webhook_endpoint_list",
+             "charge_search_result", "payment_intent_search_result", "customer_search_result", "error",
              "error_object"]
 
 
@@ -169,6 +170,12 @@ def curl(doc, method, template, operation, ok_example):
         query = "?limit=3"
     url = BASE_URL + path + query
     lines.append(('curl "%s"' if query else "curl %s") % url + ' -u "$KEY:"')
+    if method == "get":
+        # A required query parameter (a search's `query`) is sent with its example, encoded by curl.
+        for parameter in operation.get("parameters", []):
+            parameter = doc.resolve(parameter)
+            if parameter.get("in") == "query" and parameter.get("required") and "example" in parameter:
+                lines.append("  -G --data-urlencode '%s=%s'" % (parameter["name"], parameter["example"]))
     if method == "post":
         lines.append('  -H "Idempotency-Key: $(uuidgen)"')
         body = doc.resolve(operation.get("requestBody", {}))

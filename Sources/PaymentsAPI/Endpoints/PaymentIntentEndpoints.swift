@@ -163,7 +163,7 @@ extension APIRouter {
             })
     }
 
-    private func intentBody(
+    func intentBody(
         _ intent: PaymentIntent, _ expansion: Expansion, prefix: String, _ request: APIRequest
     ) async throws -> JSONValue {
         var charge: Charge? = nil
