@@ -102,6 +102,11 @@ struct SearchTests {
                 page = "&page=\(next)"
             }
             #expect(seen == made.reversed())
+            // Versions apply as for lists: before 2022-11-15, each charge embeds its refunds.
+            let old = try await paisa.send(
+                .get, "/v1/charges/search?query=amount%3E1&limit=1", key: key,
+                headers: [("Stripe-Version", "2022-08-01")])
+            #expect((old.json["data"] as? [[String: Any]])?.first?["refunds"] is [String: Any])
 
             let forged = try await Self.search(
                 paisa, "/v1/charges/search", key: key, "amount>1", "&page=bm90LWEtcGFnZQ")
