@@ -227,6 +227,9 @@ struct SearchTests {
             let clauses = Array(repeating: "amount>1", count: Limits.searchClausesMax + 1).joined(separator: " OR ")
             let many = try await Self.search(paisa, "/v1/charges/search", key: key, clauses)
             #expect((many.error["message"] as? String)?.contains("at most 10 clauses") == true)
+            // The largest numbers a query takes are still times and amounts PostgreSQL can compare.
+            #expect(try await Self.ids(paisa, "/v1/charges/search", key: key, "created<=999999999999").count == 1)
+            #expect(try await Self.ids(paisa, "/v1/charges/search", key: key, "amount>999999999999").isEmpty)
             let unicode = try await Self.search(paisa, "/v1/customers/search", key: key, #"name~"राम्""#)
             #expect(unicode.status == 200)
         }

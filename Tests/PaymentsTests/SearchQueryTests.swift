@@ -140,6 +140,10 @@ struct SearchQueryTests {
             #expect(throws: PaymentsError.self) { try SearchPosition.parse(token: bad, kind: .charge) }
         }
         #expect(throws: PaymentsError.self) { try SearchPosition.parse(token: token, kind: .customer) }
+        let farFuture = Base64URL.encode(Array("9223372036854775807:ch_x".utf8))
+        #expect(throws: PaymentsError.self) { try SearchPosition.parse(token: farFuture, kind: .charge) }
+        let beforeEpoch = Base64URL.encode(Array("-5:ch_x".utf8))
+        #expect(throws: PaymentsError.self) { try SearchPosition.parse(token: beforeEpoch, kind: .charge) }
         for length in 0..<7 {
             let bytes = Array((0..<length).map { UInt8($0 * 40 + 3) })
             #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)

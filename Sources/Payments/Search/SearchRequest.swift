@@ -39,10 +39,14 @@ public struct SearchPosition: Sendable, Equatable {
         guard token.utf8.count <= Self.tokenLengthMax, let bytes = Base64URL.decode(token) else { throw refusal }
         let text = String(decoding: bytes, as: UTF8.self)
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, let microseconds = Int64(parts[0]), ObjectID.isWellFormed(String(parts[1]), as: kind)
+        guard parts.count == 2, let microseconds = Int64(parts[0]), (0...Self.microsecondsMax).contains(microseconds),
+            ObjectID.isWellFormed(String(parts[1]), as: kind)
         else { throw refusal }
         return SearchPosition(created: Timestamp(microseconds: microseconds), id: String(parts[1]))
     }
+
+    /// The end of the year 9999: a position past it names no object, and PostgreSQL refuses times far beyond.
+    static let microsecondsMax: Int64 = 253_402_300_799_999_999
 
     /// A token for the longest id (`txn_` and 64 characters) and any timestamp is under 150 characters.
     static let tokenLengthMax = 200
