@@ -115,6 +115,17 @@ extension PostgresTransaction {
         return nil
     }
 
+    func lockPaymentIntent(ofCharge chargeID: String, scope: Scope) async throws {
+        try await self.connection.query(
+            """
+            SELECT 1 FROM payment_intents
+            WHERE account_id = \(scope.accountID) AND livemode = \(scope.livemode)
+              AND id = (SELECT payment_intent_id FROM charges
+                        WHERE account_id = \(scope.accountID) AND livemode = \(scope.livemode) AND id = \(chargeID))
+            FOR NO KEY UPDATE
+            """, logger: self.logger)
+    }
+
     func updatePaymentIntent(_ intent: PaymentIntent) async throws {
         let vpa: String? = if case .upi(_, let vpa) = intent.paymentMethod { vpa } else { nil }
         try await self.connection.query(

@@ -1,5 +1,5 @@
 /// The reads and writes available inside `PaymentsStore.finish`, all in one transaction. Objects are locked in
-/// one order (charge before refund) so that concurrent requests never deadlock.
+/// one order (PaymentIntent before its charge, charge before refund) so that concurrent requests never deadlock.
 public protocol PaymentsTransaction: Sendable {
     /// Reads a charge and locks it until the transaction ends.
     func lockCharge(id: String, scope: Scope) async throws -> Charge?
@@ -34,6 +34,11 @@ public protocol PaymentsTransaction: Sendable {
 
     /// Reads a PaymentIntent and locks it until the transaction ends.
     func lockPaymentIntent(id: String, scope: Scope) async throws -> PaymentIntent?
+
+    /// Locks the PaymentIntent that charge `chargeID` was made for, if it was made for one: a change of such a
+    /// charge moves its intent by a trigger, so it takes the intent's lock first, as the intent's own capture and
+    /// cancel do, and two of them never wait on each other in opposite orders.
+    func lockPaymentIntent(ofCharge chargeID: String, scope: Scope) async throws
 
     /// Writes an intent's fields that requests change (not those its charges move).
     func updatePaymentIntent(_ intent: PaymentIntent) async throws

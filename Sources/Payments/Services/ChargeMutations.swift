@@ -19,6 +19,7 @@ public struct ChargeMutations: Sendable {
         render: @escaping Render<ChargeView>
     ) async throws -> IdempotencyLayer.Completion {
         try await self.store.complete(key: key, deadline: deadline) { transaction in
+            try await transaction.lockPaymentIntent(ofCharge: command.chargeID, scope: key.scope)
             guard let charge = try await transaction.lockCharge(id: command.chargeID, scope: key.scope) else {
                 return render(.failure(.noSuch("charge", command.chargeID)))
             }

@@ -89,10 +89,13 @@ public enum ChargeRules {
         guard charge.status == .succeeded, charge.captured else {
             throw .invalidRequest(
                 code: .chargeNotRefundable,
-                message: charge.status == .succeeded
-                    ? "Charge \(charge.id) is not captured, so no money moved: capture it first, or leave the "
-                        + "authorization to expire."
-                    : "Charge \(charge.id) is \(charge.status.rawValue); only succeeded charges can be refunded.",
+                message: charge.status != .succeeded
+                    ? "Charge \(charge.id) is \(charge.status.rawValue); only succeeded charges can be refunded."
+                    : charge.refunded
+                        ? "Charge \(charge.id) was never captured and its authorization was released (its "
+                            + "PaymentIntent was canceled): no money moved, so there is nothing to refund."
+                        : "Charge \(charge.id) is not captured, so no money moved: capture it first, or leave the "
+                            + "authorization to expire.",
                 param: "charge")
         }
         let remaining = charge.refundableAmount
