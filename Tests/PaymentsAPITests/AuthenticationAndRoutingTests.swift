@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PaisaTestSupport
 import Payments
 import PaymentsStore
@@ -75,6 +76,53 @@ struct AuthenticationAndRoutingTests {
             #expect(wrongMethod.status == 405)
             #expect(wrongMethod.header("Allow")?.contains("POST") == true)
             #expect(wrongMethod.error["code"] as? String == "method_not_allowed")
+        }
+    }
+
+    @Test("a method a known path does not take answers 405 with Allow, on /v1 paths and the public pages alike")
+    func undeclaredMethods() async throws {
+        let (_, key) = try await TestDatabase.account()
+        try await Paisa.with { paisa in
+            let cases: [(HTTPRequest.Method, String, String)] = [
+                (.trace, "/v1/balance", "GET"), (.put, "/v1/balance", "GET"), (.patch, "/v1/charges/ch_x", "GET, POST"),
+                (.options, "/v1/customers/cus_x", "GET, POST, DELETE"), (.trace, "/healthz", "GET"),
+                (.post, "/readyz", "GET"), (.delete, "/metrics", "GET"), (.put, "/v1/openapi.json", "GET"),
+                (.trace, "/docs/errors", "GET"),
+            ]
+            for (method, path, allowed) in cases {
+                // Before authentication: a request without a key learns the same.
+                for key in [key, nil] {
+                    let reply = try await paisa.send(method, path, key: key)
+                    #expect(reply.status == 405, "\(method) \(path)")
+                    #expect(reply.header("Allow") == allowed, "\(method) \(path)")
+                    #expect(reply.error["code"] as? String == "method_not_allowed", "\(method) \(path)")
+                    #expect(reply.error["type"] as? String == "invalid_request_error", "\(method) \(path)")
+                }
+            }
+            #expect(try await paisa.send(.trace, "/v1/nothing-here", key: key).status == 404)
+        }
+    }
+
+    @Test("expand[] is a list, as Stripe's clients send it, of at most 20 paths even where nothing is expanded")
+    func expandLists() async throws {
+        let (_, key) = try await TestDatabase.account()
+        try await Paisa.with { paisa in
+            #expect(try await paisa.send(.get, "/v1/account?expand[]=a&expand[]=b", key: key).status == 200)
+            #expect(try await paisa.send(.get, "/v1/balance?expand%5B%5D=a", key: key).status == 200)
+            let many = (0...Limits.expandEntriesMax).map { "expand[]=p\($0)" }.joined(separator: "&")
+            for path in ["/v1/account", "/v1/balance", "/v1/events/evt_x", "/v1/webhook_endpoints/we_x"] {
+                let tooMany = try await paisa.send(.get, "\(path)?\(many)", key: key)
+                #expect(tooMany.status == 400, "\(path)")
+                #expect(tooMany.error["param"] as? String == "expand", "\(path)")
+            }
+            let single = try await paisa.send(.get, "/v1/account?expand=a", key: key)
+            #expect(single.status == 400)
+            #expect(single.error["param"] as? String == "expand")
+            let listed = try await paisa.send(
+                .get, "/v1/charges?expand[]=data.customer&expand[]=data.balance_transaction", key: key)
+            #expect(listed.status == 200)
+            let nameless = try await paisa.send(.post, "/v1/customers", key: key, form: [("", "x")])
+            #expect(nameless.error["code"] as? String == "parameter_invalid_name")
         }
     }
 

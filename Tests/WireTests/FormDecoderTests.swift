@@ -27,6 +27,9 @@ struct FormDecoderTests {
     func nested() throws {
         let values = try self.decode("metadata[order_id]=6735&metadata[customer]=asha")
         #expect(values["metadata"] == .map(["order_id": .string("6735"), "customer": .string("asha")]))
+        // A bracket stays a bracket when a combining mark or an emoji modifier follows it.
+        let marked = try self.decode("metadata[%F0%9F%8F%BBx]=1&metadata[%CC%81]=2")
+        #expect(marked["metadata"] == .map(["\u{1F3FB}x": .string("1"), "\u{301}": .string("2")]))
     }
 
     @Test("indexed and empty-bracket lists decode to the same canonical parameters")
@@ -75,6 +78,9 @@ struct FormDecoderTests {
         #expect(self.code(of: self.refusal("[b]=1")) == "parameter_invalid_name")
         #expect(self.code(of: self.refusal("a[b]c=1")) == "parameter_invalid_name")
         #expect(self.code(of: self.refusal("a[][b]=1")) == "parameter_invalid_name")
+        // A pair without a name is refused, not dropped unseen.
+        #expect(self.code(of: self.refusal("=1")) == "parameter_invalid_name")
+        #expect(self.code(of: self.refusal("a=1&=")) == "parameter_invalid_name")
     }
 
     @Test("nesting deeper than the limit, and too many parameters, are refused")

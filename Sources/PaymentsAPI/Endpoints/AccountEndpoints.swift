@@ -6,7 +6,7 @@ extension APIRouter {
         Endpoint(
             Permission(.account, .read),
             .read { request in
-                _ = try ParameterReader(request.parameters, allowed: ["expand"])
+                try ParameterReader(request.parameters, allowed: ["expand"]).ignoredExpand()
                 guard
                     let account = try await self.store.account(id: request.scope.accountID, deadline: request.deadline)
                 else { throw PaymentsError.noSuch("account", request.scope.accountID) }

@@ -6,7 +6,7 @@ extension APIRouter {
         Endpoint(
             Permission(.balance, .read),
             .read { request in
-                _ = try ParameterReader(request.parameters, allowed: ["expand"])
+                try ParameterReader(request.parameters, allowed: ["expand"]).ignoredExpand()
                 let balance = try await self.store.balance(scope: request.scope, at: .now(), deadline: request.deadline)
                 return APIResponse(.ok, Render.balance(balance))
             })
@@ -17,7 +17,7 @@ extension APIRouter {
         Endpoint(
             Permission(.balance, .read),
             .read { request in
-                _ = try ParameterReader(request.parameters, allowed: ["expand"])
+                try ParameterReader(request.parameters, allowed: ["expand"]).ignoredExpand()
                 let id = request.pathParameter("id")
                 guard
                     let transaction = try await self.store.balanceTransaction(

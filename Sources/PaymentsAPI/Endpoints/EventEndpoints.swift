@@ -6,7 +6,7 @@ extension APIRouter {
         Endpoint(
             Permission(.events, .read),
             .read { request in
-                _ = try ParameterReader(request.parameters, allowed: ["expand"])
+                try ParameterReader(request.parameters, allowed: ["expand"]).ignoredExpand()
                 let id = request.pathParameter("id")
                 guard let event = try await self.store.event(id: id, scope: request.scope, deadline: request.deadline)
                 else { throw PaymentsError.noSuch("event", id) }

@@ -62,7 +62,7 @@ extension APIRouter {
         Endpoint(
             Permission(.webhookEndpoints, .read),
             .read { request in
-                _ = try ParameterReader(request.parameters, allowed: ["expand"])
+                try ParameterReader(request.parameters, allowed: ["expand"]).ignoredExpand()
                 let id = request.pathParameter("id")
                 guard
                     let endpoint = try await self.store.webhookEndpoint(

@@ -30,7 +30,13 @@ public struct APIResponder: HTTPResponder {
             logger[metadataKey: "request_id"] = "\(requestID)"
             return logger
         }()
-        if request.method == .get, let route = self.publicRoutes[request.uri.path] {
+        if let route = self.publicRoutes[request.uri.path] {
+            // The public pages take GET only; another method (TRACE, HEAD, …) is told so, as on /v1 paths.
+            guard request.method == .get else {
+                return self.errorResponse(
+                    Self.methodNotAllowed(request, allowed: [.get]), requestID: requestID,
+                    version: self.headerVersion(request))
+            }
             var response = await route(deadline)
             response.headers[.requestID] = requestID
             return response
@@ -156,14 +162,19 @@ public struct APIResponder: HTTPResponder {
                 message: "Unrecognized request URL (\(request.method.rawValue): \(path)). See the API reference "
                     + "for the routes Paisa serves.")
         case .methodNotAllowed(let allowed):
-            let names = allowed.map(\.rawValue).joined(separator: ", ")
-            throw WireError(
-                status: .methodNotAllowed, type: "invalid_request_error", code: .methodNotAllowed,
-                message: "\(path) does not take \(request.method.rawValue); it takes \(names).",
-                extraHeaders: [(.allow, names)])
+            throw Self.methodNotAllowed(request, allowed: allowed)
         case .found(let endpoint, let parameters, let pattern):
             return (endpoint, parameters, RouteTable.path(pattern, parameters))
         }
+    }
+
+    /// The 405 for a path that exists under other methods, with the `Allow` header naming them.
+    private static func methodNotAllowed(_ request: Request, allowed: [HTTPRequest.Method]) -> WireError {
+        let names = allowed.map(\.rawValue).joined(separator: ", ")
+        return WireError(
+            status: .methodNotAllowed, type: "invalid_request_error", code: .methodNotAllowed,
+            message: "\(request.uri.path) does not take \(request.method.rawValue); it takes \(names).",
+            extraHeaders: [(.allow, names)])
     }
 
     /// The stored (or fresh) answer of a write, with the idempotency headers.

@@ -24,7 +24,8 @@ public enum FormDecoder {
             let value = try Self.percentDecode(rawValue)
             guard name.utf8.count <= Limits.parameterNameLengthMax, value.utf8.count <= Limits.parameterValueLengthMax
             else { throw ParameterProblems.tooMany() }
-            guard !name.isEmpty else { continue }
+            // `=x` names nothing: refused, as any malformed name is, rather than dropped unseen.
+            guard !name.isEmpty else { throw ParameterProblems.name(name) }
             try ParameterProblems.refuseNUL(name: name, value: value)
             let path = try Self.path(of: name)
             try Self.insert(.string(value), at: path[...], into: &root, name: name)
@@ -39,13 +40,16 @@ public enum FormDecoder {
         case append
     }
 
-    /// `a[b][0][]` → key a, key b, key 0, append. Brackets must pair up, and `[]` may only come last.
+    /// `a[b][0][]` → key a, key b, key 0, append. Brackets must pair up, and `[]` may only come last. Read by
+    /// Unicode scalar, not by character: a bracket followed by a combining mark or an emoji modifier
+    /// (`metadata[🏻x]`) is still a bracket.
     static func path(of name: String) throws(PaymentsError) -> [Segment] {
-        guard let open = name.firstIndex(of: "[") else { return [.key(name)] }
-        let head = String(name[..<open])
+        let scalars = name.unicodeScalars
+        guard let open = scalars.firstIndex(of: "[") else { return [.key(name)] }
+        let head = String(scalars[..<open])
         guard !head.isEmpty else { throw ParameterProblems.name(name) }
         var segments: [Segment] = [.key(head)]
-        var rest = name[open...]
+        var rest = scalars[open...]
         while !rest.isEmpty {
             guard rest.first == "[", let close = rest.firstIndex(of: "]") else { throw ParameterProblems.name(name) }
             let inner = rest[rest.index(after: rest.startIndex)..<close]

@@ -137,6 +137,12 @@ struct ParameterReader {
         return paths
     }
 
+    /// `expand[]` on an endpoint that expands nothing: checked as a list of at most `expandEntriesMax` strings,
+    /// as everywhere else, then dropped.
+    func ignoredExpand() throws(PaymentsError) {
+        _ = try self.strings("expand", max: Limits.expandEntriesMax, example: "expand[]=balance_transaction")
+    }
+
     /// A list of strings (`name[]=a&name[]=b`, or `name[0]=a`), at most `max`; nil when absent.
     func strings(_ name: String, max: Int, example: String) throws(PaymentsError) -> [String]? {
         guard let value = self.values[name] else { return nil }
