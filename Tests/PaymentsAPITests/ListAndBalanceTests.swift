@@ -66,6 +66,16 @@ struct ListAndBalanceTests {
             #expect((past.json["data"] as? [[String: Any]])?.first?["id"] as? String == id)
             let odd = try await paisa.send(.get, "/v1/charges?created[between]=1", key: key)
             #expect(odd.error["code"] as? String == "parameter_unknown")
+            // Any 64-bit second is a bound: beyond the years 1 to 9999 it selects all or nothing.
+            for (query, found) in [
+                ("created=-9223372036854775808", false), ("created[gt]=9223372036854775807", false),
+                ("created[lte]=-9000000000000", false), ("created[gte]=-9223372036854775808", true),
+                ("created[lt]=9223372036854775807", true), ("created[lte]=9223372036854775807", true),
+            ] {
+                let reply = try await paisa.send(.get, "/v1/charges?\(query)", key: key)
+                #expect(reply.status == 200, "\(query)")
+                #expect((reply.json["data"] as? [Any])?.isEmpty == !found, "\(query)")
+            }
         }
     }
 

@@ -119,6 +119,18 @@ struct LedgerRuleTests {
         #expect(metadata.isEmpty)
     }
 
+    @Test("e-mail addresses and metadata keys are read by Unicode scalar, as the OpenAPI document's patterns are")
+    func scalarValidation() throws {
+        // An emoji modifier after the `@` joins it into one character; it is still the address's one `@`.
+        try Validation.email("asha@\u{1F3FB}example.in", param: "email")
+        #expect(throws: PaymentsError.self) { try Validation.email("asha@.\u{301}example.in", param: "email") }
+        #expect(throws: PaymentsError.self) { try Validation.email("asha@example", param: "email") }
+        try Validation.metadata(["order_id": "6735"])
+        for key in ["a]", "[a", "\u{301}]"] {
+            #expect(throws: PaymentsError.self, "\(key)") { try Validation.metadata([key: "x"]) }
+        }
+    }
+
     @Test("card fees round half up; UPI pays none")
     func fees() {
         let card = PaymentMethodDetails.card(
@@ -144,5 +156,11 @@ struct LedgerRuleTests {
         #expect(range.microsecondBounds.lower == 11_000_000)
         #expect(range.microsecondBounds.upper == 21_000_000)
         #expect(CreatedRange().microsecondBounds.lower == nil)
+        // The ends of 64 bits neither overflow nor leave the years 1 to 9999.
+        let widest = CreatedRange(greaterThan: .max, lessThanOrEqual: .min).microsecondBounds
+        #expect(widest.lower == 253_402_300_800_000_000)
+        #expect(widest.upper == -62_135_596_799_000_000)
+        #expect(
+            CreatedRange(greaterThanOrEqual: .min, lessThan: .max).microsecondBounds.upper == 253_402_300_799_000_000)
     }
 }

@@ -41,13 +41,14 @@ public enum Validation {
         }
     }
 
-    /// A plausible e-mail address: one `@` with text on both sides and a dot in the domain.
+    /// A plausible e-mail address: one `@` with text on both sides and a dot in the domain. Read by Unicode scalar,
+    /// as the OpenAPI document's pattern reads it: an `@` or a `.` followed by a combining mark is still one.
     public static func email(_ value: String?, param: String) throws(PaymentsError) {
         guard let value else { return }
-        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        let parts = value.unicodeScalars.split(separator: "@", omittingEmptySubsequences: false)
         let valid =
             StoredText.length(value) <= Limits.emailLengthMax && parts.count == 2 && !parts[0].isEmpty
-            && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+            && parts[1].contains(".") && parts[1].first != "." && parts[1].last != "."
             && !value.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
         guard valid else {
             throw .invalidRequest(
@@ -63,7 +64,9 @@ public enum Validation {
                 message: "Metadata may have at most \(Limits.metadataKeysMax) keys.", param: param)
         }
         for (key, value) in pairs.sorted(by: { $0.key < $1.key }) {
-            guard !key.isEmpty, StoredText.length(key) <= Limits.metadataKeyLengthMax, !key.contains("[") else {
+            guard !key.isEmpty, StoredText.length(key) <= Limits.metadataKeyLengthMax,
+                !key.unicodeScalars.contains(where: { $0 == "[" || $0 == "]" })
+            else {
                 throw .invalidRequest(
                     code: .parameterInvalidString,
                     message: "Metadata keys must be 1 to \(Limits.metadataKeyLengthMax) characters without "

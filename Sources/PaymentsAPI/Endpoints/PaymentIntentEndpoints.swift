@@ -212,8 +212,9 @@ extension APIRouter {
                 message: "Give either payment_method or payment_method_data, not both.",
                 param: "payment_method_data")
         case (let id?, nil):
-            guard id.hasPrefix(IntentPaymentMethod.testCardPrefix), id.count > IntentPaymentMethod.testCardPrefix.count
-            else {
+            // By Unicode scalar, as the OpenAPI document's pattern reads it.
+            let prefix = IntentPaymentMethod.testCardPrefix.unicodeScalars
+            guard id.unicodeScalars.starts(with: prefix), id.unicodeScalars.count > prefix.count else {
                 throw PaymentsError.invalidRequest(
                     code: .resourceMissing,
                     message: "No such PaymentMethod: '\(id.prefix(100))'. The sandbox takes Stripe's test "
