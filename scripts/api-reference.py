@@ -134,7 +134,9 @@ def flatten(value, prefix=""):
             pairs += flatten(item, "%s[%s]" % (prefix, key) if prefix else key)
         return pairs
     if isinstance(value, list):
-        return [pair for item in value for pair in flatten(item, prefix + "[]")]
+        # A form schema names its lists as sent (`expand[]`); a JSON one does not (`expand`).
+        name = prefix if prefix.endswith("[]") else prefix + "[]"
+        return [pair for item in value for pair in flatten(item, name)]
     if isinstance(value, bool):
         return [(prefix, "true" if value else "false")]
     return [(prefix, str(value))]
