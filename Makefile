@@ -3,13 +3,15 @@
 #   make run       serve on 127.0.0.1:$(PORT), with an embedded PostgreSQL unless DATABASE_URL is set
 #   make test      the whole suite against a real PostgreSQL: the Swift tests, then the official Stripe SDK
 #                  (pinned, in a Python venv the suite creates) against a live server
+#                  and schemathesis checking the live server against its OpenAPI document
 #   make unit      the tests that need no database (domain, idempotency layer, wire, load generator), in seconds
 #   make lint      the code against .swift-format, and docs/api-reference.md against docs/openapi.json
 #   make key       print a fresh test secret key for the default account, alone on stdout
 #   make bench     release build, then pgbench as the reference and paisa-load against Paisa on the same
 #                  database; writes docs/bench/latest.md and latest.json
 #   make chaos     the fault scenarios at full length (kills, database restarts, two instances, injected faults,
-#                  a slow processor) and the fuzz tests with many more cases; `make test` runs them short
+#                  a slow processor), the fuzz tests with many more cases and schemathesis with many more
+#                  examples; `make test` runs them short
 #   make db-stop   stop the embedded PostgreSQL;  make db-clean  also delete its files
 #
 # Settings (environment or make variables): PORT (8080), DATABASE_URL (embedded cluster when unset),
@@ -54,7 +56,8 @@ test: lint
 	@url=$$($(DB) url paisa_test); \
 	DATABASE_URL="$$url" $(BIN)/paisa migrate; \
 	PAISA_TEST_DATABASE_URL="$$url" swift test --skip-build; \
-	scripts/sdk-tests.sh "$$url"
+	scripts/sdk-tests.sh "$$url"; \
+	scripts/schemathesis.sh "$$url"
 	scripts/scenarios.py --short
 
 # The targets that need no PostgreSQL: a scripted store stands in where the idempotency layer needs one.
@@ -76,7 +79,8 @@ chaos:
 	swift build --build-tests
 	@url=$$($(DB) url paisa_test); \
 	DATABASE_URL="$$url" $(BIN)/paisa migrate; \
-	PAISA_TEST_DATABASE_URL="$$url" PAISA_FUZZ_CASES=$(FUZZ_CASES) swift test --skip-build --filter Fuzz
+	PAISA_TEST_DATABASE_URL="$$url" PAISA_FUZZ_CASES=$(FUZZ_CASES) swift test --skip-build --filter Fuzz; \
+	scripts/schemathesis.sh "$$url" --long
 	scripts/scenarios.py --json .paisa/scenarios/chaos.json
 
 db-up:
