@@ -15,7 +15,7 @@
 #   make db-stop   stop the embedded PostgreSQL;  make db-clean  also delete its files
 #
 # Settings (environment or make variables): PORT (8080), DATABASE_URL (embedded cluster when unset),
-# PAISA_PG_PORT (54329, the embedded cluster's port).
+# PAISA_PG_PORT (54329, the embedded cluster's port), RATE_LIMIT_TEST (1000: `make run`'s test-mode rate limit).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -32,12 +32,17 @@ build:
 # The database URL: the one given, or the embedded cluster's `paisa` database (started on demand).
 DEV_URL = $${DATABASE_URL:-$$($(DB) url paisa)}
 
+# `make run` is where local load tests start, so test mode admits 1,000 requests/s per account and kind there
+# (Stripe's 25/s is `paisa serve`'s own default: `make run RATE_LIMIT_TEST=25` gives it).
+RATE_LIMIT_TEST ?= 1000
+
 run: build
 	@url="$(DEV_URL)"; \
 	DATABASE_URL="$$url" $(BIN)/paisa migrate; \
 	DATABASE_URL="$$url" $(BIN)/paisa bootstrap; \
-	echo "Serving on http://127.0.0.1:$(PORT) (Ctrl-C stops; \`make db-stop\` stops the database)"; \
-	DATABASE_URL="$$url" exec $(BIN)/paisa serve
+	limit="$${PAISA_RATE_LIMIT_TEST:-$(RATE_LIMIT_TEST)}"; \
+	echo "Serving on http://127.0.0.1:$(PORT), test mode limited to $$limit requests/s per account and kind (Ctrl-C stops; \`make db-stop\` stops the database)"; \
+	DATABASE_URL="$$url" PAISA_RATE_LIMIT_TEST="$$limit" exec $(BIN)/paisa serve
 
 key:
 	@swift build --product paisa >&2

@@ -101,7 +101,8 @@ class Server:
         log_path = os.path.join(self.state, f"{self.name}-{self.starts}.log")
         command = [
             os.path.join(self.binaries, "paisa"), "serve", "--port", str(self.port), "--log-level", "warning",
-            "--budget-ms", str(BUDGET_MS), *self.extra,
+            # The scenarios and the benchmark measure the server, not its rate limit.
+            "--budget-ms", str(BUDGET_MS), "--rate-limit-test", "0", "--rate-limit-live", "0", *self.extra,
         ]
         env = dict(self.database.env, **self.environment)
         with open(log_path, "w") as log_file:

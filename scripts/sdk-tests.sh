@@ -39,20 +39,29 @@ READ_ONLY=$("$BIN" keys create --account "$ACCOUNT" --restricted --permission ch
 OTHER_KEY=$("$BIN" keys create --account "$("$BIN" accounts create --name sdk-suite-other)")
 
 mkdir -p .paisa
-# Webhook retries in milliseconds, not minutes, so Tests/sdk/test_webhooks.py sees a retried delivery arrive.
-"$BIN" serve --port "$PORT" --log-level warning --sandbox-pending-ms 500 \
+# Webhook retries in milliseconds, not minutes, so Tests/sdk/test_webhooks.py sees a retried delivery arrive. No
+# rate limit: the suite's requests come faster than test mode's 25/s, and the limit has a server of its own below.
+"$BIN" serve --port "$PORT" --log-level warning --sandbox-pending-ms 500 --rate-limit-test 0 \
   --webhook-retry-first-ms 200 --webhook-retry-max-ms 1000 --webhook-poll-ms 50 > .paisa/sdk-server.log 2>&1 &
 SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true' EXIT
+# A second server on the same database whose test mode admits one request a second of each kind: the SDKs'
+# RateLimitError.
+LIMITED_PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$BIN" serve --port "$LIMITED_PORT" --log-level warning --rate-limit-test 1 > .paisa/sdk-limited-server.log 2>&1 &
+LIMITED=$!
+trap 'kill "$SERVER" "$LIMITED" 2>/dev/null || true; wait "$SERVER" "$LIMITED" 2>/dev/null || true' EXIT
 
-for _ in $(seq 1 100); do
-  if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$SERVER" 2>/dev/null; then cat .paisa/sdk-server.log >&2; exit 1; fi
-  sleep 0.1
+for port in "$PORT" "$LIMITED_PORT"; do
+  for _ in $(seq 1 100); do
+    if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$SERVER" "$LIMITED" 2>/dev/null; then cat .paisa/sdk-server.log .paisa/sdk-limited-server.log >&2; exit 1; fi
+    sleep 0.1
+  done
+  if ! curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+    echo "sdk: the server on port $port did not answer /healthz" >&2; exit 1
+  fi
 done
-if ! curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
-  echo "sdk: the server did not answer /healthz" >&2; cat .paisa/sdk-server.log >&2; exit 1
-fi
+export PAISA_LIMITED_BASE_URL="http://127.0.0.1:$LIMITED_PORT"
 
 echo "sdk: stripe $("$VENV/bin/python" -c 'import stripe; print(stripe.VERSION)') (StripeClient)" >&2
 PAISA_BASE_URL="http://127.0.0.1:$PORT" PAISA_KEY="$KEY" PAISA_READ_ONLY_KEY="$READ_ONLY" \

@@ -22,6 +22,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: Settings.port.name, help: Settings.port.help) var port: String?
     @Option(name: Settings.budget.name, help: Settings.budget.help) var budget: String?
     @Option(name: Settings.inFlightMax.name, help: Settings.inFlightMax.help) var inFlightMax: String?
+    @Option(name: Settings.rateLimitLive.name, help: Settings.rateLimitLive.help) var rateLimitLive: String?
+    @Option(name: Settings.rateLimitTest.name, help: Settings.rateLimitTest.help) var rateLimitTest: String?
     @Option(name: Settings.keyCache.name, help: Settings.keyCache.help) var keyCache: String?
     @Option(name: Settings.docsURL.name, help: Settings.docsURL.help) var docsURL: String?
     @Option(name: Settings.docsDirectory.name, help: Settings.docsDirectory.help) var docsDirectory: String?
@@ -91,6 +93,9 @@ struct Serve: AsyncParsableCommand {
             // A key is held for the request's whole budget, whatever the budget is.
             idempotencyLease: Limits.idempotencyLease(budget: budget))
         configuration.docsDirectory = try Settings.docsDirectory.value(self.docsDirectory)
+        configuration.api.rateLimits = RateLimits(
+            live: Double(try Settings.rateLimitLive.value(self.rateLimitLive)),
+            test: Double(try Settings.rateLimitTest.value(self.rateLimitTest)))
         configuration.api.transport.trustForwardedProto = try Settings.trustForwardedProto.value(
             self.trustForwardedProto ? "true" : nil)
         configuration.connections = ConnectionSettings(

@@ -43,6 +43,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case parametersExclusive = "parameters_exclusive"
     case paymentMethodProviderDecline = "payment_method_provider_decline"
     case processingError = "processing_error"
+    case rateLimit = "rate_limit"
     case requestTimeout = "request_timeout"
     case requestTooLarge = "request_too_large"
     case resourceMissing = "resource_missing"

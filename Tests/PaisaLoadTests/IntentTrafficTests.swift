@@ -185,3 +185,25 @@ struct IntentTrafficTests {
         #expect(unconfirmedButAnswered.check().counts["mismatched"] == 1)
     }
 }
+
+/// The server's rate limit as the generator meets it.
+@Suite("Rate-limited attempts")
+struct RateLimitedAttemptTests {
+    @Test("429 is retried after its Retry-After and counted apart; a run it shaped says so and names the setting")
+    func rateLimited() throws {
+        let outcome = AttemptOutcome.classify(
+            status: 429, headerValue: { $0 == "retry-after" ? "2" : nil },
+            body: Data(#"{"error":{"type":"invalid_request_error","code":"rate_limit"}}"#.utf8))
+        #expect(outcome == .rateLimited(retryAfter: .seconds(2)))
+        #expect(outcome.isRetryable && !outcome.isAnswer)
+        #expect(outcome.retryAfter == .seconds(2))
+        #expect(outcome.errorClass == "http_429")
+
+        var report = try ReportFixture.report()
+        #expect(!SummaryTable.render(report).contains("rate limit"))
+        report.attempts.classes["http_429"] = 12
+        let text = SummaryTable.render(report)
+        #expect(text.contains("Shaped by the server's rate limit: 12 attempts"))
+        #expect(text.contains("PAISA_RATE_LIMIT_TEST"))
+    }
+}

@@ -330,6 +330,7 @@ struct OpenAPITests {
                     ("amount", "5000"), ("currency", "usd"), ("capture_method", "manual"),
                     ("payment_method", "pm_card_mastercard"), ("confirm", "true"),
                 ])
+            try await x.expect(200, .post, "/v1/payment_intents/\(authorized.id)/cancel")
             let notCancelable = try await x.expect(400, .post, "/v1/payment_intents/\(authorized.id)/cancel")
             #expect(notCancelable.error["code"] as? String == "payment_intent_unexpected_state")
             let unknownMethod = try await x.expect(
@@ -369,7 +370,8 @@ struct OpenAPITests {
     func validatorRefusesWrongBodies() throws {
         let refund =
             #"{"id":"re_1","object":"refund","amount":500,"balance_transaction":"txn_3","charge":"ch_1","#
-            + #""created":1767225600,"currency":"inr","metadata":{},"reason":null,"status":"succeeded"}"#
+            + #""created":1767225600,"currency":"inr","failure_balance_transaction":null,"failure_reason":null,"#
+            + #""metadata":{},"reason":null,"status":"succeeded"}"#
         func problems(
             _ body: String, method: String = "GET", path: String = "/v1/refunds/re_1", status: Int = 200
         )

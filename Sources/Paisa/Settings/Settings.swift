@@ -26,6 +26,14 @@ enum Settings {
     static let inFlightMax = Setting<Int>.integer(
         "in-flight-max", "PAISA_IN_FLIGHT_MAX", default: APIConfiguration.inFlightMaxDefault, range: 1...1_000_000,
         "Requests in flight before new ones are shed with 503 and Retry-After.")
+    static let rateLimitLive = Setting<Int>.integer(
+        "rate-limit-live", "PAISA_RATE_LIMIT_LIVE", default: Int(RateLimits.liveDefault), range: 0...1_000_000,
+        "Live-mode requests per second per account, reads and writes each (Stripe's limit; 0: none); past it, 429 "
+            + "rate_limit. Each instance counts its own.")
+    static let rateLimitTest = Setting<Int>.integer(
+        "rate-limit-test", "PAISA_RATE_LIMIT_TEST", default: Int(RateLimits.testDefault), range: 0...1_000_000,
+        "Test-mode requests per second per account, reads and writes each (Stripe's limit; 0: none; `make run` "
+            + "raises it for load tests); past it, 429 rate_limit. Each instance counts its own.")
     static let keyCache = Setting<Duration>.milliseconds(
         "key-cache-ms", "PAISA_KEY_CACHE_MS", default: APIConfiguration.keyCacheLifetimeDefault,
         range: .zero...(.seconds(60)),
@@ -48,7 +56,7 @@ enum Settings {
         range: .zero...(.seconds(600)), "How long slow@upi takes to answer (past the budget: a pending charge).")
     static let sandboxPending = Setting<Duration>.milliseconds(
         "sandbox-pending-ms", "PAISA_SANDBOX_PENDING_MS", default: SandboxSettings.pendingSettleDefault,
-        range: .zero...(.seconds(24 * 3600)), "How long pending@upi stays pending.")
+        range: .zero...(.seconds(24 * 3600)), "How long pending@upi stays pending, and a UPI refund too.")
     static let readTimeout = Setting<Duration>.milliseconds(
         "read-timeout-ms", "PAISA_READ_TIMEOUT_MS", default: ConnectionSettings.readTimeoutDefault,
         range: .milliseconds(100)...(.seconds(300)),
@@ -118,7 +126,8 @@ enum Settings {
 
     /// Every setting, in the reference's order.
     static let all: [any SettingDescription] = [
-        databaseURL, poolMax, host, port, budget, inFlightMax, keyCache, docsURL, docsDirectory, retention,
+        databaseURL, poolMax, host, port, budget, inFlightMax, rateLimitLive, rateLimitTest, keyCache, docsURL,
+        docsDirectory, retention,
         sandboxCardLatency, sandboxSlow, sandboxPending, readTimeout, idleTimeout, connectionsMax, tlsCertificate,
         tlsKey, trustForwardedProto, webhookTimeout, webhookRetryFirst, webhookRetryMax, webhookGiveUp, webhookPoll,
         webhookConcurrency, webhookEndpointConcurrency, faults, logLevel, logFormat, migrations, account, apiVersion,

@@ -83,6 +83,12 @@ public enum SummaryTable {
         var line =
             "Attempts: \(attempts.total) (\(attempts.beyondFirst) beyond the first per payment; "
             + "\(attempts.replayed) replayed): " + classes.joined(separator: ", ")
+        if let limited = attempts.classes[AttemptOutcome.rateLimitedClass], limited > 0 {
+            line +=
+                "\nShaped by the server's rate limit: \(limited) attempts were answered 429 and retried after their "
+                + "Retry-After. Raise the server's --rate-limit-test / PAISA_RATE_LIMIT_TEST (or --rate-limit-live; 0 "
+                + "turns it off) to measure the server rather than its limit."
+        }
         if !attempts.unanswered.isEmpty {
             let ended = attempts.unanswered.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }
             line += "\nUnanswered, by last attempt: " + ended.joined(separator: ", ")

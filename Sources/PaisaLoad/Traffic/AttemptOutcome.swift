@@ -12,6 +12,9 @@ public enum AttemptOutcome: Sendable, Equatable {
     case declined(chargeID: String?, replayed: Bool)
     /// 409 `idempotency_key_in_use`: another request holds the key; retry later (`Retry-After`) with the same key.
     case conflict(retryAfter: Duration?)
+    /// 429 `rate_limit`: the account's rate limit refused it before it ran; retry with the same key after
+    /// `Retry-After`.
+    case rateLimited(retryAfter: Duration?)
     /// 5xx (503 with `Retry-After` when shedding load or over budget); retry with the same key.
     case unavailable(status: Int, retryAfter: Duration?)
     /// Any other status: the request itself is wrong (400 invalid or idempotency_error, 401, 404 …); final.
@@ -22,6 +25,9 @@ public enum AttemptOutcome: Sendable, Equatable {
     case connection(String)
     /// A 200 whose body was not a charge; final, and a server bug.
     case malformed(status: Int)
+
+    /// The class of attempts the server's rate limit refused.
+    public static let rateLimitedClass = "http_429"
 
     /// Whether this answers the payment for good (a charge or a decline).
     public var isAnswer: Bool {
@@ -41,10 +47,10 @@ public enum AttemptOutcome: Sendable, Equatable {
         }
     }
 
-    /// Whether a client should try again with the same key: timeouts, connection errors, 409 and 5xx.
+    /// Whether a client should try again with the same key: timeouts, connection errors, 409, 429 and 5xx.
     public var isRetryable: Bool {
         switch self {
-        case .conflict, .unavailable, .timeout, .connection: true
+        case .conflict, .rateLimited, .unavailable, .timeout, .connection: true
         default: false
         }
     }
@@ -55,6 +61,7 @@ public enum AttemptOutcome: Sendable, Equatable {
         case .charged, .made: "ok"
         case .declined: "declined"
         case .conflict: "http_409"
+        case .rateLimited: Self.rateLimitedClass
         case .unavailable(let status, _): "http_\(status)"
         case .rejected(let status, let type, _): type == "idempotency_error" ? "idempotency_error" : "http_\(status)"
         case .timeout: "timeout"
@@ -79,6 +86,8 @@ public enum AttemptOutcome: Sendable, Equatable {
             let error = try? JSONDecoder().decode(WireErrorEnvelope.self, from: body).error
             guard error?.type == "idempotency_error" else { return .conflict(retryAfter: Self.retryAfter(headerValue)) }
             return .rejected(status: status, type: error?.type, code: error?.code)
+        case 429:
+            return .rateLimited(retryAfter: Self.retryAfter(headerValue))
         case 500...599 where headerValue("stripe-should-retry") == "false":
             // A final answer the server stored (a replayed failure, a voided charge): retrying cannot change it.
             let error = try? JSONDecoder().decode(WireErrorEnvelope.self, from: body).error
@@ -124,7 +133,7 @@ public enum AttemptOutcome: Sendable, Equatable {
     /// The end of the retry-later window the server asks for (`Retry-After: <seconds>`), if any.
     public var retryAfter: Duration? {
         switch self {
-        case .conflict(let after), .unavailable(_, let after): after
+        case .conflict(let after), .rateLimited(let after), .unavailable(_, let after): after
         default: nil
         }
     }

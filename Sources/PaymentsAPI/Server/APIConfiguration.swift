@@ -15,6 +15,8 @@ public struct APIConfiguration: Sendable {
     public var keyCacheLifetime: Duration
     /// Whether requests arrive encrypted, which decides whether live keys are accepted.
     public var transport = TransportSecurity()
+    /// Requests per second per account and mode; off unless the command (or a test of the limit) sets them.
+    public var rateLimits = RateLimits.off
 
     /// The default of `inFlightMax`: far above what the pool can serve inside the budget, so only a real overload
     /// reaches it.

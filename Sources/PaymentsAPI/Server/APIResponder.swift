@@ -13,11 +13,13 @@ public struct APIResponder: HTTPResponder {
 
     let api: APIRouter
     let admission: AdmissionControl
+    let rateLimiter: RateLimiter
     let publicRoutes: [String: @Sendable (Deadline) async -> Response]
 
     init(api: APIRouter, publicRoutes: [String: @Sendable (Deadline) async -> Response]) {
         self.api = api
         self.admission = AdmissionControl(inFlightMax: api.configuration.inFlightMax)
+        self.rateLimiter = RateLimiter(api.configuration.rateLimits)
         self.publicRoutes = publicRoutes
     }
 
@@ -113,6 +115,7 @@ public struct APIResponder: HTTPResponder {
             let (endpoint, pathParameters, path) = try Self.endpoint(match, request)
             let principal = try await self.api.authenticator.authenticate(request, deadline: deadline)
             caller.accountID = principal.accountID
+            try self.rateLimiter.admit(principal, write: request.method != .get)
             let resolved = try self.api.versioning.resolve(
                 header: request.headers[.stripeVersion], accountDefault: principal.defaultVersion)
             version = resolved.text

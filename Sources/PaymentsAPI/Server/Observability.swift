@@ -40,6 +40,12 @@ public enum Observability {
         .recordNanoseconds(elapsed.nanoseconds)
     }
 
+    /// A request refused by its account's rate limit.
+    static func recordRateLimited(livemode: Bool) {
+        Counter(label: "paisa_http_requests_rate_limited_total", dimensions: [("mode", livemode ? "live" : "test")])
+            .increment()
+    }
+
     /// Requests in flight right now.
     static let inFlight = Gauge(label: "paisa_http_requests_in_flight")
 
