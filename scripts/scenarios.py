@@ -220,7 +220,8 @@ class Scenario:
             fee = (captured * CARD_FEE_BASIS_POINTS + 5000) // 10000 if method == "card" else 0
             totals[currency] = totals.get(currency, 0) + captured - fee
         for currency, refunded in self.database.query(
-                "SELECT currency, sum(amount) FROM refunds WHERE account_id = :'account' GROUP BY currency",
+                "SELECT currency, sum(amount) FROM refunds WHERE account_id = :'account' AND status <> 'failed' "
+                "GROUP BY currency",
                 account=self.account):
             totals[currency] = totals.get(currency, 0) - int(refunded)
         return {currency: amount for currency, amount in totals.items() if amount != 0}

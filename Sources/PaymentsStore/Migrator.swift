@@ -12,7 +12,7 @@ import Foundation
 /// before a server starts, that the database has exactly the schema this build was written for.
 public struct Migrator: Sendable {
     /// The schema version this build of Paisa expects: the number of the newest file in `sql/`.
-    public static let expectedVersion = 10
+    public static let expectedVersion = 11
 
     /// One migration file.
     public struct Migration: Sendable, Equatable {

@@ -99,11 +99,11 @@ struct PostgresTransaction: PaymentsTransaction {
             """
             INSERT INTO refunds (
                 account_id, livemode, id, charge_id, amount, currency, status, reason, metadata,
-                balance_transaction_id, created_at, updated_at)
+                balance_transaction_id, created_at, updated_at, reconcile_after)
             VALUES (\(refund.scope.accountID), \(refund.scope.livemode), \(refund.id), \(refund.chargeID),
                     \(refund.amount), \(refund.currency.code), \(refund.status.rawValue), \(refund.reason?.rawValue),
                     \(Rows.json(refund.metadata))::jsonb, \(refund.balanceTransactionID), \(refund.created),
-                    \(refund.created))
+                    \(refund.created), CASE WHEN \(refund.status.rawValue) = 'pending' THEN now() END)
             """, logger: self.logger)
     }
 

@@ -91,7 +91,7 @@ enum Rows {
 
     static let refundColumns = """
         account_id, livemode, id, charge_id, amount, currency, status, reason, metadata::text AS metadata,
-        balance_transaction_id, created_at
+        balance_transaction_id, failure_reason, failure_balance_transaction_id, created_at
         """
 
     /// A refund from a row selected with `refundColumns`.
@@ -110,6 +110,9 @@ enum Rows {
             currency: currency, status: status, reason: reason,
             metadata: try Self.metadata(cells["metadata"].decode(String.self)),
             balanceTransactionID: try cells["balance_transaction_id"].decode(String.self),
+            failureReason: try cells["failure_reason"].decode(String?.self).flatMap(
+                Refund.FailureReason.init(rawValue:)),
+            failureBalanceTransactionID: try cells["failure_balance_transaction_id"].decode(String?.self),
             created: try cells["created_at"].decode(Timestamp.self))
     }
 

@@ -72,15 +72,20 @@ public enum SandboxCatalog {
             card("tok_chargeCustomerFail", "visa", "0341", decline(.cardDeclined, "generic_decline", declined)),
         ])
 
-    /// The four sandbox UPI addresses.
+    /// The sandbox UPI addresses.
     public static let upiAddresses: [String: Behaviour] = [
         "success@upi": .approve(availableImmediately: false),
+        // Pays like success@upi; its refunds fail at the payer's bank.
+        Self.refundFailsAddress: .approve(availableImmediately: false),
         "failure@upi": decline(
             .paymentMethodProviderDecline, nil,
             "The payer's bank declined the UPI payment. Ask the payer to try again or use another method."),
         "pending@upi": .approveLater,
         "slow@upi": .approveSlowly,
     ]
+
+    /// The UPI address whose payments succeed and whose refunds fail.
+    public static let refundFailsAddress = "refundfail@upi"
 
     /// What a source does, or the client's mistake that stops it.
     public static func behaviour(
@@ -121,7 +126,7 @@ public enum SandboxCatalog {
                 throw .invalidRequest(
                     code: .resourceMissing,
                     message: "No such test UPI address: '\(vpa)'. The sandbox takes success@upi, failure@upi, "
-                        + "pending@upi and slow@upi.",
+                        + "pending@upi, slow@upi and refundfail@upi.",
                     param: "source")
             }
             return (.upi(vpa: vpa), behaviour)

@@ -45,6 +45,33 @@ public struct SandboxProcessor: PaymentProcessor {
         return try await self.isVoided(processorKey) ? .declined(Record.voidedFailure) : nil
     }
 
+    /// A UPI refund is submitted by the first question about it: the sandbox records then that it completes after
+    /// the settle delay (`pendingSettle`, as for pending@upi), and fails (`declined`) if the payment came from
+    /// refundfail@upi. Every later question, from any instance, reads that record. Card refunds never wait.
+    public func refundOutcome(of refund: Refund, charge: Charge) async throws -> RefundOutcome? {
+        guard case .upi(let vpa) = charge.paymentMethod else { return .succeeded }
+        let decision = vpa == SandboxCatalog.refundFailsAddress ? "failed" : "succeeded"
+        let delay = self.settings.pendingSettle.milliseconds
+        let rows = try await self.client.query(
+            """
+            WITH submitted AS (
+                INSERT INTO sandbox_processor_refunds (refund_id, decision, settles_at)
+                VALUES (\(refund.id), \(decision), now() + \(delay) * interval '1 millisecond')
+                ON CONFLICT (refund_id) DO NOTHING
+                RETURNING decision, settles_at <= now() AS settled
+            )
+            SELECT decision, settled FROM submitted
+            UNION ALL
+            SELECT decision, settles_at <= now() FROM sandbox_processor_refunds
+            WHERE refund_id = \(refund.id) AND NOT EXISTS (SELECT 1 FROM submitted)
+            """, logger: self.logger)
+        for try await (recorded, settled) in rows.decode((String, Bool).self) {
+            guard settled else { return nil }
+            return recorded == "failed" ? .failed(.declined) : .succeeded
+        }
+        return nil
+    }
+
     /// Whether a void arrived for a key, with or without a payment behind it.
     private func isVoided(_ processorKey: String) async throws -> Bool {
         let rows = try await self.client.query(

@@ -131,4 +131,43 @@ struct SandboxProcessorTests {
         #expect(method == .upi(vpa: "pending@upi"))
         #expect(behaviour == .approveLater)
     }
+
+    /// A paid UPI charge from `vpa` and a pending refund of it, neither stored: only the processor sees them.
+    static func pendingRefund(vpa: String) -> (Refund, Charge) {
+        let scope = Self.scope()
+        let inr = Currency.named("inr")!
+        let charge = Charge(
+            id: ObjectID.make(.charge), scope: scope, amount: 1000, currency: inr, amountCaptured: 1000,
+            amountRefunded: 1000, captured: true, captureMethod: .automatic, status: .succeeded, failure: nil,
+            paymentMethod: .upi(vpa: vpa), balanceTransactionID: nil, description: nil, metadata: Metadata(),
+            receiptEmail: nil, statementDescriptor: nil, processorKey: "pk_" + ObjectID.randomBase62(count: 20),
+            created: .now())
+        let refund = Refund(
+            id: ObjectID.make(.refund), scope: scope, chargeID: charge.id, amount: 1000, currency: inr,
+            status: .pending, reason: nil, metadata: Metadata(),
+            balanceTransactionID: ObjectID.make(.balanceTransaction),
+            created: .now())
+        return (refund, charge)
+    }
+
+    @Test("a UPI refund's fate is fixed by the first question about it: later questions, from any settings, agree")
+    func refundOutcomeIsRecorded() async throws {
+        let client = try await TestDatabase.client()
+        let slow = SandboxProcessor(
+            client: client, settings: .init(pendingSettle: .seconds(3600)), logger: TestDatabase.logger)
+        let prompt = SandboxProcessor(
+            client: client, settings: .init(pendingSettle: .zero), logger: TestDatabase.logger)
+        let (refund, charge) = Self.pendingRefund(vpa: "success@upi")
+        #expect(try await slow.refundOutcome(of: refund, charge: charge) == nil)
+        // Another instance with no delay asks about the same refund: the record made by the first question wins.
+        #expect(try await prompt.refundOutcome(of: refund, charge: charge) == nil)
+        let (fresh, freshCharge) = Self.pendingRefund(vpa: "success@upi")
+        #expect(try await prompt.refundOutcome(of: fresh, charge: freshCharge) == .succeeded)
+        let (failing, failingCharge) = Self.pendingRefund(vpa: "refundfail@upi")
+        #expect(try await prompt.refundOutcome(of: failing, charge: failingCharge) == .failed(.declined))
+        #expect(try await prompt.refundOutcome(of: failing, charge: failingCharge) == .failed(.declined))
+        let records = try await TestDatabase.integers(
+            "SELECT count(*) FROM sandbox_processor_refunds WHERE refund_id = \(failing.id)")
+        #expect(records == [1])
+    }
 }

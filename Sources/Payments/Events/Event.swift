@@ -49,12 +49,13 @@ public struct Event: Sendable, Equatable {
     }
 }
 
-/// The kinds of events Paisa writes (the triggers in sql/006, 007 and 009 decide which change is which).
+/// The kinds of events Paisa writes (the triggers in sql/006, 007, 009 and 011 decide which change is which).
 public enum EventType: String, Sendable, CaseIterable {
     case chargeCaptured = "charge.captured"
     case chargeFailed = "charge.failed"
     case chargePending = "charge.pending"
     case chargeRefunded = "charge.refunded"
+    case chargeRefundUpdated = "charge.refund.updated"
     case chargeSucceeded = "charge.succeeded"
     case chargeUpdated = "charge.updated"
     case customerCreated = "customer.created"
@@ -67,6 +68,7 @@ public enum EventType: String, Sendable, CaseIterable {
     case paymentIntentProcessing = "payment_intent.processing"
     case paymentIntentSucceeded = "payment_intent.succeeded"
     case refundCreated = "refund.created"
+    case refundFailed = "refund.failed"
     case refundUpdated = "refund.updated"
 
     /// What an endpoint's `enabled_events` may hold besides the types themselves: every type.

@@ -5,6 +5,8 @@ public struct Posting: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case charge
         case refund
+        /// A refund that failed: its money back in the merchant's balance.
+        case refundFailure = "refund_failure"
     }
 
     public let id: String
@@ -67,5 +69,13 @@ public struct Posting: Sendable, Equatable {
             currency: charge.currency, description: "REFUND FOR CHARGE (\(charge.description ?? charge.id))",
             created: time, availableOn: time,
             entries: [LedgerEntry(.merchantBalance, -amount), LedgerEntry(.processorClearing, amount)])
+    }
+
+    /// The posting for a refund that failed: the refund's posting reversed, the money back in the balance at once.
+    public static func refundFailure(of refund: Refund, at time: Timestamp) -> Posting {
+        Posting(
+            id: ObjectID.make(.balanceTransaction), scope: refund.scope, kind: .refundFailure, sourceID: refund.id,
+            currency: refund.currency, description: "REFUND FAILURE (\(refund.id))", created: time, availableOn: time,
+            entries: [LedgerEntry(.merchantBalance, refund.amount), LedgerEntry(.processorClearing, -refund.amount)])
     }
 }

@@ -23,10 +23,20 @@ public protocol PaymentProcessor: Sendable {
     /// Repeating it changes nothing.
     func void(processorKey: String) async throws
 
+    /// What became of a refund the processor accepted as pending (a UPI refund): nil while it is still in flight.
+    /// Asking again answers the same.
+    func refundOutcome(of refund: Refund, charge: Charge) async throws -> RefundOutcome?
+
     /// The approvals the processor made that were not voided, oldest first, after `cursor` (or, without one,
     /// made within `lookback`), and older than `grace` by the processor's own clock: what the sweep compares with
     /// the charges Paisa recorded.
     func approvals(
         after cursor: ProcessorApproval.Cursor?, lookback: Duration, olderThan grace: Duration, limit: Int
     ) async throws -> [ProcessorApproval]
+}
+
+/// How a pending refund ended at the processor.
+public enum RefundOutcome: Sendable, Equatable {
+    case succeeded
+    case failed(Refund.FailureReason)
 }

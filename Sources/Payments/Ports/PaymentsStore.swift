@@ -49,6 +49,17 @@ public protocol PaymentsStore: IdempotencyStore {
     /// Moves a pending charge to its final state with its posting; false if it was no longer pending.
     func settle(_ charge: Charge, posting: Posting?, deadline: Deadline) async throws -> Bool
 
+    /// Pending refunds (UPI's) due a question to the processor, oldest due first, each with its charge.
+    func pendingRefunds(limit: Int, deadline: Deadline) async throws -> [(refund: Refund, charge: Charge)]
+
+    /// Moves a pending refund's next question to `time`.
+    func postponeReconciliation(of refund: Refund, until time: Timestamp, deadline: Deadline) async throws
+
+    /// Records how a pending refund ended (`refund` carries its final status): for a failure, `charge` with its
+    /// refunded amount given back and the `refund_failure` posting. All or nothing; false when the refund was no
+    /// longer pending.
+    func settle(_ refund: Refund, restoring charge: Charge?, posting: Posting?, deadline: Deadline) async throws -> Bool
+
     // MARK: Other mutations
 
     /// The final phase of any other POST: runs `work` in one transaction that also stores its response on the

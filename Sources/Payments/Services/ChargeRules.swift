@@ -71,6 +71,22 @@ public enum ChargeRules {
         return released
     }
 
+    /// A pending refund that the processor failed: the refund, its charge with the amount no longer refunded, and
+    /// the posting that brings the money back.
+    public static func fail(
+        _ refund: Refund, of charge: Charge, reason: Refund.FailureReason, at time: Timestamp
+    ) -> (Refund, Charge, Posting) {
+        precondition(refund.status == .pending && refund.chargeID == charge.id, "only a pending refund fails")
+        let posting = Posting.refundFailure(of: refund, at: time)
+        var failed = refund
+        failed.status = .failed
+        failed.failureReason = reason
+        failed.failureBalanceTransactionID = posting.id
+        var restored = charge
+        restored.amountRefunded -= refund.amount
+        return (failed, restored, posting)
+    }
+
     /// Applies an update of the descriptive fields.
     public static func update(_ charge: Charge, with command: UpdateCharge) -> Charge {
         var updated = charge
@@ -114,9 +130,11 @@ public enum ChargeRules {
         }
         let refundID = ObjectID.make(.refund)
         let posting = Posting.refund(refundID, of: charge, amount: amount, at: time)
+        // A UPI refund is accepted now and completed (or failed) by the payer's bank later.
+        let status: Refund.Status = if case .upi = charge.paymentMethod { .pending } else { .succeeded }
         let refund = Refund(
             id: refundID, scope: charge.scope, chargeID: charge.id, amount: amount, currency: charge.currency,
-            status: .succeeded, reason: command.reason, metadata: command.metadata, balanceTransactionID: posting.id,
+            status: status, reason: command.reason, metadata: command.metadata, balanceTransactionID: posting.id,
             created: time)
         var refunded = charge
         refunded.amountRefunded += amount

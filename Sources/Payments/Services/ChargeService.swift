@@ -241,4 +241,37 @@ public struct ChargeService: Sendable {
         }
         return settled
     }
+
+    /// Asks the processor about one pending refund and records the answer; true when the refund moved on. As with
+    /// charges, the refund goes to the back of the queue first. A refund that failed gives its amount back to the
+    /// charge and the balance, in the statement that fails it.
+    public func settle(_ pending: Refund, of charge: Charge, deadline: Deadline) async throws -> Bool {
+        precondition(pending.status == .pending, "only pending refunds settle")
+        let now = Timestamp.now()
+        try await self.store.postponeReconciliation(
+            of: pending,
+            until: now.adding(seconds: Self.reconcileDelaySeconds(age: now.seconds - pending.created.seconds)),
+            deadline: deadline)
+        let processor = self.processor
+        guard let answer = try await deadline.race({ try await processor.refundOutcome(of: pending, charge: charge) })
+        else { throw PaymentsError.deadlineExceeded }
+        let settled: Bool
+        switch answer {
+        case nil:
+            return false
+        case .succeeded?:
+            var succeeded = pending
+            succeeded.status = .succeeded
+            settled = try await self.store.settle(succeeded, restoring: nil, posting: nil, deadline: deadline)
+        case .failed(let reason)?:
+            let (failed, restored, posting) = ChargeRules.fail(pending, of: charge, reason: reason, at: now)
+            settled = try await self.store.settle(failed, restoring: restored, posting: posting, deadline: deadline)
+        }
+        if settled {
+            self.logger.info(
+                "pending refund settled",
+                metadata: ["refund": "\(pending.id)", "outcome": "\(answer.map { "\($0)" } ?? "pending")"])
+        }
+        return settled
+    }
 }

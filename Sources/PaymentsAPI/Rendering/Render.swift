@@ -136,6 +136,8 @@ enum Render {
         object["charge"] = .string(refund.chargeID)
         object["created"] = .int(refund.created.seconds)
         object["currency"] = .string(refund.currency.code)
+        object["failure_balance_transaction"] = .string(refund.failureBalanceTransactionID)
+        object["failure_reason"] = .string(refund.failureReason?.rawValue)
         object["metadata"] = Self.metadata(refund.metadata)
         object["reason"] = .string(refund.reason?.rawValue)
         object["status"] = .string(refund.status.rawValue)

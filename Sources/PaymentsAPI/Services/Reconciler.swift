@@ -4,7 +4,8 @@ import PaymentsStore
 import ServiceLifecycle
 
 /// Settles charges the processor left pending (UPI's deemed state, or an answer that missed the request's
-/// deadline): it asks the processor again and records the final state with its ledger posting.
+/// deadline), and refunds it accepted as pending (UPI's): it asks the processor again and records the final state
+/// with its ledger posting.
 public struct Reconciler: Service {
     let api: APIRouter
     let interval: Duration
@@ -38,7 +39,7 @@ public struct Reconciler: Service {
             self.logger.warning("reconciler pass failed", metadata: ["error": "\(StoreFailure.describe(error))"])
             return 0
         }
-        var settled = 0
+        var settled = await self.settlePendingRefunds()
         for charge in pending {
             // One charge the processor cannot answer for must not hold up the others behind it.
             do {
@@ -47,6 +48,31 @@ public struct Reconciler: Service {
                 self.logger.warning(
                     "reconciler could not settle a charge",
                     metadata: ["charge": "\(charge.id)", "error": "\(StoreFailure.describe(error))"])
+            }
+        }
+        return settled
+    }
+
+    /// One pass over at most `reconcilerBatchSize` pending refunds that are due a check; returns how many settled.
+    private func settlePendingRefunds() async -> Int {
+        let budget = self.api.configuration.requestBudget
+        let pending: [(refund: Refund, charge: Charge)]
+        do {
+            pending = try await self.api.store.pendingRefunds(
+                limit: Limits.reconcilerBatchSize, deadline: .after(budget))
+        } catch {
+            self.logger.warning(
+                "reconciler pass over refunds failed", metadata: ["error": "\(StoreFailure.describe(error))"])
+            return 0
+        }
+        var settled = 0
+        for (refund, charge) in pending {
+            do {
+                if try await self.api.charges.settle(refund, of: charge, deadline: .after(budget)) { settled += 1 }
+            } catch {
+                self.logger.warning(
+                    "reconciler could not settle a refund",
+                    metadata: ["refund": "\(refund.id)", "error": "\(StoreFailure.describe(error))"])
             }
         }
         return settled
