@@ -72,7 +72,7 @@ final class RateLimiter: Sendable {
             }
             bucket.tokens -= 1
             if buckets[key] == nil && buckets.count >= Self.bucketsMax {
-                Self.dropFull(&buckets, capacity: capacity, rate: rate, now: now)
+                Self.dropFull(&buckets, limits: self.limits, now: now)
                 guard buckets.count < Self.bucketsMax else { return nil }
             }
             buckets[key] = bucket
@@ -89,11 +89,14 @@ final class RateLimiter: Sendable {
         return Double(seconds) + Double(attoseconds) / 1e18
     }
 
-    /// Forgets the buckets that have refilled: they admit exactly as a new one would.
-    private static func dropFull(
-        _ buckets: inout [Key: Bucket], capacity: Double, rate: Double, now: ContinuousClock.Instant
-    ) {
-        buckets = buckets.filter { $0.value.tokens + Self.seconds(now - $0.value.updated) * rate < capacity }
+    /// Forgets the buckets that have refilled, each judged by its own mode's rate and burst: they admit exactly as a
+    /// new one would.
+    private static func dropFull(_ buckets: inout [Key: Bucket], limits: RateLimits, now: ContinuousClock.Instant) {
+        buckets = buckets.filter { key, bucket in
+            guard let rate = limits.rate(livemode: key.livemode) else { return false }
+            let capacity = max(limits.burst ?? rate, 1)
+            return bucket.tokens + Self.seconds(now - bucket.updated) * rate < capacity
+        }
     }
 }
 

@@ -30,6 +30,8 @@ public struct Reconciler: Service {
     /// Each charge has a budget of its own, so a slow processor answer cannot starve the rest of the batch.
     @discardableResult
     public func settlePending() async -> Int {
+        // Refunds have a pass of their own: a failure to read the charges must not hold them up.
+        var settled = await self.settlePendingRefunds()
         let budget = self.api.configuration.requestBudget
         let pending: [Charge]
         do {
@@ -37,9 +39,8 @@ public struct Reconciler: Service {
                 limit: Limits.reconcilerBatchSize, deadline: .after(budget))
         } catch {
             self.logger.warning("reconciler pass failed", metadata: ["error": "\(StoreFailure.describe(error))"])
-            return 0
+            return settled
         }
-        var settled = await self.settlePendingRefunds()
         for charge in pending {
             // One charge the processor cannot answer for must not hold up the others behind it.
             do {
