@@ -103,7 +103,9 @@ struct PostgresTransaction: PaymentsTransaction {
             VALUES (\(refund.scope.accountID), \(refund.scope.livemode), \(refund.id), \(refund.chargeID),
                     \(refund.amount), \(refund.currency.code), \(refund.status.rawValue), \(refund.reason?.rawValue),
                     \(Rows.json(refund.metadata))::jsonb, \(refund.balanceTransactionID), \(refund.created),
-                    \(refund.created), CASE WHEN \(refund.status.rawValue) = 'pending' THEN now() END)
+                    \(refund.created),
+                    -- A second for the request that made it to submit it first (`ChargeService.submit`).
+                    CASE WHEN \(refund.status.rawValue) = 'pending' THEN now() + interval '1 second' END)
             """, logger: self.logger)
     }
 

@@ -242,6 +242,24 @@ public struct ChargeService: Sendable {
         return settled
     }
 
+    /// Submits a pending refund to the processor once it is recorded, so that the request that made it is the first
+    /// to tell the processor (which then fixes when and how the refund ends). Nothing is recorded here: the
+    /// reconciler asks again until the refund ends, and submits it itself if this never happened (a crash, a
+    /// deadline); so a failure here is only logged.
+    public func submit(_ refund: Refund, deadline: Deadline) async {
+        guard refund.status == .pending else { return }
+        do {
+            guard let charge = try await self.store.charge(id: refund.chargeID, scope: refund.scope, deadline: deadline)
+            else { return }
+            let processor = self.processor
+            _ = try await deadline.race { try await processor.refundOutcome(of: refund, charge: charge) }
+        } catch {
+            self.logger.warning(
+                "could not submit a refund; the reconciler will",
+                metadata: ["refund": "\(refund.id)", "error": "\(error)"])
+        }
+    }
+
     /// Asks the processor about one pending refund and records the answer; true when the refund moved on. As with
     /// charges, the refund goes to the back of the queue first. A refund that failed gives its amount back to the
     /// charge and the balance, in the statement that fails it.

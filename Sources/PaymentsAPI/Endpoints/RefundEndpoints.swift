@@ -1,4 +1,5 @@
 import Payments
+import Synchronization
 
 extension APIRouter {
     /// `POST /v1/refunds`: refunds a captured charge in full or in part, with its reversing posting.
@@ -14,14 +15,22 @@ extension APIRouter {
                     chargeID: try reader.requiredString("charge"), amount: try reader.integer("amount"),
                     reason: reason.flatMap(Refund.Reason.init(rawValue:)), metadata: try reader.newMetadata())
                 return { key in
-                    try await self.mutations.refund(command, key: key, deadline: request.deadline) { result in
-                        request.stored(result, docsURL: self.configuration.docsURL) { refund, posting in
+                    let made = Mutex<Refund?>(nil)
+                    let completion = try await self.mutations.refund(command, key: key, deadline: request.deadline) {
+                        result in
+                        if case .success(let (refund, _)) = result { made.withLock { $0 = refund } }
+                        return request.stored(result, docsURL: self.configuration.docsURL) { refund, posting in
                             Render.refund(
                                 refund,
                                 balanceTransaction: expansion.contains("balance_transaction")
                                     ? BalanceTransaction(posting) : nil)
                         }
                     }
+                    // Recorded: a UPI refund goes to the processor now, from the request that made it.
+                    if let refund = made.withLock({ $0 }) {
+                        await self.charges.submit(refund, deadline: request.deadline)
+                    }
+                    return completion
                 }
             })
     }
