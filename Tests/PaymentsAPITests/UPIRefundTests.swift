@@ -22,20 +22,21 @@ struct UPIRefundTests {
         return amounts.filter { $0["currency"] as? String == "inr" }.compactMap { $0["amount"] as? Int }.reduce(0, +)
     }
 
-    /// The refund once the reconciler (this server's, or another test's) has settled it: reconciler passes until it
-    /// is no longer pending, a bounded number of them. The refund's fate was fixed when its request submitted it.
+    /// The refund once the reconciler (this server's, or another test's) has settled it: passes over the pending
+    /// refunds (not the charges: other tests leave many pending) until it is no longer pending, a bounded number of
+    /// them. The refund's fate was fixed when its request submitted it.
     static func settled(_ paisa: Paisa, key: String, refund id: String) async throws -> Reply {
         var refund = try await paisa.send(.get, "/v1/refunds/\(id)", key: key)
         for _ in 0..<Self.settlePassesMax where refund.string("status") == "pending" {
-            try await Task.sleep(for: .milliseconds(100))
-            await paisa.server.reconciler.settlePending()
+            try await Task.sleep(for: .milliseconds(200))
+            await paisa.server.reconciler.settlePendingRefunds()
             refund = try await paisa.send(.get, "/v1/refunds/\(id)", key: key)
         }
         return refund
     }
 
     /// Reconciler passes a test waits through: a pending refund is first due a second after it was made.
-    static let settlePassesMax = 100
+    static let settlePassesMax = 50
 
     static func refund(_ paisa: Paisa, key: String, charge: String, amount: Int) async throws -> Reply {
         try await paisa.send(

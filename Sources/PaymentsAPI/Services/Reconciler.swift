@@ -55,7 +55,8 @@ public struct Reconciler: Service {
     }
 
     /// One pass over at most `reconcilerBatchSize` pending refunds that are due a check; returns how many settled.
-    private func settlePendingRefunds() async -> Int {
+    @discardableResult
+    func settlePendingRefunds() async -> Int {
         let budget = self.api.configuration.requestBudget
         let pending: [(refund: Refund, charge: Charge)]
         do {
