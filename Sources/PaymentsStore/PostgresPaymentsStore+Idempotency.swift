@@ -156,6 +156,17 @@ extension PostgresPaymentsStore {
         }
     }
 
+    public func reopen(_ request: AbandonedRequest, deadline: Deadline) async throws {
+        try await self.database.withRetries("reopen", .statement, deadline: deadline) { connection in
+            try await connection.query(
+                """
+                UPDATE idempotency_keys SET gave_up_at = NULL
+                WHERE account_id = \(request.scope.accountID) AND livemode = \(request.scope.livemode)
+                  AND key = \(request.key) AND recovery_point <> 'finished'
+                """, logger: self.logger)
+        }
+    }
+
     public func reapFinishedKeys(retention: Duration, batchSize: Int, deadline: Deadline) async throws -> Int {
         try await self.database.withRetries("reap", .statement, deadline: deadline) { connection in
             let rows = try await connection.query(

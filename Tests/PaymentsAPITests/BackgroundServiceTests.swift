@@ -100,6 +100,53 @@ struct BackgroundServiceTests {
         #expect(gaveUp.first?.contains("original_request_id=\(request.requestID)") == true)
     }
 
+    @Test("a give-up whose ending fails is not the end: the key goes back on the list, and a later pass ends it")
+    func givingUpRetriesTheEnding() async throws {
+        let (account, _) = try await TestDatabase.account()
+        let scope = Scope(accountID: account.id, livemode: false)
+        let store = try await TestDatabase.store(lease: .milliseconds(60_000))
+        let key = freshKey()
+        let parameters = #"{"amount":"not a number","currency":"inr","source":"tok_visa"}"#
+        let request = IdempotentRequest(
+            scope: scope, key: key, method: "POST", path: "/v1/charges", version: "2026-10-28.endive",
+            parameters: parameters,
+            fingerprint: RequestFingerprint.make(
+                method: "POST", path: "/v1/charges", version: "2026-10-28.endive", canonicalParameters: parameters),
+            requestID: ObjectID.make(.request))
+        guard case .claimed(let claimed) = try await store.claim(request, deadline: .after(.milliseconds(2000))) else {
+            Issue.record("could not claim the key")
+            return
+        }
+        let log = LogCapture()
+        try await Paisa.with(configuration: PaymentIntentTests.crashable, logger: log.logger) { paisa in
+            await store.release(claimed, counted: true)
+            let abandoned = AbandonedRequest(
+                scope: scope, key: key, method: "POST", path: "/v1/charges", version: "2026-10-28.endive",
+                parameters: parameters, attempts: 1, originalRequestID: request.requestID,
+                processorKey: claimed.processorKey)
+            // The ending's last statement fails once: the key must not stay given up and unfinished.
+            paisa.server.faults.arm(.beforeFinishCommit, .init(action: .crash, remaining: 1))
+            #expect(await paisa.server.completer.resume(abandoned) == false)
+            let reopened = try await TestDatabase.strings(
+                """
+                SELECT recovery_point || ' ' || (gave_up_at IS NOT NULL)
+                FROM idempotency_keys WHERE account_id = \(account.id) AND key = \(key)
+                """)
+            #expect(reopened == ["started false"])
+            // Once the crashed ending's claim has lapsed, the next pass gives up again and ends it.
+            try await Task.sleep(for: Paisa.shortLease * 2)
+            #expect(await paisa.server.completer.resume(abandoned) == false)
+        }
+        let state = try await TestDatabase.strings(
+            """
+            SELECT recovery_point || ' ' || coalesce(response_status::text, '-') || ' ' || (gave_up_at IS NOT NULL)
+            FROM idempotency_keys WHERE account_id = \(account.id) AND key = \(key)
+            """)
+        #expect(state == ["finished 500 true"])
+        let gaveUp = log.text.split(separator: "\n").filter { $0.contains("completer gave up") && $0.contains(key) }
+        #expect(gaveUp.count == 1)
+    }
+
     @Test("a capacity failure does not use up an attempt; an attempt that did work does")
     func capacityFailuresAreNotAttempts() async throws {
         let (account, _) = try await TestDatabase.account()

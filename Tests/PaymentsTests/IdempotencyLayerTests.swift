@@ -31,6 +31,7 @@ struct IdempotencyLayerTests {
         func renewLease(of key: ClaimedKey, deadline: Deadline) async throws -> Bool { true }
         func abandonedRequests(limit: Int, deadline: Deadline) async throws -> [AbandonedRequest] { [] }
         func giveUp(on request: AbandonedRequest, deadline: Deadline) async throws -> Bool { false }
+        func reopen(_ request: AbandonedRequest, deadline: Deadline) async throws {}
         func reapFinishedKeys(retention: Duration, batchSize: Int, deadline: Deadline) async throws -> Int { 0 }
     }
 

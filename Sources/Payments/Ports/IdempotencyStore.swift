@@ -15,6 +15,9 @@ public protocol IdempotencyStore: Sendable {
     func abandonedRequests(limit: Int, deadline: Deadline) async throws -> [AbandonedRequest]
     /// Takes an abandoned key off the completer's list for good; false when it was already given up (or finished).
     func giveUp(on request: AbandonedRequest, deadline: Deadline) async throws -> Bool
+    /// Puts a key given up on back on the completer's list while it is unfinished: for a write whose ending (a
+    /// void at the processor, a final answer) failed, so that a later pass ends it.
+    func reopen(_ request: AbandonedRequest, deadline: Deadline) async throws
     /// Deletes up to `batchSize` finished keys older than the retention; returns how many.
     func reapFinishedKeys(retention: Duration, batchSize: Int, deadline: Deadline) async throws -> Int
 }

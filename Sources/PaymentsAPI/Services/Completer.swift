@@ -101,7 +101,10 @@ public struct Completer: Service {
 
     /// Leaves a request to an operator, once: marked given up in the database, logged as an error with the request
     /// that made the key, counted; and a write that may have moved money at the processor is ended there (voided,
-    /// its key finished with a final answer), so that giving up never leaves money approved without a charge.
+    /// its key finished with a final answer), so that giving up never leaves money approved without a charge, nor
+    /// an intent taken by a confirmation that will never finish. If the ending fails, the key goes back on the
+    /// completer's list (unmarked) and a later pass gives up on it again: the error is logged and counted once,
+    /// when the request has been ended.
     private func giveUp(
         _ abandoned: AbandonedRequest, endpoint: (Endpoint, APIRequest)?, reason: String, _ logger: Logger
     ) async {
@@ -111,6 +114,23 @@ public struct Completer: Service {
             logger.warning("could not mark a request given up", metadata: ["error": "\(Self.describe(error))"])
             return
         }
+        if let (endpoint, request) = endpoint, let end = endpoint.end {
+            do {
+                _ = try await self.api.endWrite(request, end: end(request))
+            } catch {
+                logger.warning(
+                    "could not end a request the completer gives up on; a later pass will try again",
+                    metadata: ["idempotency_key": "\(abandoned.key)", "error": "\(Self.describe(error))"])
+                do {
+                    try await self.api.store.reopen(abandoned, deadline: .after(.milliseconds(2000)))
+                } catch {
+                    logger.error(
+                        "could not put a request back on the completer's list; the approval sweep will report it",
+                        metadata: ["idempotency_key": "\(abandoned.key)", "error": "\(Self.describe(error))"])
+                }
+                return
+            }
+        }
         Self.gaveUp.increment()
         logger.error(
             "completer gave up on a request; it needs an operator",
@@ -118,14 +138,6 @@ public struct Completer: Service {
                 "path": "\(abandoned.path)", "attempts": "\(abandoned.attempts)", "idempotency_key": "\(abandoned.key)",
                 "original_request_id": "\(abandoned.originalRequestID)", "error": "\(reason)",
             ])
-        guard let (endpoint, request) = endpoint, let end = endpoint.end else { return }
-        do {
-            _ = try await self.api.endWrite(request, end: end(request))
-        } catch {
-            logger.error(
-                "could not end a request the completer gave up on; the approval sweep will report its payment",
-                metadata: ["idempotency_key": "\(abandoned.key)", "error": "\(Self.describe(error))"])
-        }
     }
 
     /// A failure in words an operator can act on.
