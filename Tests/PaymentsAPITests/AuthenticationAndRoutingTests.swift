@@ -88,6 +88,9 @@ struct AuthenticationAndRoutingTests {
                 (.options, "/v1/customers/cus_x", "GET, POST, DELETE"), (.trace, "/healthz", "GET"),
                 (.post, "/readyz", "GET"), (.delete, "/metrics", "GET"), (.put, "/v1/openapi.json", "GET"),
                 (.trace, "/docs/errors", "GET"),
+                // A literal segment owns its path under every method: the search, not a charge named `search`.
+                (.post, "/v1/charges/search", "GET"), (.options, "/v1/customers/search", "GET"),
+                (.delete, "/v1/customers/search", "GET"),
             ]
             for (method, path, allowed) in cases {
                 // Before authentication: a request without a key learns the same.

@@ -38,18 +38,25 @@ public struct RouteTable: Sendable {
                 endpoint: endpoint))
     }
 
-    /// Finds the route for a method and path.
+    /// Finds the route for a method and path. A path that a pattern with more literal segments matches belongs to
+    /// that pattern alone: `/v1/charges/search` is the search's, under every method, never the charge `search` of
+    /// `/v1/charges/:id`; so a method it does not take is 405, with the search's methods in `Allow`.
     public func match(_ method: HTTPRequest.Method, _ path: String) -> Match {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-        var allowed: [HTTPRequest.Method] = []
+        var matching: [(route: Route, parameters: [String: String])] = []
         for route in self.routes {
             guard let parameters = Self.bind(route.segments, to: segments) else { continue }
-            if route.method == method {
-                return .found(route.endpoint, parameters: parameters, pattern: route.pattern)
-            }
-            allowed.append(route.method)
+            matching.append((route, parameters))
         }
-        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+        let literals = { (route: Route) in route.segments.filter { !$0.hasPrefix(":") }.count }
+        guard let most = matching.map({ literals($0.route) }).max() else { return .notFound }
+        let owners = matching.filter { literals($0.route) == most }
+        if let found = owners.first(where: { $0.route.method == method }) {
+            return .found(found.route.endpoint, parameters: found.parameters, pattern: found.route.pattern)
+        }
+        var allowed: [HTTPRequest.Method] = []
+        for owner in owners where !allowed.contains(owner.route.method) { allowed.append(owner.route.method) }
+        return .methodNotAllowed(allowed: allowed)
     }
 
     /// The path of a route with its parameters filled in: the one spelling of a request's path, whatever escapes

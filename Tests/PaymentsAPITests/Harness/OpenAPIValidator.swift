@@ -138,16 +138,21 @@ extension OpenAPIValidator {
             self.unmatchedResponses = root["x-paisa-unmatched-responses"]
         }
 
-        /// The operation for a method and a concrete path (`/v1/charges/ch_123`), as the server's router would match.
+        /// The operation for a method and a concrete path (`/v1/charges/ch_123`), as OpenAPI and the server's router
+        /// match: the path's most literal template owns it under every method (`/v1/charges/search` is never
+        /// `/v1/charges/{id}`), so a method it does not take has no operation.
         func operation(method: String, path: String) -> Operation? {
             let segments = path.split(separator: "/", omittingEmptySubsequences: true)
             let method = method.lowercased()
-            return self.operations.first { operation in
-                operation.method == method && operation.segments.count == segments.count
+            // Literal paths come first in `operations`.
+            let owner = self.operations.first { operation in
+                operation.segments.count == segments.count
                     && zip(operation.segments, segments).allSatisfy { template, actual in
                         template.hasPrefix("{") && template.hasSuffix("}") ? !actual.isEmpty : template == actual
                     }
             }
+            guard let owner else { return nil }
+            return self.operations.first { $0.template == owner.template && $0.method == method }
         }
 
         /// Follows `$ref`s until a value that is not a bare reference.
