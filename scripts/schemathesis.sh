@@ -40,7 +40,18 @@ rm -rf "$OUT/report"
 # mostly read 429s (the limiter has tests of its own).
 PAISA_RATE_LIMIT_TEST=0 "$BIN" serve --port "$PORT" --log-level warning > "$OUT/server.log" 2>&1 &
 SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true' EXIT
+# A server that has not stopped 10 s after SIGTERM is killed, and the script says so rather than hang.
+stop_server() {
+  kill "$SERVER" 2>/dev/null || return 0
+  for _ in $(seq 1 100); do
+    if ! kill -0 "$SERVER" 2>/dev/null; then wait "$SERVER" 2>/dev/null || true; return 0; fi
+    sleep 0.1
+  done
+  echo "schemathesis: the server had not stopped 10 s after SIGTERM; killed (see $OUT/server.log)" >&2
+  kill -KILL "$SERVER" 2>/dev/null || true
+  wait "$SERVER" 2>/dev/null || true
+}
+trap stop_server EXIT
 
 for _ in $(seq 1 100); do
   if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then break; fi
