@@ -19,7 +19,11 @@ struct BackgroundServiceTests {
                 // Older charges stay pending for two minutes, far longer than the test; the newer one is slow, so
                 // the processor knows it at once.
                 configuration.sandbox.pendingSettle = .seconds(120)
-                configuration.sandbox.slow = .milliseconds(3000)
+                // Past the budget: the slow charge is answered pending, and the reconciler settles it. The budget has
+                // room for the queueing a request sees while the whole suite runs.
+                configuration.sandbox.slow = .milliseconds(8000)
+                configuration.api.requestBudget = .seconds(6)
+                configuration.idempotencyLease = .seconds(20)
             }) { paisa in
                 for _ in 0...Limits.reconcilerBatchSize {
                     #expect(try await paisa.charge(key: key, source: "pending@upi").string("status") == "pending")
@@ -29,7 +33,7 @@ struct BackgroundServiceTests {
                 let id = try #require(newer.chargeID)
 
                 var status = "pending"
-                for _ in 0..<60 where status == "pending" {
+                for _ in 0..<120 where status == "pending" {
                     await paisa.server.reconciler.settlePending()
                     status = try await paisa.send(.get, "/v1/charges/\(id)", key: key).string("status") ?? "?"
                     try await Task.sleep(for: .milliseconds(250))

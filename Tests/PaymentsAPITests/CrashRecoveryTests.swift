@@ -166,10 +166,11 @@ struct BudgetTests {
     func slowProcessorLeavesChargePending() async throws {
         let (account, key) = try await TestDatabase.account()
         try await Paisa.with(configuration: { configuration in
-            // A budget with room for the claim on a busy machine, and a processor slower than it.
-            configuration.api.requestBudget = .seconds(4)
-            configuration.idempotencyLease = .seconds(10)
-            configuration.sandbox.slow = .milliseconds(6000)
+            // A budget with room for the claim on a machine the whole suite loads (requests there see seconds of
+            // queueing), and a processor slower than it.
+            configuration.api.requestBudget = .seconds(8)
+            configuration.idempotencyLease = .seconds(20)
+            configuration.sandbox.slow = .milliseconds(10_000)
         }) { paisa in
             let reply = try await paisa.charge(
                 key: key, currency: "inr", source: "slow@upi", idempotencyKey: freshKey())

@@ -66,8 +66,9 @@ struct UnrecordedApprovalTests {
     func sweepFollowsAnApprovalToItsCharge() async throws {
         let (account, key) = try await TestDatabase.account()
         let idempotencyKey = freshKey()
-        // A lease long enough that no other test's completer records the charge before the sweep has looked.
-        try await Paisa.with(configuration: { $0.idempotencyLease = .milliseconds(3000) }) { paisa in
+        // A lease long enough that no other test's completer records the charge before the sweeps have looked, on a
+        // machine the whole suite loads.
+        try await Paisa.with(configuration: { $0.idempotencyLease = .seconds(8) }) { paisa in
             paisa.server.faults.arm(.afterProcessorCall, .init(action: .crash, remaining: 1))
             #expect(try await paisa.charge(key: key, idempotencyKey: idempotencyKey).status == 500)
             let processorKey = try #require(try await Ledger.processorKey(account: account.id, key: idempotencyKey))
@@ -103,7 +104,7 @@ struct UnrecordedApprovalTests {
 
             // The completer records the charge once the lease is over; the sweep then lets go of it.
             var recorded = false
-            for _ in 0..<80 where !recorded {
+            for _ in 0..<200 where !recorded {
                 try await Task.sleep(for: .milliseconds(100))
                 await paisa.server.completer.completeAbandoned()
                 recorded = try await Ledger.chargeCount(account: account.id) == 1

@@ -24,13 +24,16 @@ struct Paisa {
         configuration configure: (inout ServerConfiguration) -> Void = { _ in }, logger: Logger = TestDatabase.logger,
         live: Bool = false, overHTTPS: Bool = false, _ body: @Sendable (Paisa) async throws -> Void
     ) async throws {
-        // Leases as in production (the budget and a margin), so that no other test's completer takes over a key
-        // this test's request still holds; tests of crash recovery ask for `shortLease` to resume quickly.
+        // The whole suite runs at once on two cores, so a test about anything but the clock gets a budget a loaded
+        // machine cannot miss (10 s), and a lease longer than it (20 s), so that no other test's completer takes over
+        // a key this test's request still holds. Tests of the budget set their own; tests of crash recovery ask for
+        // `shortLease` to resume quickly.
         var configuration = ServerConfiguration(
             database: try DatabaseSettings(url: TestDatabase.url), runBackgroundServices: false)
         configuration.docsDirectory = Self.docsDirectory
         // Tests revoke keys and change pinned versions, and expect the next request to see it.
         configuration.api.keyCacheLifetime = .zero
+        BudgetTests.generousBudget(&configuration)
         configure(&configuration)
         if live { configuration.port = 0 }
         if overHTTPS { configuration.api.transport.trustForwardedProto = true }
