@@ -59,24 +59,30 @@ struct BackgroundServiceTests {
         if let failure { throw failure }
     }
 
-    @Test("a charge that can never finish is given up once: logged, counted, its payment voided, its key answered")
-    func completerGivesUpOnce() async throws {
+    struct CouldNotClaim: Error {}
+
+    /// A charge's key claimed with parameters that no longer validate (a stored request a deploy made invalid), for
+    /// a test to abandon and hand to the completer.
+    static func unfinishableCharge() async throws -> (Account, PostgresPaymentsStore, IdempotentRequest, ClaimedKey) {
         let (account, _) = try await TestDatabase.account()
-        let scope = Scope(accountID: account.id, livemode: false)
         let store = try await TestDatabase.store(lease: .milliseconds(60_000))
-        let key = freshKey()
-        // A key claimed with parameters that no longer validate, abandoned by its request.
         let parameters = #"{"amount":"not a number","currency":"inr","source":"tok_visa"}"#
         let request = IdempotentRequest(
-            scope: scope, key: key, method: "POST", path: "/v1/charges", version: "2026-10-28.endive",
-            parameters: parameters,
+            scope: Scope(accountID: account.id, livemode: false), key: freshKey(), method: "POST",
+            path: "/v1/charges", version: "2026-10-28.endive", parameters: parameters,
             fingerprint: RequestFingerprint.make(
                 method: "POST", path: "/v1/charges", version: "2026-10-28.endive", canonicalParameters: parameters),
             requestID: ObjectID.make(.request))
         guard case .claimed(let claimed) = try await store.claim(request, deadline: .after(.milliseconds(2000))) else {
-            Issue.record("could not claim the key")
-            return
+            throw CouldNotClaim()
         }
+        return (account, store, request, claimed)
+    }
+
+    @Test("a charge that can never finish is given up once: logged, counted, its payment voided, its key answered")
+    func completerGivesUpOnce() async throws {
+        let (account, store, request, claimed) = try await Self.unfinishableCharge()
+        let (scope, key, parameters) = (request.scope, request.key, request.parameters)
         let log = LogCapture()
         try await Paisa.with(logger: log.logger) { paisa in
             // Abandoned now, and resumed at once by this server's completer (before another test's completer,
@@ -106,21 +112,8 @@ struct BackgroundServiceTests {
 
     @Test("a give-up whose ending fails is not the end: the key goes back on the list, and a later pass ends it")
     func givingUpRetriesTheEnding() async throws {
-        let (account, _) = try await TestDatabase.account()
-        let scope = Scope(accountID: account.id, livemode: false)
-        let store = try await TestDatabase.store(lease: .milliseconds(60_000))
-        let key = freshKey()
-        let parameters = #"{"amount":"not a number","currency":"inr","source":"tok_visa"}"#
-        let request = IdempotentRequest(
-            scope: scope, key: key, method: "POST", path: "/v1/charges", version: "2026-10-28.endive",
-            parameters: parameters,
-            fingerprint: RequestFingerprint.make(
-                method: "POST", path: "/v1/charges", version: "2026-10-28.endive", canonicalParameters: parameters),
-            requestID: ObjectID.make(.request))
-        guard case .claimed(let claimed) = try await store.claim(request, deadline: .after(.milliseconds(2000))) else {
-            Issue.record("could not claim the key")
-            return
-        }
+        let (account, store, request, claimed) = try await Self.unfinishableCharge()
+        let (scope, key, parameters) = (request.scope, request.key, request.parameters)
         let log = LogCapture()
         try await Paisa.with(configuration: PaymentIntentTests.crashable, logger: log.logger) { paisa in
             await store.release(claimed, counted: true)

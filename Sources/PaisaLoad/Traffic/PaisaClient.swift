@@ -99,26 +99,27 @@ public final class PaisaClient: Sendable {
     func listCharges(
         apiKey: String, createdFrom: Int64, startingAfter: String?, pageSize: Int
     ) async throws
-        -> WireChargeList
+        -> WireList<WireCharge>
     {
         var query: [(String, String)] = [
             ("limit", String(pageSize)), ("created[gte]", String(createdFrom)),
             ("expand[]", "data.balance_transaction"),
         ]
         if let startingAfter { query.append(("starting_after", startingAfter)) }
-        return try await self.get("/v1/charges?" + FormEncoding.query(query), apiKey: apiKey, as: WireChargeList.self)
+        return try await self.get(
+            "/v1/charges?" + FormEncoding.query(query), apiKey: apiKey, as: WireList<WireCharge>.self)
     }
 
     /// One page of `GET /v1/payment_intents`, newest first, created at or after `createdFrom` (unix seconds).
     func listPaymentIntents(
         apiKey: String, createdFrom: Int64, startingAfter: String?, pageSize: Int
     ) async throws
-        -> WirePaymentIntentList
+        -> WireList<WirePaymentIntent>
     {
         var query: [(String, String)] = [("limit", String(pageSize)), ("created[gte]", String(createdFrom))]
         if let startingAfter { query.append(("starting_after", startingAfter)) }
         return try await self.get(
-            "/v1/payment_intents?" + FormEncoding.query(query), apiKey: apiKey, as: WirePaymentIntentList.self)
+            "/v1/payment_intents?" + FormEncoding.query(query), apiKey: apiKey, as: WireList<WirePaymentIntent>.self)
     }
 
     /// `GET /v1/balance`, as available plus pending per currency.

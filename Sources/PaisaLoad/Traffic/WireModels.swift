@@ -100,20 +100,9 @@ struct WirePaymentIntent: Decodable {
     }
 }
 
-/// A page of `GET /v1/payment_intents`.
-struct WirePaymentIntentList: Decodable {
-    let data: [WirePaymentIntent]
-    let hasMore: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case data
-        case hasMore = "has_more"
-    }
-}
-
-/// A page of `GET /v1/charges`.
-struct WireChargeList: Decodable {
-    let data: [WireCharge]
+/// A page of a list (`GET /v1/charges`, `GET /v1/payment_intents`).
+struct WireList<Item: Decodable>: Decodable {
+    let data: [Item]
     let hasMore: Bool
 
     enum CodingKeys: String, CodingKey {
