@@ -1,5 +1,14 @@
 import Payments
 
+/// The account: `/v1/account`.
+struct AccountController: Controller {
+    let api: APIRouter
+
+    func addRoutes(to routes: inout RouteTable) {
+        routes.add(.get, "/v1/account", self.api.retrieveAccount())
+    }
+}
+
 extension APIRouter {
     /// `GET /v1/account`: the account the key belongs to.
     func retrieveAccount() -> Endpoint {

@@ -1,5 +1,16 @@
 import Payments
 
+/// The balance and the balance transactions behind it.
+struct BalanceController: Controller {
+    let api: APIRouter
+
+    func addRoutes(to routes: inout RouteTable) {
+        routes.add(.get, "/v1/balance", self.api.retrieveBalance())
+        routes.add(.get, "/v1/balance_transactions", self.api.listBalanceTransactions())
+        routes.add(.get, "/v1/balance_transactions/:id", self.api.retrieveBalanceTransaction())
+    }
+}
+
 extension APIRouter {
     /// `GET /v1/balance`: available and pending per currency, summed from the ledger now.
     func retrieveBalance() -> Endpoint {

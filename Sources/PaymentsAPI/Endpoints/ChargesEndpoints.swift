@@ -1,62 +1,89 @@
 import HTTPTypes
 import Payments
 
+/// Charges: `/v1/charges` and a charge's own routes.
+struct ChargesController: Controller {
+    let api: APIRouter
+
+    func addRoutes(to routes: inout RouteTable) {
+        routes.add(.post, "/v1/charges", .write(CreateChargeWrite.self, api: self.api))
+        routes.add(.get, "/v1/charges", self.api.listCharges())
+        // Before `/v1/charges/:id`: the table matches in order, and `search` is no charge id.
+        routes.add(.get, "/v1/charges/search", self.api.searchCharges())
+        routes.add(.get, "/v1/charges/:id", self.api.retrieveCharge())
+        routes.add(.post, "/v1/charges/:id", .write(UpdateChargeWrite.self, api: self.api))
+        routes.add(.post, "/v1/charges/:id/capture", .write(CaptureChargeWrite.self, api: self.api))
+        routes.add(.get, "/v1/charges/:id/refunds", self.api.listRefunds(ofChargeInPath: true))
+    }
+}
+
+/// `POST /v1/charges`: validated (the source with the processor too), then, holding the key, the customer checked,
+/// the processor asked and the charge recorded (`ChargeService.create`). A charge the completer gives up on is
+/// ended at the processor (voided) and answered `charge_voided`.
+struct CreateChargeWrite: PaymentWrite {
+    static let permission = Permission(.charges, .write)
+
+    let request: APIRequest
+    let api: APIRouter
+    let command: CreateCharge
+    let paymentMethod: PaymentMethodDetails
+    let relations: ChargeRelations
+
+    init(_ request: APIRequest, api: APIRouter) throws {
+        let reader = try ParameterReader(request.parameters, allowed: APIRouter.createChargeParameters)
+        self.command = try APIRouter.createChargeCommand(
+            reader, upiRefusesManualCapture: request.has(UPIRefusesManualCapture.self))
+        let expansion = try Expansion(reader, allowed: APIRouter.chargeExpandable, for: request.principal)
+        self.paymentMethod = try api.charges.paymentMethod(for: self.command)
+        // A new charge has no refunds: versions that embed them show an empty list, whatever the key.
+        self.relations = try api.relations(request, expansion, refundsCanExist: false)
+        self.request = request
+        self.api = api
+    }
+
+    func perform(under key: ClaimedKey) async throws -> IdempotencyLayer.Completion {
+        let (request, relations, docsURL) = (self.request, self.relations, self.api.configuration.docsURL)
+        // Under the key, so that a refusal is stored like any answer: a retry is refused the same way, and a
+        // customer deleted after the key's first use never refuses a payment it may have made.
+        let customer: Customer?
+        do {
+            customer = try await self.api.chargeableCustomer(
+                self.command.customerID, key: key, deadline: request.deadline)
+        } catch let refusal as PaymentsError where refusal.isRefusalOfTheRequest {
+            return try await self.api.store.complete(key: key, deadline: request.deadline) { _ in
+                request.stored(WireError(refusal), docsURL: docsURL)
+            }
+        }
+        return try await self.api.charges.create(
+            self.command, paymentMethod: self.paymentMethod, key: key, deadline: request.deadline
+        ) { outcome in
+            guard case .recorded(let charge, let posting) = outcome else {
+                return APIRouter.notRecordedAnswer(outcome, request: request, docsURL: docsURL)
+            }
+            var view = ChargeView(charge: charge)
+            if relations.contains(.balanceTransaction) {
+                view.balanceTransaction = posting.map(BalanceTransaction.init)
+            }
+            if relations.contains(.refunds) { view.refunds = Page(items: [], hasMore: false) }
+            if relations.contains(.customer) { view.customer = customer }
+            return APIRouter.chargeAnswer(view, request: request, docsURL: docsURL)
+        }
+    }
+
+    static func end(
+        _ request: APIRequest, api: APIRouter, under key: ClaimedKey
+    ) async throws -> IdempotencyLayer.Completion {
+        try await api.charges.end(key: key, declined: nil, deadline: request.deadline) { outcome in
+            APIRouter.notRecordedAnswer(outcome, request: request, docsURL: api.configuration.docsURL)
+        }
+    }
+}
+
 extension APIRouter {
     static let createChargeParameters: Set<String> = [
         "amount", "currency", "source", "capture", "description", "metadata", "receipt_email",
         "statement_descriptor", "statement_descriptor_suffix", "customer", "shipping", "transfer_group", "expand",
     ]
-
-    /// `POST /v1/charges`: validate, then (holding the key) check the customer, ask the processor and record the
-    /// charge. A charge the completer gives up on is ended at the processor (voided) and answered `charge_voided`.
-    func createCharge() -> Endpoint {
-        Endpoint(
-            Permission(.charges, .write),
-            .write { request in
-                let reader = try ParameterReader(request.parameters, allowed: Self.createChargeParameters)
-                let command = try Self.createChargeCommand(
-                    reader, upiRefusesManualCapture: request.has(UPIRefusesManualCapture.self))
-                let expansion = try Expansion(reader, allowed: Self.chargeExpandable, for: request.principal)
-                let paymentMethod = try self.charges.paymentMethod(for: command)
-                // A new charge has no refunds: versions that embed them show an empty list, whatever the key.
-                let relations = try self.relations(request, expansion, refundsCanExist: false)
-                let docsURL = self.configuration.docsURL
-                return { key in
-                    // Under the key, so that a refusal is stored like any answer: a retry is refused the same way,
-                    // and a customer deleted after the key's first use never refuses a payment it may have made.
-                    let customer: Customer?
-                    do {
-                        customer = try await self.chargeableCustomer(
-                            command.customerID, key: key, deadline: request.deadline)
-                    } catch let refusal as PaymentsError where refusal.isRefusalOfTheRequest {
-                        return try await self.store.complete(key: key, deadline: request.deadline) { _ in
-                            request.stored(WireError(refusal), docsURL: docsURL)
-                        }
-                    }
-                    return try await self.charges.create(
-                        command, paymentMethod: paymentMethod, key: key, deadline: request.deadline
-                    ) { outcome in
-                        guard case .recorded(let charge, let posting) = outcome else {
-                            return Self.notRecordedAnswer(outcome, request: request, docsURL: docsURL)
-                        }
-                        var view = ChargeView(charge: charge)
-                        if relations.contains(.balanceTransaction) {
-                            view.balanceTransaction = posting.map(BalanceTransaction.init)
-                        }
-                        if relations.contains(.refunds) { view.refunds = Page(items: [], hasMore: false) }
-                        if relations.contains(.customer) { view.customer = customer }
-                        return Self.chargeAnswer(view, request: request, docsURL: docsURL)
-                    }
-                }
-            },
-            end: { request in
-                { key in
-                    try await self.charges.end(key: key, declined: nil, deadline: request.deadline) { outcome in
-                        Self.notRecordedAnswer(outcome, request: request, docsURL: self.configuration.docsURL)
-                    }
-                }
-            })
-    }
 
     /// The stored answer for a charge that was not recorded: the decline it was (without a charge to name), or
     /// `charge_voided` for a payment voided at the processor.

@@ -1,45 +1,75 @@
 import Payments
 
+/// Customers: `/v1/customers` and a customer's own routes.
+struct CustomersController: Controller {
+    let api: APIRouter
+
+    func addRoutes(to routes: inout RouteTable) {
+        routes.add(.post, "/v1/customers", .write(CreateCustomerWrite.self, api: self.api))
+        routes.add(.get, "/v1/customers", self.api.listCustomers())
+        routes.add(.get, "/v1/customers/search", self.api.searchCustomers())
+        routes.add(.get, "/v1/customers/:id", self.api.retrieveCustomer())
+        routes.add(.post, "/v1/customers/:id", .write(UpdateCustomerWrite.self, api: self.api))
+        routes.add(.delete, "/v1/customers/:id", self.api.deleteCustomer())
+    }
+}
+
+/// `POST /v1/customers`: every field optional.
+struct CreateCustomerWrite: Write {
+    static let permission = Permission(.customers, .write)
+
+    let request: APIRequest
+    let api: APIRouter
+    let command: CreateCustomer
+
+    init(_ request: APIRequest, api: APIRouter) throws {
+        let reader = try ParameterReader(request.parameters, allowed: Set(APIRouter.customerFields))
+        _ = try Expansion(reader, allowed: [], for: request.principal)
+        self.command = try CreateCustomer(
+            email: try reader.nonEmptyString("email"), name: try reader.nonEmptyString("name"),
+            phone: try reader.nonEmptyString("phone"), description: try reader.nonEmptyString("description"),
+            metadata: try reader.newMetadata())
+        self.request = request
+        self.api = api
+    }
+
+    func perform(under key: ClaimedKey) async throws -> IdempotencyLayer.Completion {
+        let (request, docsURL) = (self.request, self.api.configuration.docsURL)
+        return try await self.api.customers.create(self.command, key: key, deadline: request.deadline) { result in
+            request.stored(result, docsURL: docsURL) { Render.customer($0) }
+        }
+    }
+}
+
+/// `POST /v1/customers/:id`: the fields given change; an empty value clears one.
+struct UpdateCustomerWrite: Write {
+    static let permission = Permission(.customers, .write)
+
+    let request: APIRequest
+    let api: APIRouter
+    let command: UpdateCustomer
+
+    init(_ request: APIRequest, api: APIRouter) throws {
+        let reader = try ParameterReader(request.parameters, allowed: Set(APIRouter.customerFields))
+        _ = try Expansion(reader, allowed: [], for: request.principal)
+        self.command = try UpdateCustomer(
+            customerID: request.pathParameter("id"), email: try reader.string("email"), name: try reader.string("name"),
+            phone: try reader.string("phone"), description: try reader.string("description"),
+            metadata: try reader.metadata())
+        self.request = request
+        self.api = api
+    }
+
+    func perform(under key: ClaimedKey) async throws -> IdempotencyLayer.Completion {
+        let (request, docsURL) = (self.request, self.api.configuration.docsURL)
+        return try await self.api.customers.update(self.command, key: key, deadline: request.deadline) { result in
+            request.stored(result, docsURL: docsURL) { Render.customer($0) }
+        }
+    }
+}
+
 extension APIRouter {
     static let customerFields = ["email", "name", "phone", "description", "metadata", "expand"]
-
-    /// `POST /v1/customers`: every field optional.
-    func createCustomer() -> Endpoint {
-        Endpoint(
-            Permission(.customers, .write),
-            .write { request in
-                let reader = try ParameterReader(request.parameters, allowed: Set(Self.customerFields))
-                _ = try Expansion(reader, allowed: [], for: request.principal)
-                let command = try CreateCustomer(
-                    email: try reader.nonEmptyString("email"), name: try reader.nonEmptyString("name"),
-                    phone: try reader.nonEmptyString("phone"), description: try reader.nonEmptyString("description"),
-                    metadata: try reader.newMetadata())
-                return { key in
-                    try await self.customers.create(command, key: key, deadline: request.deadline) { result in
-                        request.stored(result, docsURL: self.configuration.docsURL) { Render.customer($0) }
-                    }
-                }
-            })
-    }
-
-    /// `POST /v1/customers/:id`: the fields given change; an empty value clears one.
-    func updateCustomer() -> Endpoint {
-        Endpoint(
-            Permission(.customers, .write),
-            .write { request in
-                let reader = try ParameterReader(request.parameters, allowed: Set(Self.customerFields))
-                _ = try Expansion(reader, allowed: [], for: request.principal)
-                let command = try UpdateCustomer(
-                    customerID: request.pathParameter("id"), email: try reader.string("email"),
-                    name: try reader.string("name"), phone: try reader.string("phone"),
-                    description: try reader.string("description"), metadata: try reader.metadata())
-                return { key in
-                    try await self.customers.update(command, key: key, deadline: request.deadline) { result in
-                        request.stored(result, docsURL: self.configuration.docsURL) { Render.customer($0) }
-                    }
-                }
-            })
-    }
 
     /// `GET /v1/customers/:id`: a deleted customer answers 200 with `deleted: true`, as in Stripe.
     func retrieveCustomer() -> Endpoint {

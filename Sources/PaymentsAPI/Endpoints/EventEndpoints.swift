@@ -1,5 +1,15 @@
 import Payments
 
+/// Events: `/v1/events`.
+struct EventsController: Controller {
+    let api: APIRouter
+
+    func addRoutes(to routes: inout RouteTable) {
+        routes.add(.get, "/v1/events", self.api.listEvents())
+        routes.add(.get, "/v1/events/:id", self.api.retrieveEvent())
+    }
+}
+
 extension APIRouter {
     /// `GET /v1/events/:id`.
     func retrieveEvent() -> Endpoint {

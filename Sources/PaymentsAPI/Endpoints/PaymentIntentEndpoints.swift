@@ -1,130 +1,195 @@
 import Payments
 
+/// PaymentIntents: `/v1/payment_intents` and an intent's own routes.
+struct PaymentIntentsController: Controller {
+    let api: APIRouter
+
+    func addRoutes(to routes: inout RouteTable) {
+        routes.add(.post, "/v1/payment_intents", .write(CreatePaymentIntentWrite.self, api: self.api))
+        routes.add(.get, "/v1/payment_intents", self.api.listPaymentIntents())
+        routes.add(.get, "/v1/payment_intents/search", self.api.searchPaymentIntents())
+        routes.add(.get, "/v1/payment_intents/:id", self.api.retrievePaymentIntent())
+        routes.add(.post, "/v1/payment_intents/:id", .write(UpdatePaymentIntentWrite.self, api: self.api))
+        routes.add(.post, "/v1/payment_intents/:id/confirm", .write(ConfirmPaymentIntentWrite.self, api: self.api))
+        routes.add(.post, "/v1/payment_intents/:id/capture", .write(CapturePaymentIntentWrite.self, api: self.api))
+        routes.add(.post, "/v1/payment_intents/:id/cancel", .write(CancelPaymentIntentWrite.self, api: self.api))
+    }
+}
+
+/// What every write of an intent shares: the request, the API, the expansion its answer shows, and how it answers.
+protocol PaymentIntentWrite: Write {
+    var request: APIRequest { get }
+    var api: APIRouter { get }
+    var expansion: Expansion { get }
+}
+
+extension PaymentIntentWrite {
+    /// How the answer of this write is rendered and stored.
+    var answer: PaymentIntentService.Render {
+        let (request, expansion, docsURL) = (self.request, self.expansion, self.api.configuration.docsURL)
+        return { APIRouter.intentAnswer($0, expansion, request: request, docsURL: docsURL) }
+    }
+}
+
+extension PaymentIntentWrite where Self: PaymentWrite {
+    /// A confirmation the completer gives up on: the payment voided, the intent let go.
+    static func end(
+        _ request: APIRequest, api: APIRouter, under key: ClaimedKey
+    ) async throws -> IdempotencyLayer.Completion {
+        try await api.intents.end(key: key, deadline: request.deadline) {
+            APIRouter.intentAnswer($0, nil, request: request, docsURL: api.configuration.docsURL)
+        }
+    }
+}
+
+/// `POST /v1/payment_intents`: with `confirm=true`, made and confirmed under one key.
+struct CreatePaymentIntentWrite: PaymentIntentWrite, PaymentWrite {
+    static let permission = Permission(.paymentIntents, .write)
+
+    let request: APIRequest
+    let api: APIRouter
+    let expansion: Expansion
+    let command: CreatePaymentIntent
+
+    init(_ request: APIRequest, api: APIRouter) throws {
+        let reader = try ParameterReader(request.parameters, allowed: APIRouter.createPaymentIntentParameters)
+        self.expansion = try Expansion(reader, allowed: ["latest_charge"], for: request.principal)
+        guard let amount = try reader.integer("amount") else { throw PaymentsError.parameterMissing("amount") }
+        let currency = try APIRouter.currency(reader, refusedAs: .parameterInvalidString)
+        try APIRouter.checkPaymentMethodTypes(reader, currency: currency)
+        _ = try reader.nested("automatic_payment_methods", allowed: ["enabled", "allow_redirects"])
+        _ = try reader.string("return_url")
+        self.command = try CreatePaymentIntent(
+            amount: amount, currency: currency, captureMethod: try APIRouter.captureMethod(reader),
+            paymentMethod: try APIRouter.intentPaymentMethod(reader), customerID: try reader.nonEmptyString("customer"),
+            description: try reader.nonEmptyString("description"), metadata: try reader.newMetadata(),
+            receiptEmail: try reader.nonEmptyString("receipt_email"),
+            statementDescriptor: try reader.nonEmptyString("statement_descriptor"),
+            confirm: try reader.bool("confirm") ?? false)
+        self.request = request
+        self.api = api
+    }
+
+    func perform(under key: ClaimedKey) async throws -> IdempotencyLayer.Completion {
+        try await self.api.intents.create(self.command, key: key, deadline: self.request.deadline, render: self.answer)
+    }
+}
+
+/// `POST /v1/payment_intents/:id/confirm`: one charge, through the charge path, under this key.
+struct ConfirmPaymentIntentWrite: PaymentIntentWrite, PaymentWrite {
+    static let permission = Permission(.paymentIntents, .write)
+
+    let request: APIRequest
+    let api: APIRouter
+    let expansion: Expansion
+    let intentID: String
+    let method: IntentPaymentMethod?
+
+    init(_ request: APIRequest, api: APIRouter) throws {
+        let reader = try ParameterReader(
+            request.parameters, allowed: ["payment_method", "payment_method_data", "return_url", "expand"])
+        self.expansion = try Expansion(reader, allowed: ["latest_charge"], for: request.principal)
+        _ = try reader.string("return_url")
+        self.method = try APIRouter.intentPaymentMethod(reader)
+        self.intentID = request.pathParameter("id")
+        self.request = request
+        self.api = api
+    }
+
+    func perform(under key: ClaimedKey) async throws -> IdempotencyLayer.Completion {
+        try await self.api.intents.confirm(
+            self.intentID, method: self.method, key: key, deadline: self.request.deadline, render: self.answer)
+    }
+}
+
+/// `POST /v1/payment_intents/:id`.
+struct UpdatePaymentIntentWrite: PaymentIntentWrite {
+    static let permission = Permission(.paymentIntents, .write)
+
+    let request: APIRequest
+    let api: APIRouter
+    let expansion: Expansion
+    let command: UpdatePaymentIntent
+
+    init(_ request: APIRequest, api: APIRouter) throws {
+        let reader = try ParameterReader(
+            request.parameters,
+            allowed: [
+                "amount", "payment_method", "payment_method_data", "description", "metadata", "receipt_email", "expand",
+            ])
+        self.expansion = try Expansion(reader, allowed: ["latest_charge"], for: request.principal)
+        self.command = try UpdatePaymentIntent(
+            intentID: request.pathParameter("id"), amount: try reader.integer("amount"),
+            paymentMethod: try APIRouter.intentPaymentMethod(reader),
+            description: try reader.clearableString("description"), metadata: try reader.metadata(),
+            receiptEmail: try reader.clearableString("receipt_email"))
+        self.request = request
+        self.api = api
+    }
+
+    func perform(under key: ClaimedKey) async throws -> IdempotencyLayer.Completion {
+        try await self.api.intents.update(self.command, key: key, deadline: self.request.deadline, render: self.answer)
+    }
+}
+
+/// `POST /v1/payment_intents/:id/capture`: `amount_to_capture` captures part and releases the rest.
+struct CapturePaymentIntentWrite: PaymentIntentWrite {
+    static let permission = Permission(.paymentIntents, .write)
+
+    let request: APIRequest
+    let api: APIRouter
+    let expansion: Expansion
+    let intentID: String
+    let amount: Int64?
+
+    init(_ request: APIRequest, api: APIRouter) throws {
+        let reader = try ParameterReader(request.parameters, allowed: ["amount_to_capture", "expand"])
+        self.expansion = try Expansion(reader, allowed: ["latest_charge"], for: request.principal)
+        self.amount = try reader.integer("amount_to_capture")
+        self.intentID = request.pathParameter("id")
+        self.request = request
+        self.api = api
+    }
+
+    func perform(under key: ClaimedKey) async throws -> IdempotencyLayer.Completion {
+        try await self.api.intents.capture(
+            self.intentID, amount: self.amount, key: key, deadline: self.request.deadline, render: self.answer)
+    }
+}
+
+/// `POST /v1/payment_intents/:id/cancel`: an authorized intent's authorization is released with it.
+struct CancelPaymentIntentWrite: PaymentIntentWrite {
+    static let permission = Permission(.paymentIntents, .write)
+
+    let request: APIRequest
+    let api: APIRouter
+    let expansion: Expansion
+    let intentID: String
+    let reason: PaymentIntent.CancellationReason?
+
+    init(_ request: APIRequest, api: APIRouter) throws {
+        let reader = try ParameterReader(request.parameters, allowed: ["cancellation_reason", "expand"])
+        self.expansion = try Expansion(reader, allowed: ["latest_charge"], for: request.principal)
+        let reason = try reader.choice(
+            "cancellation_reason", among: PaymentIntent.CancellationReason.allCases.map(\.rawValue))
+        self.reason = reason.flatMap(PaymentIntent.CancellationReason.init(rawValue:))
+        self.intentID = request.pathParameter("id")
+        self.request = request
+        self.api = api
+    }
+
+    func perform(under key: ClaimedKey) async throws -> IdempotencyLayer.Completion {
+        try await self.api.intents.cancel(
+            self.intentID, reason: self.reason, key: key, deadline: self.request.deadline, render: self.answer)
+    }
+}
+
 extension APIRouter {
     static let createPaymentIntentParameters: Set<String> = [
         "amount", "currency", "capture_method", "confirm", "payment_method", "payment_method_data",
         "payment_method_types", "automatic_payment_methods", "customer", "description", "metadata", "receipt_email",
         "statement_descriptor", "return_url", "expand",
     ]
-
-    /// `POST /v1/payment_intents`: with `confirm=true`, made and confirmed under one key.
-    func createPaymentIntent() -> Endpoint {
-        Endpoint(
-            Permission(.paymentIntents, .write),
-            .write { request in
-                let reader = try ParameterReader(request.parameters, allowed: Self.createPaymentIntentParameters)
-                let expansion = try Expansion(reader, allowed: ["latest_charge"], for: request.principal)
-                guard let amount = try reader.integer("amount") else { throw PaymentsError.parameterMissing("amount") }
-                let currency = try Self.currency(reader, refusedAs: .parameterInvalidString)
-                try Self.checkPaymentMethodTypes(reader, currency: currency)
-                _ = try reader.nested("automatic_payment_methods", allowed: ["enabled", "allow_redirects"])
-                _ = try reader.string("return_url")
-                let command = try CreatePaymentIntent(
-                    amount: amount, currency: currency, captureMethod: try Self.captureMethod(reader),
-                    paymentMethod: try Self.intentPaymentMethod(reader),
-                    customerID: try reader.nonEmptyString("customer"),
-                    description: try reader.nonEmptyString("description"), metadata: try reader.newMetadata(),
-                    receiptEmail: try reader.nonEmptyString("receipt_email"),
-                    statementDescriptor: try reader.nonEmptyString("statement_descriptor"),
-                    confirm: try reader.bool("confirm") ?? false)
-                return { key in
-                    try await self.intents.create(command, key: key, deadline: request.deadline) { outcome in
-                        Self.intentAnswer(outcome, expansion, request: request, docsURL: self.configuration.docsURL)
-                    }
-                }
-            },
-            end: { request in self.endConfirmation(request) })
-    }
-
-    /// `POST /v1/payment_intents/:id/confirm`.
-    func confirmPaymentIntent() -> Endpoint {
-        Endpoint(
-            Permission(.paymentIntents, .write),
-            .write { request in
-                let reader = try ParameterReader(
-                    request.parameters, allowed: ["payment_method", "payment_method_data", "return_url", "expand"])
-                let expansion = try Expansion(reader, allowed: ["latest_charge"], for: request.principal)
-                _ = try reader.string("return_url")
-                let method = try Self.intentPaymentMethod(reader)
-                let id = request.pathParameter("id")
-                return { key in
-                    try await self.intents.confirm(id, method: method, key: key, deadline: request.deadline) {
-                        Self.intentAnswer($0, expansion, request: request, docsURL: self.configuration.docsURL)
-                    }
-                }
-            },
-            end: { request in self.endConfirmation(request) })
-    }
-
-    /// What the completer does with a confirmation it gives up on: the payment voided, the intent let go.
-    private func endConfirmation(_ request: APIRequest) -> Endpoint.Operation {
-        { key in
-            try await self.intents.end(key: key, deadline: request.deadline) {
-                Self.intentAnswer($0, nil, request: request, docsURL: self.configuration.docsURL)
-            }
-        }
-    }
-
-    /// `POST /v1/payment_intents/:id`.
-    func updatePaymentIntent() -> Endpoint {
-        Endpoint(
-            Permission(.paymentIntents, .write),
-            .write { request in
-                let reader = try ParameterReader(
-                    request.parameters,
-                    allowed: [
-                        "amount", "payment_method", "payment_method_data", "description", "metadata", "receipt_email",
-                        "expand",
-                    ])
-                let expansion = try Expansion(reader, allowed: ["latest_charge"], for: request.principal)
-                let command = try UpdatePaymentIntent(
-                    intentID: request.pathParameter("id"), amount: try reader.integer("amount"),
-                    paymentMethod: try Self.intentPaymentMethod(reader),
-                    description: try reader.clearableString("description"), metadata: try reader.metadata(),
-                    receiptEmail: try reader.clearableString("receipt_email"))
-                return { key in
-                    try await self.intents.update(command, key: key, deadline: request.deadline) {
-                        Self.intentAnswer($0, expansion, request: request, docsURL: self.configuration.docsURL)
-                    }
-                }
-            })
-    }
-
-    /// `POST /v1/payment_intents/:id/capture`: `amount_to_capture` captures part and releases the rest.
-    func capturePaymentIntent() -> Endpoint {
-        Endpoint(
-            Permission(.paymentIntents, .write),
-            .write { request in
-                let reader = try ParameterReader(request.parameters, allowed: ["amount_to_capture", "expand"])
-                let expansion = try Expansion(reader, allowed: ["latest_charge"], for: request.principal)
-                let amount = try reader.integer("amount_to_capture")
-                let id = request.pathParameter("id")
-                return { key in
-                    try await self.intents.capture(id, amount: amount, key: key, deadline: request.deadline) {
-                        Self.intentAnswer($0, expansion, request: request, docsURL: self.configuration.docsURL)
-                    }
-                }
-            })
-    }
-
-    /// `POST /v1/payment_intents/:id/cancel`.
-    func cancelPaymentIntent() -> Endpoint {
-        Endpoint(
-            Permission(.paymentIntents, .write),
-            .write { request in
-                let reader = try ParameterReader(request.parameters, allowed: ["cancellation_reason", "expand"])
-                let expansion = try Expansion(reader, allowed: ["latest_charge"], for: request.principal)
-                let reason = try reader.choice(
-                    "cancellation_reason", among: PaymentIntent.CancellationReason.allCases.map(\.rawValue))
-                let id = request.pathParameter("id")
-                return { key in
-                    try await self.intents.cancel(
-                        id, reason: reason.flatMap(PaymentIntent.CancellationReason.init(rawValue:)), key: key,
-                        deadline: request.deadline
-                    ) { Self.intentAnswer($0, expansion, request: request, docsURL: self.configuration.docsURL) }
-                }
-            })
-    }
 
     /// `GET /v1/payment_intents/:id`: `latest_charge` and `customer` expand.
     func retrievePaymentIntent() -> Endpoint {
@@ -244,7 +309,7 @@ extension APIRouter {
         }
     }
 
-    private static func captureMethod(_ reader: ParameterReader) throws(PaymentsError) -> Charge.CaptureMethod {
+    static func captureMethod(_ reader: ParameterReader) throws(PaymentsError) -> Charge.CaptureMethod {
         // `automatic_async` is Stripe's newer name for capturing at once.
         switch try reader.choice("capture_method", among: ["automatic", "automatic_async", "manual"]) {
         case "manual": .manual
@@ -253,7 +318,7 @@ extension APIRouter {
     }
 
     /// `payment_method_types[]`, when given, must be among what the currency takes.
-    private static func checkPaymentMethodTypes(_ reader: ParameterReader, currency: Currency) throws(PaymentsError) {
+    static func checkPaymentMethodTypes(_ reader: ParameterReader, currency: Currency) throws(PaymentsError) {
         let offered = Render.paymentMethodTypes(currency)
         for (index, type)
             in (try reader.strings("payment_method_types", max: 10, example: "payment_method_types[]=card")

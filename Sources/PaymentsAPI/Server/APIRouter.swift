@@ -38,46 +38,15 @@ public struct APIRouter: Sendable {
         self.routes = self.buildRoutes()
     }
 
-    /// Every /v1 route, in one list.
+    /// Every /v1 route, resource by resource: each controller adds its own.
     private func buildRoutes() -> RouteTable {
         var routes = RouteTable()
-        routes.add(.get, "/v1/account", self.retrieveAccount())
-        routes.add(.post, "/v1/charges", self.createCharge())
-        routes.add(.get, "/v1/charges", self.listCharges())
-        // Before `/v1/charges/:id`: the table matches in order, and `search` is no charge id.
-        routes.add(.get, "/v1/charges/search", self.searchCharges())
-        routes.add(.get, "/v1/charges/:id", self.retrieveCharge())
-        routes.add(.post, "/v1/charges/:id", self.updateCharge())
-        routes.add(.post, "/v1/charges/:id/capture", self.captureCharge())
-        routes.add(.get, "/v1/charges/:id/refunds", self.listRefunds(ofChargeInPath: true))
-        routes.add(.post, "/v1/refunds", self.createRefund())
-        routes.add(.get, "/v1/refunds", self.listRefunds())
-        routes.add(.get, "/v1/refunds/:id", self.retrieveRefund())
-        routes.add(.post, "/v1/refunds/:id", self.updateRefund())
-        routes.add(.post, "/v1/payment_intents", self.createPaymentIntent())
-        routes.add(.get, "/v1/payment_intents", self.listPaymentIntents())
-        routes.add(.get, "/v1/payment_intents/search", self.searchPaymentIntents())
-        routes.add(.get, "/v1/payment_intents/:id", self.retrievePaymentIntent())
-        routes.add(.post, "/v1/payment_intents/:id", self.updatePaymentIntent())
-        routes.add(.post, "/v1/payment_intents/:id/confirm", self.confirmPaymentIntent())
-        routes.add(.post, "/v1/payment_intents/:id/capture", self.capturePaymentIntent())
-        routes.add(.post, "/v1/payment_intents/:id/cancel", self.cancelPaymentIntent())
-        routes.add(.post, "/v1/customers", self.createCustomer())
-        routes.add(.get, "/v1/customers", self.listCustomers())
-        routes.add(.get, "/v1/customers/search", self.searchCustomers())
-        routes.add(.get, "/v1/customers/:id", self.retrieveCustomer())
-        routes.add(.post, "/v1/customers/:id", self.updateCustomer())
-        routes.add(.delete, "/v1/customers/:id", self.deleteCustomer())
-        routes.add(.get, "/v1/balance", self.retrieveBalance())
-        routes.add(.get, "/v1/balance_transactions", self.listBalanceTransactions())
-        routes.add(.get, "/v1/balance_transactions/:id", self.retrieveBalanceTransaction())
-        routes.add(.get, "/v1/events", self.listEvents())
-        routes.add(.get, "/v1/events/:id", self.retrieveEvent())
-        routes.add(.post, "/v1/webhook_endpoints", self.createWebhookEndpoint())
-        routes.add(.get, "/v1/webhook_endpoints", self.listWebhookEndpoints())
-        routes.add(.get, "/v1/webhook_endpoints/:id", self.retrieveWebhookEndpoint())
-        routes.add(.post, "/v1/webhook_endpoints/:id", self.updateWebhookEndpoint())
-        routes.add(.delete, "/v1/webhook_endpoints/:id", self.deleteWebhookEndpoint())
+        let controllers: [any Controller] = [
+            AccountController(api: self), ChargesController(api: self), RefundsController(api: self),
+            PaymentIntentsController(api: self), CustomersController(api: self), BalanceController(api: self),
+            EventsController(api: self), WebhookEndpointsController(api: self),
+        ]
+        for controller in controllers { controller.addRoutes(to: &routes) }
         return routes
     }
 
