@@ -45,9 +45,11 @@ mkdir -p .paisa
   --webhook-retry-first-ms 200 --webhook-retry-max-ms 1000 --webhook-poll-ms 50 > .paisa/sdk-server.log 2>&1 &
 SERVER=$!
 # A second server on the same database whose test mode admits one request a second of each kind: the SDKs'
-# RateLimitError.
+# RateLimitError. Its background services work on the same database (webhook deliveries, pending payments and
+# refunds), so it takes the same settings as the first, or a delivery it attempts is retried on its schedule.
 LIMITED_PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$BIN" serve --port "$LIMITED_PORT" --log-level warning --rate-limit-test 1 > .paisa/sdk-limited-server.log 2>&1 &
+"$BIN" serve --port "$LIMITED_PORT" --log-level warning --rate-limit-test 1 --sandbox-pending-ms 500 \
+  --webhook-retry-first-ms 200 --webhook-retry-max-ms 1000 --webhook-poll-ms 50 > .paisa/sdk-limited-server.log 2>&1 &
 LIMITED=$!
 trap 'kill "$SERVER" "$LIMITED" 2>/dev/null || true; wait "$SERVER" "$LIMITED" 2>/dev/null || true' EXIT
 
