@@ -146,6 +146,19 @@ struct BackgroundServiceTests {
         #expect(voids == [1])
     }
 
+    @Test("exactly the writes that can have moved money at the processor say how the completer ends them")
+    func endingsAreWired() async throws {
+        try await Paisa.with { paisa in
+            let ending = paisa.server.api.routes.routes.filter { $0.endpoint.end != nil }.map {
+                "\($0.method.rawValue) \($0.pattern)"
+            }
+            #expect(
+                ending.sorted() == [
+                    "POST /v1/charges", "POST /v1/payment_intents", "POST /v1/payment_intents/:id/confirm",
+                ])
+        }
+    }
+
     @Test("a capacity failure does not use up an attempt; an attempt that did work does")
     func capacityFailuresAreNotAttempts() async throws {
         let (account, _) = try await TestDatabase.account()
