@@ -89,7 +89,13 @@ struct PostgresTransaction: PaymentsTransaction {
     func updateRefund(_ refund: Refund) async throws {
         try await self.connection.query(
             """
-            UPDATE refunds SET metadata = \(Rows.json(refund.metadata))::jsonb, updated_at = now()
+            UPDATE refunds
+            SET metadata = \(Rows.json(refund.metadata))::jsonb, status = \(refund.status.rawValue),
+                failure_reason = \(refund.failureReason?.rawValue),
+                failure_balance_transaction_id = \(refund.failureBalanceTransactionID),
+                -- Asked about again only while pending.
+                reconcile_after = CASE WHEN \(refund.status.rawValue) = 'pending' THEN reconcile_after END,
+                updated_at = now()
             WHERE account_id = \(refund.scope.accountID) AND id = \(refund.id)
             """, logger: self.logger)
     }

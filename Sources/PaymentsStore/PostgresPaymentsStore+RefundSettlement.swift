@@ -2,7 +2,7 @@ import Payments
 import PostgresNIO
 
 /// Pending refunds (UPI's) and how they end: the reconciler reads the due ones, postpones those still in flight, and
-/// settles each with one statement.
+/// settles each in one transaction made of the writes every refund uses.
 extension PostgresPaymentsStore {
     public func pendingRefunds(limit: Int, deadline: Deadline) async throws -> [(refund: Refund, charge: Charge)] {
         let refunds = try await self.database.withRetries("pending refunds", .statement, deadline: deadline) {
@@ -17,12 +17,25 @@ extension PostgresPaymentsStore {
             for try await row in rows { refunds.append(try Rows.refund(row)) }
             return refunds
         }
-        var pending: [(refund: Refund, charge: Charge)] = []
-        for refund in refunds {
-            // The foreign key keeps every refund's charge.
-            guard let charge = try await self.charge(id: refund.chargeID, scope: refund.scope, deadline: deadline)
-            else { continue }
-            pending.append((refund, charge))
+        guard !refunds.isEmpty else { return [] }
+        // Their charges in one read (the foreign key keeps every refund's charge).
+        let charges = try await self.database.withRetries("charges of refunds", .statement, deadline: deadline) {
+            connection in
+            let rows = try await connection.query(
+                """
+                SELECT \(unescaped: Rows.chargeColumns) FROM charges
+                JOIN unnest(\(refunds.map(\.scope.accountID))::text[], \(refunds.map(\.chargeID))::text[])
+                     AS k(account_id, id) USING (account_id, id)
+                """, logger: self.logger)
+            var charges: [String: Charge] = [:]
+            for try await row in rows {
+                let charge = try Rows.charge(row)
+                charges[charge.scope.accountID + "/" + charge.id] = charge
+            }
+            return charges
+        }
+        let pending = refunds.compactMap { refund in
+            charges[refund.scope.accountID + "/" + refund.chargeID].map { (refund: refund, charge: $0) }
         }
         return pending
     }
@@ -37,42 +50,22 @@ extension PostgresPaymentsStore {
         }
     }
 
-    /// Settles a pending refund in one statement: its final status, and for a failure the charge's refunded amount
-    /// given back and the `refund_failure` posting. A no-op (false) if the refund is no longer pending.
     public func settle(
-        _ refund: Refund, restoring charge: Charge?, posting: Posting?, deadline: Deadline
+        pendingRefund refund: Refund, deadline: Deadline,
+        end: @escaping @Sendable (Refund, Charge) -> (refund: Refund, charge: Charge?, posting: Posting?)
     ) async throws -> Bool {
-        let lines = PostingLines(posting)
-        let restored = charge == nil ? Int64(0) : refund.amount
-        return try await self.database.withRetries("settle refund", .statement, deadline: deadline) { connection in
-            let rows = try await connection.query(
-                """
-                WITH settled AS (
-                    UPDATE refunds
-                    SET status = \(refund.status.rawValue), failure_reason = \(refund.failureReason?.rawValue),
-                        failure_balance_transaction_id = \(refund.failureBalanceTransactionID),
-                        reconcile_after = NULL, updated_at = now()
-                    WHERE account_id = \(refund.scope.accountID) AND id = \(refund.id) AND status = 'pending'
-                    RETURNING 1
-                ), restored AS (
-                    UPDATE charges SET amount_refunded = amount_refunded - \(restored), updated_at = now()
-                    WHERE account_id = \(refund.scope.accountID) AND id = \(refund.chargeID) AND \(restored) > 0
-                      AND EXISTS (SELECT 1 FROM settled)
-                ), ledger AS (
-                    INSERT INTO ledger_entries (
-                        account_id, livemode, posting_id, line, ledger_account, currency, amount, posting_type,
-                        source_id, description, created_at, available_on)
-                    SELECT \(refund.scope.accountID), \(refund.scope.livemode), \(lines.postingID), e.line,
-                           e.account, \(refund.currency.code), e.amount, \(lines.kind), \(refund.id),
-                           \(posting?.description), \(lines.created), \(lines.availableOn)
-                    FROM unnest(\(lines.numbers)::smallint[], \(lines.accounts)::text[], \(lines.amounts)::bigint[])
-                         AS e(line, account, amount)
-                    WHERE EXISTS (SELECT 1 FROM settled)
-                )
-                SELECT count(*) FROM settled
-                """, logger: self.logger)
-            for try await count in rows.decode(Int64.self) { return count == 1 }
-            return false
+        try await self.database.withRetries("settle refund", .transaction, deadline: deadline) { connection in
+            let transaction = PostgresTransaction(connection: connection, logger: self.logger)
+            // The charge before the refund, as every transaction locks them.
+            guard let charge = try await transaction.lockCharge(id: refund.chargeID, scope: refund.scope),
+                let locked = try await transaction.lockRefund(id: refund.id, scope: refund.scope),
+                locked.status == .pending
+            else { return false }
+            let (settled, restored, posting) = end(locked, charge)
+            if let restored { try await transaction.updateCharge(restored) }
+            if let posting { try await transaction.insertPosting(posting) }
+            try await transaction.updateRefund(settled)
+            return true
         }
     }
 }

@@ -55,10 +55,13 @@ public protocol PaymentsStore: IdempotencyStore {
     /// Moves a pending refund's next question to `time`.
     func postponeReconciliation(of refund: Refund, until time: Timestamp, deadline: Deadline) async throws
 
-    /// Records how a pending refund ended (`refund` carries its final status): for a failure, `charge` with its
-    /// refunded amount given back and the `refund_failure` posting. All or nothing; false when the refund was no
-    /// longer pending.
-    func settle(_ refund: Refund, restoring charge: Charge?, posting: Posting?, deadline: Deadline) async throws -> Bool
+    /// Settles a pending refund in one transaction: its charge and the refund locked (in that order), `end` told
+    /// them as they are then and answering what they become, with the posting to add if any. False when the refund
+    /// was no longer pending.
+    func settle(
+        pendingRefund refund: Refund, deadline: Deadline,
+        end: @escaping @Sendable (Refund, Charge) -> (refund: Refund, charge: Charge?, posting: Posting?)
+    ) async throws -> Bool
 
     // MARK: Other mutations
 

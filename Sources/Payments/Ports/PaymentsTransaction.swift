@@ -7,7 +7,7 @@ public protocol PaymentsTransaction: Sendable {
     func updateCharge(_ charge: Charge) async throws
     /// Reads a refund and locks it until the transaction ends.
     func lockRefund(id: String, scope: Scope) async throws -> Refund?
-    /// Writes a refund's mutable fields (its metadata) back.
+    /// Writes a refund's mutable fields back: its metadata, its status and why it failed.
     func updateRefund(_ refund: Refund) async throws
     /// Inserts a new refund.
     func insertRefund(_ refund: Refund) async throws

@@ -278,12 +278,17 @@ public struct ChargeService: Sendable {
         case nil:
             return false
         case .succeeded?:
-            var succeeded = pending
-            succeeded.status = .succeeded
-            settled = try await self.store.settle(succeeded, restoring: nil, posting: nil, deadline: deadline)
+            settled = try await self.store.settle(pendingRefund: pending, deadline: deadline) { refund, _ in
+                var succeeded = refund
+                succeeded.status = .succeeded
+                return (succeeded, nil, nil)
+            }
         case .failed(let reason)?:
-            let (failed, restored, posting) = ChargeRules.fail(pending, of: charge, reason: reason, at: now)
-            settled = try await self.store.settle(failed, restoring: restored, posting: posting, deadline: deadline)
+            // Applied to the charge as locked then: another refund may have changed it since it was read.
+            settled = try await self.store.settle(pendingRefund: pending, deadline: deadline) { refund, charge in
+                let (failed, restored, posting) = ChargeRules.fail(refund, of: charge, reason: reason, at: now)
+                return (failed, restored, posting)
+            }
         }
         if settled {
             self.logger.info(
