@@ -188,15 +188,23 @@ extension APIRouter {
                     scope: request.scope, customerID: try reader.nonEmptyString("customer"), page: try reader.page(),
                     deadline: request.deadline)
                 let relations = try self.relations(request, expansion, prefix: "data.")
-                var items: [JSONValue] = []
-                var context = VersionContext()
-                for charge in page.items {
-                    let (body, itemContext) = Self.body(try await self.view(of: charge, relations: relations, request))
-                    items.append(body)
-                    context.refundsByCharge.merge(itemContext.refundsByCharge) { $1 }
-                }
+                let (items, context) = try await self.chargeItems(page.items, relations: relations, request)
                 return APIResponse(
                     .ok, Render.list(url: "/v1/charges", items: items, hasMore: page.hasMore), context: context)
             })
+    }
+
+    /// A page's charges as list items, each with the relations asked for, and what older versions need of them.
+    func chargeItems(
+        _ charges: [Charge], relations: ChargeRelations, _ request: APIRequest
+    ) async throws -> ([JSONValue], VersionContext) {
+        var items: [JSONValue] = []
+        var context = VersionContext()
+        for charge in charges {
+            let (body, itemContext) = Self.body(try await self.view(of: charge, relations: relations, request))
+            items.append(body)
+            context.refundsByCharge.merge(itemContext.refundsByCharge) { $1 }
+        }
+        return (items, context)
     }
 }

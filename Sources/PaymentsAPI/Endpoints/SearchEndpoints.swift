@@ -15,13 +15,7 @@ extension APIRouter {
                 let search = try Self.searchRequest(reader, .charges)
                 let page = try await self.store.searchCharges(search, scope: request.scope, deadline: request.deadline)
                 let relations = try self.relations(request, expansion, prefix: "data.")
-                var items: [JSONValue] = []
-                var context = VersionContext()
-                for charge in page.items {
-                    let (body, itemContext) = Self.body(try await self.view(of: charge, relations: relations, request))
-                    items.append(body)
-                    context.refundsByCharge.merge(itemContext.refundsByCharge) { $1 }
-                }
+                let (items, context) = try await self.chargeItems(page.items, relations: relations, request)
                 let next = page.items.last.map { SearchPosition(created: $0.created, id: $0.id) }
                 return APIResponse(
                     .ok, Self.searchResult("/v1/charges/search", items, page: page, next: next), context: context)
@@ -75,17 +69,12 @@ extension APIRouter {
     {
         let text = try reader.requiredString("query")
         let query = try SearchQuery.parse(text, for: resource)
-        let limit = try reader.integer("limit") ?? Int64(Limits.listLimitDefault)
-        guard (1...Int64(Limits.listLimitMax)).contains(limit) else {
-            throw PaymentsError.invalidRequest(
-                code: .parameterInvalidInteger,
-                message: "Invalid limit: it must be between 1 and \(Limits.listLimitMax).", param: "limit")
-        }
+        let limit = try reader.limit()
         var after: SearchPosition? = nil
         if let token = try reader.nonEmptyString("page") {
             after = try SearchPosition.parse(token: token, kind: resource.kind)
         }
-        return SearchRequest(query: query, limit: Int(limit), after: after)
+        return SearchRequest(query: query, limit: limit, after: after)
     }
 
     /// The `search_result` body; `next_page` only when there is more.

@@ -6,12 +6,7 @@ extension ParameterReader {
 
     /// `limit`, `starting_after` or `ending_before`, and `created` bounds.
     func page() throws(PaymentsError) -> PageRequest {
-        let limit = try self.integer("limit") ?? Int64(Limits.listLimitDefault)
-        guard (1...Int64(Limits.listLimitMax)).contains(limit) else {
-            throw PaymentsError.invalidRequest(
-                code: .parameterInvalidInteger,
-                message: "Invalid limit: it must be between 1 and \(Limits.listLimitMax).", param: "limit")
-        }
+        let limit = try self.limit()
         let after = try self.nonEmptyString("starting_after")
         let before = try self.nonEmptyString("ending_before")
         let cursor: PageRequest.Cursor?
@@ -24,7 +19,18 @@ extension ParameterReader {
         case (nil, let id?): cursor = .endingBefore(id)
         case (nil, nil): cursor = nil
         }
-        return PageRequest(limit: Int(limit), cursor: cursor, created: try self.created())
+        return PageRequest(limit: limit, cursor: cursor, created: try self.created())
+    }
+
+    /// `limit`: 1 to 100, 10 unless given; lists and searches alike.
+    func limit() throws(PaymentsError) -> Int {
+        let limit = try self.integer("limit") ?? Int64(Limits.listLimitDefault)
+        guard (1...Int64(Limits.listLimitMax)).contains(limit) else {
+            throw PaymentsError.invalidRequest(
+                code: .parameterInvalidInteger,
+                message: "Invalid limit: it must be between 1 and \(Limits.listLimitMax).", param: "limit")
+        }
+        return Int(limit)
     }
 
     /// `created=T` (exactly that second) or `created[gt|gte|lt|lte]=T`.
