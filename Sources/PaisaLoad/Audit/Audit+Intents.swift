@@ -40,18 +40,8 @@ extension Audit {
     func checkIntents(
         _ intents: [ServerIntent], charges: [Int: [ServerCharge]], findings: inout Findings, notes: inout [String]
     ) {
-        let known = Set(self.records.map(\.plan.index))
-        var byPayment: [Int: [ServerIntent]] = [:]
-        for intent in intents where intent.runTag == self.runID {
-            guard let tag = intent.paymentTag, let index = Int(tag), known.contains(index) else {
-                findings.add(
-                    .unrequested, payment: nil,
-                    "\(intent.id) carries this run's tag but payment tag '\(intent.paymentTag ?? "none")', which no "
-                        + "payment of the run used.")
-                continue
-            }
-            byPayment[index, default: []].append(intent)
-        }
+        let byPayment = self.groupedByPayment(
+            intents.filter { $0.runTag == self.runID }, id: \.id, paymentTag: \.paymentTag, findings: &findings)
         let succeeded = byPayment.values.joined().filter { $0.status == "succeeded" }.count
         notes.append("PaymentIntents: \(byPayment.values.joined().count) listed for the run, \(succeeded) succeeded.")
         for record in self.records {

@@ -81,7 +81,7 @@ public struct Audit: Sendable {
             }
         }
         let ours = serverCharges.filter { $0.runTag == self.runID }
-        let byPayment = self.chargesByPayment(ours, findings: &findings)
+        let byPayment = self.groupedByPayment(ours, id: \.id, paymentTag: \.paymentTag, findings: &findings)
         var unansweredCharged = 0
         for record in self.records {
             let charges = byPayment[record.plan.index] ?? []
@@ -108,19 +108,22 @@ public struct Audit: Sendable {
         return (report, webhooks)
     }
 
-    /// Groups the run's charges by their payment tag; a charge no payment of the run asked for is unrequested.
-    private func chargesByPayment(_ charges: [ServerCharge], findings: inout Findings) -> [Int: [ServerCharge]] {
+    /// Groups the run's objects (charges, intents) by their payment tag; one that no payment of the run asked for
+    /// is unrequested.
+    func groupedByPayment<Item>(
+        _ items: [Item], id: (Item) -> String, paymentTag: (Item) -> String?, findings: inout Findings
+    ) -> [Int: [Item]] {
         let known = Set(self.records.map(\.plan.index))
-        var byPayment: [Int: [ServerCharge]] = [:]
-        for charge in charges {
-            guard let tag = charge.paymentTag, let index = Int(tag), known.contains(index) else {
+        var byPayment: [Int: [Item]] = [:]
+        for item in items {
+            guard let tag = paymentTag(item), let index = Int(tag), known.contains(index) else {
                 findings.add(
                     .unrequested, payment: nil,
-                    "\(charge.id) carries this run's tag but payment tag '\(charge.paymentTag ?? "none")', which no "
+                    "\(id(item)) carries this run's tag but payment tag '\(paymentTag(item) ?? "none")', which no "
                         + "payment of the run used.")
                 continue
             }
-            byPayment[index, default: []].append(charge)
+            byPayment[index, default: []].append(item)
         }
         return byPayment
     }

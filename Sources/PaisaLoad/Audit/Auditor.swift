@@ -100,49 +100,51 @@ struct Auditor: Sendable {
 
     /// Every charge tagged with this run, from every account.
     private func listRunCharges(createdFrom: Int64) async throws -> [ServerCharge] {
-        var charges: [ServerCharge] = []
-        for (account, key) in self.apiKeys.enumerated() {
-            var cursor: String? = nil
-            for page in 0..<Self.listPagesMax {
-                let list = try await self.client.listCharges(
-                    apiKey: key, createdFrom: createdFrom, startingAfter: cursor, pageSize: Self.pageSize)
-                for charge in list.data where charge.metadata?[Workload.runMetadataKey] == self.runID {
-                    charges.append(Self.serverCharge(charge, account: account))
-                }
-                guard list.hasMore, let last = list.data.last else { break }
-                guard page + 1 < Self.listPagesMax else {
-                    throw APIProblem("More than \(Self.listPagesMax) pages of charges for key #\(account).")
-                }
-                cursor = last.id
-            }
+        try await self.listRun("charges", convert: Self.serverCharge) { key, cursor in
+            try await self.client.listCharges(
+                apiKey: key, createdFrom: createdFrom, startingAfter: cursor, pageSize: Self.pageSize)
         }
-        return charges
     }
 
     /// Every PaymentIntent tagged with this run, from every account.
     private func listRunIntents(createdFrom: Int64) async throws -> [ServerIntent] {
-        var intents: [ServerIntent] = []
+        try await self.listRun("PaymentIntents", convert: Self.serverIntent) { key, cursor in
+            try await self.client.listPaymentIntents(
+                apiKey: key, createdFrom: createdFrom, startingAfter: cursor, pageSize: Self.pageSize)
+        }
+    }
+
+    /// Every object of a list tagged with this run, from every account, page by page (`page` reads the one after a
+    /// cursor with a key), in the audit's terms.
+    private func listRun<Listed: WireListed, Audited>(
+        _ what: String, convert: (Listed, Int) -> Audited,
+        page: (String, String?) async throws -> WireList<Listed>
+    ) async throws -> [Audited] {
+        var found: [Audited] = []
         for (account, key) in self.apiKeys.enumerated() {
             var cursor: String? = nil
-            for page in 0..<Self.listPagesMax {
-                let list = try await self.client.listPaymentIntents(
-                    apiKey: key, createdFrom: createdFrom, startingAfter: cursor, pageSize: Self.pageSize)
-                for intent in list.data where intent.metadata?[Workload.runMetadataKey] == self.runID {
-                    intents.append(
-                        ServerIntent(
-                            id: intent.id, accountIndex: account, status: intent.status, amount: intent.amount,
-                            currency: intent.currency, latestCharge: intent.latestCharge,
-                            runTag: intent.metadata?[Workload.runMetadataKey],
-                            paymentTag: intent.metadata?[Workload.paymentMetadataKey]))
+            for index in 0..<Self.listPagesMax {
+                let list = try await page(key, cursor)
+                for item in list.data where item.metadata?[Workload.runMetadataKey] == self.runID {
+                    found.append(convert(item, account))
                 }
                 guard list.hasMore, let last = list.data.last else { break }
-                guard page + 1 < Self.listPagesMax else {
-                    throw APIProblem("More than \(Self.listPagesMax) pages of PaymentIntents for key #\(account).")
+                guard index + 1 < Self.listPagesMax else {
+                    throw APIProblem("More than \(Self.listPagesMax) pages of \(what) for key #\(account).")
                 }
                 cursor = last.id
             }
         }
-        return intents
+        return found
+    }
+
+    /// A listed intent in the audit's terms.
+    static func serverIntent(_ intent: WirePaymentIntent, account: Int) -> ServerIntent {
+        ServerIntent(
+            id: intent.id, accountIndex: account, status: intent.status, amount: intent.amount,
+            currency: intent.currency, latestCharge: intent.latestCharge,
+            runTag: intent.metadata?[Workload.runMetadataKey], paymentTag: intent.metadata?[Workload.paymentMetadataKey]
+        )
     }
 
     /// A listed charge in the audit's terms; an unknown status reads as pending (not settled, not trusted).

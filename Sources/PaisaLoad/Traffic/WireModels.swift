@@ -100,6 +100,15 @@ struct WirePaymentIntent: Decodable {
     }
 }
 
+/// What the audit reads of every listed object: its id (the next page's cursor) and its metadata (the run's tags).
+protocol WireListed: Decodable {
+    var id: String { get }
+    var metadata: [String: String]? { get }
+}
+
+extension WireCharge: WireListed {}
+extension WirePaymentIntent: WireListed {}
+
 /// A page of a list (`GET /v1/charges`, `GET /v1/payment_intents`).
 struct WireList<Item: Decodable>: Decodable {
     let data: [Item]
