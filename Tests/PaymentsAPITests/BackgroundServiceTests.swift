@@ -61,9 +61,40 @@ struct BackgroundServiceTests {
 
     struct CouldNotClaim: Error {}
 
-    /// A charge's key claimed with parameters that no longer validate (a stored request a deploy made invalid), for
-    /// a test to abandon and hand to the completer.
-    static func unfinishableCharge() async throws -> (Account, PostgresPaymentsStore, IdempotentRequest, ClaimedKey) {
+    /// A charge's key claimed with parameters that no longer validate (a stored request a deploy made invalid), and
+    /// how the completer sees it once its request abandons it.
+    struct UnfinishableCharge {
+        let account: Account
+        let store: PostgresPaymentsStore
+        let request: IdempotentRequest
+        let claimed: ClaimedKey
+
+        var key: String { self.request.key }
+
+        var abandoned: AbandonedRequest {
+            AbandonedRequest(
+                scope: self.request.scope, key: self.request.key, method: "POST", path: "/v1/charges",
+                version: "2026-10-28.endive", parameters: self.request.parameters, attempts: 1,
+                originalRequestID: self.request.requestID, processorKey: self.claimed.processorKey)
+        }
+
+        /// The key's recovery point, stored status (or -) and whether it is given up, as one line.
+        func state() async throws -> [String] {
+            try await TestDatabase.strings(
+                """
+                SELECT recovery_point || ' ' || coalesce(response_status::text, '-') || ' ' || (gave_up_at IS NOT NULL)
+                FROM idempotency_keys WHERE account_id = \(self.account.id) AND key = \(self.key)
+                """)
+        }
+
+        /// Voids the sandbox processor holds for the key's payment.
+        func voids() async throws -> [Int64] {
+            try await TestDatabase.integers(
+                "SELECT count(*) FROM sandbox_processor_voids WHERE processor_key = \(self.claimed.processorKey)")
+        }
+    }
+
+    static func unfinishableCharge() async throws -> UnfinishableCharge {
         let (account, _) = try await TestDatabase.account()
         let store = try await TestDatabase.store(lease: .milliseconds(60_000))
         let parameters = #"{"amount":"not a number","currency":"inr","source":"tok_visa"}"#
@@ -76,74 +107,46 @@ struct BackgroundServiceTests {
         guard case .claimed(let claimed) = try await store.claim(request, deadline: .after(.milliseconds(2000))) else {
             throw CouldNotClaim()
         }
-        return (account, store, request, claimed)
+        return UnfinishableCharge(account: account, store: store, request: request, claimed: claimed)
     }
 
     @Test("a charge that can never finish is given up once: logged, counted, its payment voided, its key answered")
     func completerGivesUpOnce() async throws {
-        let (account, store, request, claimed) = try await Self.unfinishableCharge()
-        let (scope, key, parameters) = (request.scope, request.key, request.parameters)
+        let charge = try await Self.unfinishableCharge()
         let log = LogCapture()
         try await Paisa.with(logger: log.logger) { paisa in
             // Abandoned now, and resumed at once by this server's completer (before another test's completer,
             // which would give up on it just the same, can list it).
-            await store.release(claimed, counted: true)
-            let abandoned = AbandonedRequest(
-                scope: scope, key: key, method: "POST", path: "/v1/charges", version: "2026-10-28.endive",
-                parameters: parameters, attempts: 1, originalRequestID: request.requestID,
-                processorKey: claimed.processorKey)
-            #expect(await paisa.server.completer.resume(abandoned) == false)
+            await charge.store.release(charge.claimed, counted: true)
+            #expect(await paisa.server.completer.resume(charge.abandoned) == false)
             // Giving up happens once: a second look finds the key given up (and finished) and does nothing.
-            #expect(await paisa.server.completer.resume(abandoned) == false)
+            #expect(await paisa.server.completer.resume(charge.abandoned) == false)
         }
-        let state = try await TestDatabase.strings(
-            """
-            SELECT recovery_point || ' ' || coalesce(response_status::text, '-') || ' ' || (gave_up_at IS NOT NULL)
-            FROM idempotency_keys WHERE account_id = \(account.id) AND key = \(key)
-            """)
-        #expect(state == ["finished 500 true"])
-        let voids = try await TestDatabase.integers(
-            "SELECT count(*) FROM sandbox_processor_voids WHERE processor_key = \(claimed.processorKey)")
-        #expect(voids == [1])
-        let gaveUp = log.text.split(separator: "\n").filter { $0.contains("completer gave up") && $0.contains(key) }
+        #expect(try await charge.state() == ["finished 500 true"])
+        #expect(try await charge.voids() == [1])
+        let gaveUp = log.text.split(separator: "\n").filter {
+            $0.contains("completer gave up") && $0.contains(charge.key)
+        }
         #expect(gaveUp.count == 1)
-        #expect(gaveUp.first?.contains("original_request_id=\(request.requestID)") == true)
+        #expect(gaveUp.first?.contains("original_request_id=\(charge.request.requestID)") == true)
     }
 
     @Test("a give-up whose ending fails is not the end: the key goes back on the list, and a later pass ends it")
     func givingUpRetriesTheEnding() async throws {
-        let (account, store, request, claimed) = try await Self.unfinishableCharge()
-        let (scope, key, parameters) = (request.scope, request.key, request.parameters)
-        let log = LogCapture()
-        try await Paisa.with(configuration: PaymentIntentTests.crashable, logger: log.logger) { paisa in
-            await store.release(claimed, counted: true)
-            let abandoned = AbandonedRequest(
-                scope: scope, key: key, method: "POST", path: "/v1/charges", version: "2026-10-28.endive",
-                parameters: parameters, attempts: 1, originalRequestID: request.requestID,
-                processorKey: claimed.processorKey)
+        let charge = try await Self.unfinishableCharge()
+        try await Paisa.with(configuration: PaymentIntentTests.crashable) { paisa in
+            await charge.store.release(charge.claimed, counted: true)
             // The ending's last statement fails once: the key must not stay given up and unfinished.
             paisa.server.faults.arm(.beforeFinishCommit, .init(action: .crash, remaining: 1))
-            #expect(await paisa.server.completer.resume(abandoned) == false)
-            let reopened = try await TestDatabase.strings(
-                """
-                SELECT recovery_point || ' ' || (gave_up_at IS NOT NULL)
-                FROM idempotency_keys WHERE account_id = \(account.id) AND key = \(key)
-                """)
-            #expect(reopened == ["started false"])
+            #expect(await paisa.server.completer.resume(charge.abandoned) == false)
+            #expect(try await charge.state() == ["started - false"])
             // Once the crashed ending's claim has lapsed, the next pass gives up again and ends it.
             try await Task.sleep(for: Paisa.shortLease * 2)
-            #expect(await paisa.server.completer.resume(abandoned) == false)
+            #expect(await paisa.server.completer.resume(charge.abandoned) == false)
         }
-        let state = try await TestDatabase.strings(
-            """
-            SELECT recovery_point || ' ' || coalesce(response_status::text, '-') || ' ' || (gave_up_at IS NOT NULL)
-            FROM idempotency_keys WHERE account_id = \(account.id) AND key = \(key)
-            """)
-        #expect(state == ["finished 500 true"])
+        #expect(try await charge.state() == ["finished 500 true"])
         // Ended once, by this server's completer or another test's (every completer sees an abandoned key): one void.
-        let voids = try await TestDatabase.integers(
-            "SELECT count(*) FROM sandbox_processor_voids WHERE processor_key = \(claimed.processorKey)")
-        #expect(voids == [1])
+        #expect(try await charge.voids() == [1])
     }
 
     @Test("exactly the writes that can have moved money at the processor say how the completer ends them")
