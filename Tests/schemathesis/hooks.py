@@ -126,14 +126,31 @@ def _resolve(root, schema):
     return schema if isinstance(schema, dict) else {}
 
 
+def _alternative(root, schema, kind):
+    """The schema itself, or the first of its anyOf/oneOf alternatives of JSON type `kind` (metadata is an object or
+    the empty string that clears it)."""
+    for alternative in [schema, *schema.get("anyOf", []), *schema.get("oneOf", [])]:
+        alternative = _resolve(root, alternative)
+        types = alternative.get("type")
+        if types == kind or (isinstance(types, list) and kind in types):
+            return alternative
+    return schema
+
+
 def _read_as_text(value, schema, root):
     schema = _resolve(root, schema)
     if isinstance(value, dict):
+        schema = _alternative(root, schema, "object")
         properties = schema.get("properties", {})
-        return {key: _read_as_text(item, properties.get(key, {}), root) for key, item in value.items()}
+        extra = schema.get("additionalProperties", {})
+        extra = extra if isinstance(extra, dict) else {}
+        return {key: _read_as_text(item, properties.get(key, extra), root) for key, item in value.items()}
     if isinstance(value, list):
-        return [_read_as_text(item, schema.get("items", {}), root) for item in value]
-    if schema.get("type") == "string" and (value is None or isinstance(value, (bool, int, float))):
+        return [_read_as_text(item, _alternative(root, schema, "array").get("items", {}), root) for item in value]
+    types = _alternative(root, schema, "string").get("type")
+    if (types == "string" or (isinstance(types, list) and "string" in types)) and (
+        value is None or isinstance(value, (bool, int, float))
+    ):
         if value is None:
             return ""
         return "true" if value is True else "false" if value is False else json.dumps(value)
