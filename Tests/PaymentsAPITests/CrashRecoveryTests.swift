@@ -56,11 +56,11 @@ struct CrashRecoveryTests {
             paisa.server.faults.arm(point, .init(action: .crash, remaining: 1))
             #expect(try await paisa.charge(key: key, idempotencyKey: idempotencyKey).status == 500)
 
-            // The completer takes over once the lease has run out; other tests' keys may be finished in the same pass.
+            // The completer takes over once the lease has run out.
             var finished = false
             for _ in 0..<40 where !finished {
                 try await Task.sleep(for: .milliseconds(100))
-                await paisa.server.completer.completeAbandoned()
+                try await paisa.completeAbandoned(account: account.id)
                 finished = try await Ledger.chargeCount(account: account.id) == 1
             }
             #expect(finished)
@@ -117,7 +117,7 @@ struct MutationCrashRecoveryTests {
             var finished = try await Ledger.unfinishedKeys(account: account.id) == 0
             for _ in 0..<40 where !finished {
                 try await Task.sleep(for: .milliseconds(100))
-                await paisa.server.completer.completeAbandoned()
+                try await paisa.completeAbandoned(account: account.id)
                 finished = try await Ledger.unfinishedKeys(account: account.id) == 0
             }
             #expect(finished)

@@ -350,7 +350,7 @@ struct PaymentIntentTests {
             var finished = false
             for _ in 0..<40 where !finished {
                 try await Task.sleep(for: .milliseconds(100))
-                await paisa.server.completer.completeAbandoned()
+                try await paisa.completeAbandoned(account: account.id)
                 finished = try await Self.chargesOf(created.id, account: account.id) == 1
             }
             #expect(finished)

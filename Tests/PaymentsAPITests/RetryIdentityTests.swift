@@ -23,7 +23,7 @@ struct RetryIdentityTests {
             }
             #expect(retried.status == 200)
             // The completer runs too, as it would in production: still one charge.
-            await paisa.server.completer.completeAbandoned()
+            try await paisa.completeAbandoned(account: account.id)
             #expect(try await Ledger.chargeCount(account: account.id) == 1)
             #expect(try await Ledger.processorRecords(account: account.id) == 1)
         }

@@ -106,7 +106,7 @@ struct UnrecordedApprovalTests {
             var recorded = false
             for _ in 0..<200 where !recorded {
                 try await Task.sleep(for: .milliseconds(100))
-                await paisa.server.completer.completeAbandoned()
+                try await paisa.completeAbandoned(account: account.id)
                 recorded = try await Ledger.chargeCount(account: account.id) == 1
             }
             #expect(recorded)

@@ -6,9 +6,10 @@ import Logging
 import NIOCore
 import PaisaTestSupport
 import Payments
-import PaymentsAPI
 import PaymentsStore
 import Testing
+
+@testable import PaymentsAPI
 
 /// A Paisa server built exactly as `paisa serve` builds it, over the shared test database, driven in-process.
 /// Background services do not run by themselves: tests run a completer or reconciler pass when they mean to.
@@ -84,6 +85,16 @@ struct Paisa {
         let problems = OpenAPIValidator.validate(method: method, path: path, status: reply.status, body: reply.body)
         #expect(problems.isEmpty, "\(method) \(path) → \(reply.status) differs from docs/openapi.json: \(problems)")
         return reply
+    }
+
+    /// One completer pass over this account's abandoned keys, as `Completer.completeAbandoned()` makes over every
+    /// account's. The suite's tests share one database, and a pass over all of it finishes other tests' keys under
+    /// their feet: a test that asserts its key was left unfinished saw another test's pass finish it.
+    func completeAbandoned(account: String) async throws {
+        let abandoned = try await self.server.store.abandonedRequests(limit: 1_000, deadline: .after(.seconds(5)))
+        for request in abandoned where request.scope.accountID == account {
+            _ = await self.server.completer.resume(request)
+        }
     }
 
     /// Settles one pending test-mode charge as the reconciler would, asking until the sandbox has decided (bounded);
