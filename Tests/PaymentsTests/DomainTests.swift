@@ -56,6 +56,20 @@ struct MoneyAndKeysTests {
         #expect(ObjectID.make(.charge) != ObjectID.make(.charge))
     }
 
+    @Test("random characters are distinct ids over the whole base62 alphabet, each about as often as the others")
+    func randomCharacters() {
+        let ids = (0..<1_000).map { _ in ObjectID.randomBase62(count: ObjectID.randomCharacters) }
+        #expect(Set(ids).count == ids.count)
+        var counts: [Character: Int] = [:]
+        for id in ids {
+            #expect(id.count == ObjectID.randomCharacters)
+            for character in id { counts[character, default: 0] += 1 }
+        }
+        // 22,000 characters over 62: about 355 each, with a standard deviation of about 19; 8 of them either way.
+        #expect(counts.count == 62)
+        #expect(counts.values.allSatisfy { (200...510).contains($0) })
+    }
+
     @Test("restricted keys: write implies read, nothing else is implied")
     func permissions() {
         let principal = Principal(
