@@ -1,60 +1,77 @@
 import Hummingbird
+import NIOCore
+import NIOPosix
 import Payments
 import Synchronization
 
 /// Answers a request by its deadline whatever the work is doing: the work runs in its own task, and if the deadline
 /// comes first the answer is the timeout response and the work is cancelled. Work past that point (a commit in
 /// flight) still finishes, and its result is stored for the retry; it is just no longer what this client waits for.
+///
+/// The deadline's timer is a task scheduled on the current event loop, and is never cancelled: when the work answers
+/// first, the timer finds the answer given and does nothing. A sleeping Swift task would go through Dispatch's timer
+/// threads instead (the concurrency runtime's delayed jobs do not run on the event loops): a thread hop to arm it
+/// and one to fire it, for every request. Cancelling a scheduled task scans the event loop's whole queue (see
+/// `ConnectionDeadlines`), which is why the timer is left to fire.
 enum DeadlineRace {
     static func answer(
         deadline: Deadline, onTimeout: @escaping @Sendable () -> Response,
         work: @escaping @Sendable () async -> Response
     ) async -> Response {
         await withCheckedContinuation { (continuation: CheckedContinuation<Response, Never>) in
-            let gate = Gate(continuation)
-            let worker = Task {
-                let response = await work()
-                gate.resume(with: response)
-            }
-            let timer = Task {
-                try? await Task.sleep(until: deadline.instant, clock: .continuous)
-                guard !Task.isCancelled else { return }
-                if gate.resume(with: onTimeout()) { worker.cancel() }
-            }
-            gate.onResume { timer.cancel() }
+            let gate = Gate(continuation, onTimeout: onTimeout)
+            gate.start(
+                Task {
+                    let response = await work()
+                    gate.answer(response)
+                })
+            let remaining = TimeAmount.nanoseconds(max(deadline.remaining.nanoseconds, 0))
+            MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: remaining) { gate.timeOut() }
         }
     }
 
-    /// Resumes the continuation once, with whichever answer arrives first.
+    /// Resumes the continuation once, with whichever answer arrives first, then lets go of everything the request
+    /// held (the timer outlives the request by up to its budget).
     private final class Gate: Sendable {
-        private let state: Mutex<(continuation: CheckedContinuation<Response, Never>?, done: (@Sendable () -> Void)?)>
+        private struct State {
+            var continuation: CheckedContinuation<Response, Never>?
+            var onTimeout: (@Sendable () -> Response)?
+            var worker: Task<Void, Never>?
+        }
+        private let state: Mutex<State>
 
-        init(_ continuation: CheckedContinuation<Response, Never>) {
-            self.state = Mutex((continuation, nil))
+        init(_ continuation: CheckedContinuation<Response, Never>, onTimeout: @escaping @Sendable () -> Response) {
+            self.state = Mutex(State(continuation: continuation, onTimeout: onTimeout))
         }
 
-        /// Registers what to do once resumed (stop the timer); runs it at once if already resumed.
-        func onResume(_ action: @escaping @Sendable () -> Void) {
-            let resumed = self.state.withLock { state in
-                if state.continuation == nil { return true }
-                state.done = action
-                return false
+        /// Keeps the worker, to cancel it if the deadline comes first.
+        func start(_ worker: Task<Void, Never>) {
+            self.state.withLock { state in
+                if state.continuation != nil { state.worker = worker }
             }
-            if resumed { action() }
         }
 
-        @discardableResult
-        func resume(with response: Response) -> Bool {
-            let taken = self.state.withLock { state in
-                let taken = (state.continuation, state.done)
-                state.continuation = nil
-                state.done = nil
-                return taken
+        /// The work's answer, unless the deadline's came first.
+        func answer(_ response: Response) {
+            self.take()?.continuation.resume(returning: response)
+        }
+
+        /// The deadline's answer, unless the work's came first; the work is then cancelled.
+        func timeOut() {
+            guard let taken = self.take() else { return }
+            taken.continuation.resume(returning: taken.onTimeout())
+            taken.worker?.cancel()
+        }
+
+        private func take() -> (
+            continuation: CheckedContinuation<Response, Never>, onTimeout: @Sendable () -> Response,
+            worker: Task<Void, Never>?
+        )? {
+            self.state.withLock { state in
+                defer { state = State() }
+                guard let continuation = state.continuation, let onTimeout = state.onTimeout else { return nil }
+                return (continuation, onTimeout, state.worker)
             }
-            guard let continuation = taken.0 else { return false }
-            continuation.resume(returning: response)
-            taken.1?()
-            return true
         }
     }
 }
