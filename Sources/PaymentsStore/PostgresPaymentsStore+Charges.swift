@@ -157,6 +157,8 @@ struct PostingLines {
 /// Phase 3 as one statement: finish the key (only if this attempt still holds it), insert the charge and insert
 /// its posting's lines. One round trip, one commit, all or nothing; answers 1 when the key was finished.
 struct RecordChargeStatement: PostgresPreparedStatement {
+    /// Named here: the protocol's default name is the type's name, made with `String(reflecting:)` at every call.
+    static let name = "paisa_record_charge"
     static let sql = """
         WITH finished AS (
             UPDATE idempotency_keys

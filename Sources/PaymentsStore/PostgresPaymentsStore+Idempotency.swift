@@ -197,6 +197,8 @@ extension PostgresPaymentsStore {
 // the types of its first call, and a NULL carries no type.
 /// Phase 1: insert the key, or take over an unfinished one whose lease ran out or that this same claim holds.
 struct ClaimStatement: PostgresPreparedStatement {
+    /// Named here: the protocol's default name is the type's name, made with `String(reflecting:)` at every call.
+    static let name = "paisa_claim"
     static let sql = """
         INSERT INTO idempotency_keys AS k
             (account_id, livemode, key, fingerprint, method, path, api_version, request_params,

@@ -171,6 +171,8 @@ public struct SandboxProcessor: PaymentProcessor {
 
 /// The first call's insert, prepared once per connection: every authorization runs it.
 struct InsertRecord: PostgresPreparedStatement {
+    /// Named here: the protocol's default name is the type's name, made with `String(reflecting:)` at every call.
+    static let name = "sandbox_insert_record"
     static let sql = """
         INSERT INTO sandbox_processor_payments (
             processor_key, amount, currency, source, decision, available_immediately, failure_code,
