@@ -2,24 +2,28 @@
 import Glibc
 #endif
 
-/// The allocator settings the server arranges for itself, so that every way of running it gets them.
+/// The allocator settings `paisa` arranges for itself, so that every way of running the server gets them.
 ///
 /// glibc's malloc gives threads that allocate at the same time arenas of their own (up to eight per core) and keeps
 /// what each arena once held. Under a spike the event loops, the task pool and PostgresNIO's threads each grow one,
 /// and the resident memory follows the sum of every arena's peak rather than the live data. Two arenas are enough
 /// for two event loops, and keep the spike's peak within the memory goal of docs/bench.
 enum Allocator {
-    /// The most arenas, unless the `MALLOC_ARENA_MAX` environment variable already says otherwise.
+    /// The most arenas, unless `MALLOC_ARENA_MAX` or `GLIBC_TUNABLES` already says otherwise.
     static let arenasMax: Int32 = 2
     /// `M_ARENA_MAX` of glibc's `<malloc.h>`, which the C library's module for Swift does not include.
     private static let arenaMaxParameter: Int32 = -8
 
-    /// Applies the settings; call it before the server starts its threads. True when glibc took them (or the
-    /// environment had already set them).
+    /// Applies the settings; call it first, before the event loops and the task pool start their threads. True
+    /// when glibc took them (or the environment had already set them).
     @discardableResult
     static func configure() -> Bool {
         #if canImport(Glibc)
+        // An operator's own setting wins, by either of glibc's ways of saying it.
         if getenv("MALLOC_ARENA_MAX") != nil { return true }
+        if let tunables = getenv("GLIBC_TUNABLES"), String(cString: tunables).contains("malloc.arena_max") {
+            return true
+        }
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let program = dlopen(nil, RTLD_NOW), let symbol = dlsym(program, "mallopt") else { return false }
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)

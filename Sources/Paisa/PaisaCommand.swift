@@ -18,6 +18,8 @@ struct PaisaCommand: AsyncParsableCommand {
         ])
 
     static func main() async {
+        // Before the event loops start: arenas that threads have already made stay.
+        Allocator.configure()
         // Swift Concurrency's jobs run on NIO's event loops, the threads that already do the HTTP and database I/O:
         // a request then awaits its database round trips without hopping between two thread pools each time.
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()

@@ -52,7 +52,6 @@ struct Serve: AsyncParsableCommand {
     @Option(name: Settings.faults.name, help: Settings.faults.help) var faults: String?
 
     func run() async throws {
-        Allocator.configure()
         let logger = try self.log.logger()
         let configuration = try self.serverConfiguration()
         do {
