@@ -8,8 +8,14 @@ On one machine, in one run:
      highest rate Paisa sustains with p99 under the budget, no errors and the load offered on time;
   3. half that rate, for the latency of a comfortably loaded server;
   4. the spike profile from 10% to 100% of that rate, with retries, duplicates and the exactly-once audit.
+  5. a run at half the maximum that looks inside: the statements PostgreSQL ran for it (pg_stat_statements), a
+     CPU profile of the server (perf record) and the server's allocations (a perf probe on malloc), each in a run
+     of its own so that one measurement does not slow another.
+Every run also reads what its work cost per payment: CPU of the server, of PostgreSQL (every process of its
+cluster) and of the generator, transactions that wrote (transaction ids assigned), statements, WAL bytes.
 It writes a JSON report and a Markdown table (docs/bench/latest.json and latest.md by default) with the
-ratio charges/s / pgbench tps, p50/p99/p99.9 per stage, the server's CPU and peak memory, and the commands.
+ratio charges/s / pgbench tps, p50/p99/p99.9 per stage, the costs, the server's peak memory, and the commands.
+The server runs with the environment a user's `paisa serve` gets: it arranges its own allocator settings.
 
     scripts/bench.py [--bin .build/release] [--out docs/bench] [--seconds 15] [--without-events]
 
@@ -25,6 +31,7 @@ import platform
 import re
 import subprocess
 import sys
+import time
 
 from harness import BUDGET_MS, ROOT, Database, HarnessError, Server, log, paisa_load, pg_tool, run, steady
 
@@ -45,9 +52,9 @@ STEP_P99_MS_MAX = BUDGET_MS
 STEP_LATE_SHARE_MAX = 0.01
 # The triggers that write an event with every change of a charge or refund (sql/006).
 EVENT_TRIGGERS = [("charges", "charges_events"), ("refunds", "refunds_events")]
-# The server's environment beyond the database URL: glibc's malloc keeps one arena per thread that allocated, and
-# the pool of event-loop and task threads otherwise holds far more memory than the live data needs.
-SERVER_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
+# The server's environment beyond the database URL: none, as a user runs it (`paisa serve` sets its allocator's
+# arenas itself, Sources/Paisa/Allocator.swift).
+SERVER_ENVIRONMENT = {}
 # The overload phase: a server with this in-flight cap, offered this multiple of the maximum rate, so that it
 # sheds; how fast it answers the requests it sheds is read from its own histogram.
 SHED_IN_FLIGHT_MAX = 32
@@ -57,6 +64,20 @@ SHED_GOAL_SECONDS = 0.05
 CARDS_ONLY = ["--mix", "card=100", "--retry-share", "0", "--duplicate-share", "0", "--no-audit"]
 # Requests in flight the generator allows: far above what a sustainable rate needs.
 IN_FLIGHT_MAX = 512
+# The looks inside: each run this long, the profile sampled at this frequency, this many of its top symbols and
+# statements kept, symbols under this share of the samples left out.
+ANATOMY_SECONDS = 10
+PROFILE_HZ = 499
+PROFILE_TOP = 25
+PROFILE_PERCENT_MIN = 0.4
+STATEMENTS_TOP = 12
+# Counters of the work PostgreSQL did: transaction ids assigned (one per transaction that wrote) and WAL written;
+# statements run, from pg_stat_statements, which `scripts/db.sh` loads.
+COUNTERS_SQL = "SELECT pg_current_xact_id()::text, (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint::text"
+STATEMENTS_SQL = """
+SELECT queryid, calls, total_exec_time, regexp_replace(left(query, 200), '\\s+', ' ', 'g')
+FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+"""
 
 
 def pgbench(database, seconds):
@@ -80,22 +101,80 @@ class Bench:
         self.database.migrate(arguments.bin)
         _, self.key = self.database.new_key(arguments.bin, "bench")
         self.server = Server(arguments.bin, self.database, "bench-server", STATE, environment=SERVER_ENVIRONMENT)
+        self.statements_tracked = self.track_statements()
         self.runs = 0
 
     def load(self, name, schedule, extra=()):
         """One paisa-load run; returns its report plus the server's CPU over the run."""
         self.runs += 1
-        cpu_before = self.server.cpu_seconds()
+        before = self.counters()
         status, stderr, report, command = paisa_load(
             self.arguments.bin, [self.server.url], self.key, os.path.join(STATE, f"{self.runs:02d}-{name}.json"),
             [*schedule, "--max-in-flight", str(IN_FLIGHT_MAX), "--seed", "1", *extra])
-        cpu = self.server.cpu_seconds() - cpu_before
+        after = self.counters()
         if report is None:
             raise HarnessError(f"paisa-load wrote no report for {name} (exit {status}): {stderr}")
+        cpu = after["server"] - before["server"]
         report["serverCoresUsed"] = round(cpu / max(report["generator"]["wallSeconds"], 0.001), 2)
+        report["costs"] = costs(before, after, report)
         report["command"] = command
         report["exit"] = status
         return report
+
+    def counters(self):
+        """The running totals that a run's costs are the difference of."""
+        xid, wal = self.database.query(COUNTERS_SQL)[0]
+        statements = None
+        if self.statements_tracked:
+            statements = sum(int(row[1]) for row in self.database.query(STATEMENTS_SQL))
+        return {"server": self.server.cpu_seconds(), "postgres": self.database.cluster_cpu_seconds(),
+                "xid": int(xid), "wal": int(wal), "statements": statements}
+
+    def track_statements(self):
+        """Loads pg_stat_statements in the bench database; restarts the embedded cluster once if it was started
+        before `scripts/db.sh` preloaded the module. False when it cannot be had (another server's settings)."""
+        def loaded():
+            return "pg_stat_statements" in self.database.query("SHOW shared_preload_libraries")[0][0]
+        if not loaded() and self.database.embedded:
+            log("Restarting the embedded PostgreSQL to load pg_stat_statements …")
+            self.database.stop("fast")
+            self.database.start()
+        if not loaded():
+            log("pg_stat_statements is not loaded by this PostgreSQL: statements are not counted.")
+            return False
+        self.database.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        return True
+
+    def statements_by_query(self):
+        return {row[0]: (int(row[1]), float(row[2]), row[3]) for row in self.database.query(STATEMENTS_SQL)}
+
+    def anatomy(self, rate):
+        """Runs at `rate` that look inside the server and the database: the statements of one run, the server's
+        CPU profile over another, its mallocs over a third."""
+        result = {"rate": rate}
+        seconds = ANATOMY_SECONDS
+        log(f"Inside a run at {rate}/s: statements, a CPU profile, allocations …")
+        before = self.statements_by_query() if self.statements_tracked else None
+        report = self.load("anatomy-statements", steady(seconds, rate), CARDS_ONLY)
+        if before is not None:
+            result["statements"] = top_statements(before, self.statements_by_query(), report["overall"]["finished"])
+        profile_path = os.path.join(STATE, "server.perf")
+        recorder, reason = perf(["record", "-F", str(PROFILE_HZ), "-o", profile_path, "-p", str(self.server.process.pid),
+                                 "--", "sleep", str(seconds)])
+        self.load("anatomy-profile", steady(seconds, rate), CARDS_ONLY)
+        result["profile"] = read_profile(recorder, profile_path) if recorder else {"unavailable": reason}
+        counter, reason = malloc_counter(self.server.process.pid, seconds)
+        report = self.load("anatomy-allocations", steady(seconds, rate), CARDS_ONLY)
+        if counter:
+            _, errors = counter.communicate()
+            mallocs = next((int(line.split(",")[0]) for line in errors.splitlines()
+                            if "probe_libc:malloc" in line and line.split(",")[0].isdigit()), None)
+            requests = report["overall"]["attempts"]
+            result["mallocsPerRequest"] = round(mallocs / requests) if mallocs is not None and requests else None
+        else:
+            result["mallocsPerRequest"] = None
+            result["mallocsUnavailable"] = reason
+        return result
 
     def overload(self, maximum):
         """Offers more than the maximum to a server with a small in-flight cap; returns how fast it shed."""
@@ -177,6 +256,7 @@ class Bench:
             half_rate = max(int(maximum / 2), 1)
             log(f"Half the maximum, {half_rate}/s …")
             half = self.load("half", steady(self.arguments.seconds, half_rate), CARDS_ONLY)
+            inside = self.anatomy(half_rate)
             search_peak_rss = self.server.peak_rss_mb()
             # A fresh server for the spike, so its peak memory is the spike's, not the rate search's overloads.
             self.server.stop()
@@ -203,6 +283,7 @@ class Bench:
                         "ratioToPgbench": round(maximum / reference["tps"], 2), "best": best_summary,
                         "search": steps},
             "half": summary(half, f"{half_rate}/s", None),
+            "inside": inside,
             "spike": summary(spike, f"{spike_base}/s -> {spike_base * 10}/s", spike["exit"] == 0),
             "shedding": shedding,
             "server": {"peakRssMB": round(peak_rss, 1) if peak_rss else None,
@@ -222,6 +303,93 @@ class Bench:
         return 0
 
 
+def costs(before, after, report):
+    """What each payment of a run cost, from the counters read before and after it (the reading itself assigns one
+    transaction id, taken off)."""
+    payments = max(report["overall"]["finished"], 1)
+
+    def per_payment(value, scale=1.0, digits=3):
+        return round(value * scale / payments, digits) if value is not None else None
+
+    postgres = None
+    if before["postgres"] is not None and after["postgres"] is not None:
+        postgres = after["postgres"] - before["postgres"]
+    statements = None
+    if before["statements"] is not None and after["statements"] is not None:
+        statements = after["statements"] - before["statements"]
+    return {"payments": payments,
+            "serverCpuMs": per_payment(after["server"] - before["server"], 1000),
+            "postgresCpuMs": per_payment(postgres, 1000),
+            "generatorCpuMs": per_payment(report["generator"]["cpuSeconds"], 1000),
+            "writeTransactions": per_payment(after["xid"] - before["xid"] - 1, digits=2),
+            "statements": per_payment(statements, digits=2),
+            "walBytes": per_payment(after["wal"] - before["wal"], digits=0)}
+
+
+def top_statements(before, after, payments):
+    """The statements of a run, heaviest first: calls and milliseconds per payment, and the text."""
+    rows = []
+    for queryid, (calls, total_ms, text) in after.items():
+        calls_before, ms_before, _ = before.get(queryid, (0, 0.0, text))
+        if calls > calls_before:
+            rows.append({"callsPerPayment": round((calls - calls_before) / max(payments, 1), 2),
+                         "msPerPayment": round((total_ms - ms_before) / max(payments, 1), 4), "query": text})
+    rows.sort(key=lambda row: row["msPerPayment"], reverse=True)
+    return {"payments": payments, "statementsPerPayment": round(sum(r["callsPerPayment"] for r in rows), 2),
+            "top": rows[:STATEMENTS_TOP]}
+
+
+def perf(arguments):
+    """Starts `perf` with `arguments`; (process, None), or (None, why not)."""
+    try:
+        process = subprocess.Popen(["perf", *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    except OSError as error:
+        return None, f"perf cannot run: {error}"
+    time.sleep(0.5)
+    if process.poll() is not None and process.returncode != 0:
+        return None, "perf refused: " + process.stderr.read().strip().splitlines()[-1]
+    return process, None
+
+
+def read_profile(recorder, path):
+    """The recorded profile's share of samples per object and its top symbols, Swift names demangled."""
+    recorder.wait()
+    if recorder.returncode != 0:
+        return {"unavailable": "perf record failed: " + recorder.stderr.read().strip()[-200:]}
+
+    def report(sort):
+        output = run(["perf", "report", "-i", path, "--stdio", "--no-children", "--sort", sort, "-q",
+                      "--percent-limit", str(PROFILE_PERCENT_MIN)])
+        try:
+            output = run(["swift", "demangle", "--simplified"], input=output)
+        except (OSError, subprocess.CalledProcessError):
+            pass
+        rows = []
+        for line in output.splitlines():
+            match = re.match(r"([0-9.]+)%\s+(\S+)(?:\s+\[.\]\s+(.*))?$", line.strip())
+            if match:
+                rows.append({"percent": float(match.group(1)), "object": match.group(2),
+                             "symbol": (match.group(3) or "").strip()[:160]})
+        return rows
+
+    return {"hz": PROFILE_HZ, "byObject": report("dso"), "top": report("dso,sym")[:PROFILE_TOP]}
+
+
+def malloc_counter(pid, seconds):
+    """Counts the server's calls of malloc for `seconds` with a perf probe on the C library it runs with;
+    (process, None), or (None, why not)."""
+    with open(f"/proc/{pid}/maps") as maps:
+        libc = next((line.split()[-1] for line in maps if re.search(r"/libc\.so\.6$", line.strip())), None)
+    if libc is None:
+        return None, "the server's C library was not found"
+    listed = subprocess.run(["perf", "probe", "-l"], text=True, capture_output=True)
+    if "probe_libc:malloc" not in listed.stdout:
+        added = subprocess.run(["perf", "probe", "-x", libc, "malloc"], text=True, capture_output=True)
+        if added.returncode != 0:
+            return None, "perf probe refused: " + (added.stderr.strip().splitlines() or ["?"])[-1]
+    return perf(["stat", "-x", ",", "-e", "probe_libc:malloc", "-p", str(pid), "--", "sleep", str(seconds)])
+
+
 def summary(report, label, passed):
     """The figures of one run that the report keeps."""
     def phase(p):
@@ -234,7 +402,7 @@ def summary(report, label, passed):
     return {"label": label, "passed": passed, "overall": phase(report["overall"]),
             "stages": [phase(p) for p in report["stagePhases"]] if len(report["stagePhases"]) > 1 else [],
             "attempts": report["attempts"]["classes"], "serverCores": report["serverCoresUsed"],
-            "generatorCores": round(report["generator"]["coresUsed"], 2),
+            "generatorCores": round(report["generator"]["coresUsed"], 2), "costs": report["costs"],
             "audit": audit.get("verdict"), "auditCounts": {k: v for k, v in audit.get("counts", {}).items() if v},
             "command": report["command"]}
 
@@ -248,7 +416,19 @@ def markdown(result):
             rows.append(f"| {name} | {p['name']} | {p['offered']} | {p['answered']} | {p['p50']} | {p['p99']} | "
                         f"{p['p999']} | {p['max']} | {p['errors']} | {p['late']} |")
 
+    cost_rows = ["| run | server CPU ms | PostgreSQL CPU ms | generator CPU ms | write transactions | statements | "
+                 "WAL bytes |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+
+    def add_costs(name, run_summary):
+        c = run_summary["costs"]
+        cost_rows.append(f"| {name} | {c['serverCpuMs']} | {c['postgresCpuMs']} | {c['generatorCpuMs']} | "
+                         f"{c['writeTransactions']} | {c['statements']} | {c['walBytes']} |")
+
     best = result["maximum"]["best"]
+    for step in result["maximum"]["search"]:
+        add_costs(f"search {step['label']} ({'ok' if step['passed'] else 'over'})", step)
+    add_costs(f"half ({result['half']['label']})", result["half"])
+    add_costs(f"spike ({result['spike']['label']})", result["spike"])
     add(f"maximum ({best['label']})", best)
     add(f"half ({result['half']['label']})", result["half"])
     add(f"spike ({result['spike']['label']})", result["spike"])
@@ -285,6 +465,15 @@ def markdown(result):
         "",
         f"Rate search: {search}.",
         "",
+        "## What a payment costs",
+        "",
+        "Per payment (a charge request, or in the spike a payment with its retries), from counters read before and "
+        "after each run: CPU of the server, of PostgreSQL (every process of its cluster) and of paisa-load; "
+        "transactions that wrote (transaction ids assigned), statements (pg_stat_statements), WAL bytes.",
+        "",
+        *cost_rows,
+        "",
+        *inside_lines(result["inside"]),
         "Commands (the key and database URL elided):",
         "",
         *[f"    {command}" for command in result["pgbench"]["commands"]],
@@ -295,6 +484,37 @@ def markdown(result):
         "",
     ]
     return "\n".join(lines)
+
+
+def inside_lines(inside):
+    """The Markdown of the runs that look inside: statements, profile, allocations."""
+    lines = [f"## Inside a run at {inside['rate']}/s", ""]
+    statements = inside.get("statements")
+    if statements:
+        lines += [f"Statements: **{statements['statementsPerPayment']} per payment**; the heaviest "
+                  "(pg_stat_statements, execution time only):", "",
+                  "| calls per payment | ms per payment | statement |", "| ---: | ---: | --- |"]
+        lines += [f"| {row['callsPerPayment']} | {row['msPerPayment']} | `{row['query'].replace('|', '/')}` |"
+                  for row in statements["top"]]
+        lines.append("")
+    else:
+        lines += ["Statements: not counted (pg_stat_statements is not loaded).", ""]
+    profile = inside.get("profile", {})
+    if "unavailable" in profile:
+        lines += [f"Profile: not taken ({profile['unavailable']}).", ""]
+    else:
+        objects = ", ".join(f"{row['object']} {row['percent']}%" for row in profile["byObject"])
+        lines += [f"Profile of the server (perf record at {profile['hz']} Hz, self time): by object {objects}.", "",
+                  "| share | object | symbol |", "| ---: | --- | --- |"]
+        lines += [f"| {row['percent']}% | {row['object']} | `{row['symbol'].replace('|', '/')}` |"
+                  for row in profile["top"]]
+        lines.append("")
+    if inside.get("mallocsPerRequest") is not None:
+        lines += [f"Allocations: **{inside['mallocsPerRequest']} calls of malloc per request** in the server "
+                  "(a perf probe on the C library's malloc).", ""]
+    else:
+        lines += [f"Allocations: not counted ({inside.get('mallocsUnavailable')}).", ""]
+    return lines
 
 
 def main():

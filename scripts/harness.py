@@ -80,6 +80,38 @@ class Database:
     def start(self):
         run([DB_SCRIPT, "up"])
 
+    def cluster_cpu_seconds(self):
+        """CPU used so far by the PostgreSQL cluster that serves this database: its postmaster, every process it runs
+        now, and its children that have exited; None when the cluster runs on another machine."""
+        data = self.query("SELECT current_setting('data_directory')")[0][0]
+        try:
+            with open(os.path.join(data, "postmaster.pid")) as pid_file:
+                postmaster = process_times(int(pid_file.readline()))
+        except (OSError, ValueError):
+            return None
+        if postmaster is None:
+            return None
+        total = postmaster["own"] + postmaster["children"]
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                times = process_times(int(entry))
+                if times and times["ppid"] == postmaster["pid"]:
+                    total += times["own"]
+        return total
+
+
+def process_times(pid):
+    """A process's parent and CPU seconds from /proc/PID/stat: its own (user + system) and its waited-for
+    children's; None once it has gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    return {"pid": pid, "ppid": int(fields[1]), "own": (int(fields[11]) + int(fields[12])) / tick,
+            "children": (int(fields[13]) + int(fields[14])) / tick}
+
 
 class Server:
     """One `paisa serve` process on a free port, logging to `name`-N.log in `state`."""
@@ -130,9 +162,7 @@ class Server:
 
     def cpu_seconds(self):
         """User plus system CPU the server has used so far, from /proc."""
-        with open(f"/proc/{self.process.pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_times(self.process.pid)["own"]
 
     def peak_rss_mb(self):
         """The server's peak resident memory so far (VmHWM), in MB."""
