@@ -175,6 +175,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // An event loop whose clock a test moves (the deadline race).
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             // The golden transcripts per API version, read by the compatibility tests from the checkout.
             exclude: ["Fixtures"],

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOEmbedded
 import Payments
 import Synchronization
 import Testing
@@ -26,10 +27,12 @@ struct DeadlineRaceTests {
 
     @Test("work that answers first wins; its timer fires later and changes nothing")
     func workWins() async throws {
+        // The timers run on a loop whose clock only the test moves: the work always answers first.
+        let loop = NIOAsyncTestingEventLoop()
         let timeouts = Mutex(0)
         for _ in 0..<20 {
             let response = await DeadlineRace.answer(
-                deadline: .after(.milliseconds(100)),
+                deadline: .after(.seconds(2)), on: loop,
                 onTimeout: {
                     timeouts.withLock { $0 += 1 }
                     return Response(status: .serviceUnavailable)
@@ -37,8 +40,27 @@ struct DeadlineRaceTests {
             ) { Response(status: .ok) }
             #expect(response.status == .ok)
         }
-        // Every timer has fired by now (a second resumption of an answered request would trap).
-        try await Task.sleep(for: .milliseconds(300))
+        // Every timer fires now; a second answer to an answered request would trap.
+        await loop.advanceTime(by: .seconds(3))
         #expect(timeouts.withLock { $0 } == 0)
+
+        // The same loop's timers do answer a request whose work has not: the ones above had something to do.
+        let answered = Mutex<Response?>(nil)
+        let waiting = Task {
+            let response = await DeadlineRace.answer(
+                deadline: .after(.seconds(2)), on: loop, onTimeout: { Response(status: .serviceUnavailable) }
+            ) {
+                try? await Task.sleep(for: .seconds(60))
+                return Response(status: .ok)
+            }
+            answered.withLock { $0 = response }
+        }
+        for _ in 0..<100 where answered.withLock({ $0 == nil }) {
+            await loop.advanceTime(by: .seconds(3))
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        await waiting.value
+        #expect(answered.withLock { $0?.status } == .serviceUnavailable)
+        try await loop.shutdownGracefully()
     }
 }

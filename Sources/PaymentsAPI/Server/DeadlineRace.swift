@@ -14,9 +14,11 @@ import Synchronization
 /// and one to fire it, for every request. Cancelling a scheduled task scans the event loop's whole queue (see
 /// `ConnectionDeadlines`), which is why the timer is left to fire.
 enum DeadlineRace {
+    /// The answer of `work`, or of `onTimeout` if `deadline` comes first; the timer runs on `loop` (the current
+    /// event loop by default; tests pass one whose clock they move).
     static func answer(
-        deadline: Deadline, onTimeout: @escaping @Sendable () -> Response,
-        work: @escaping @Sendable () async -> Response
+        deadline: Deadline, on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(),
+        onTimeout: @escaping @Sendable () -> Response, work: @escaping @Sendable () async -> Response
     ) async -> Response {
         await withCheckedContinuation { (continuation: CheckedContinuation<Response, Never>) in
             let gate = Gate(continuation, onTimeout: onTimeout)
@@ -26,7 +28,7 @@ enum DeadlineRace {
                     gate.answer(response)
                 })
             let remaining = TimeAmount.nanoseconds(max(deadline.remaining.nanoseconds, 0))
-            MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: remaining) { gate.timeOut() }
+            loop.scheduleTask(in: remaining) { gate.timeOut() }
         }
     }
 
