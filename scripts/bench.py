@@ -308,22 +308,22 @@ def costs(before, after, report):
     transaction id, taken off)."""
     payments = max(report["overall"]["finished"], 1)
 
+    def change(name):
+        """How far counter `name` moved over the run; None when either reading has none."""
+        if before[name] is None or after[name] is None:
+            return None
+        return after[name] - before[name]
+
     def per_payment(value, scale=1.0, digits=3):
         return round(value * scale / payments, digits) if value is not None else None
 
-    postgres = None
-    if before["postgres"] is not None and after["postgres"] is not None:
-        postgres = after["postgres"] - before["postgres"]
-    statements = None
-    if before["statements"] is not None and after["statements"] is not None:
-        statements = after["statements"] - before["statements"]
     return {"payments": payments,
-            "serverCpuMs": per_payment(after["server"] - before["server"], 1000),
-            "postgresCpuMs": per_payment(postgres, 1000),
+            "serverCpuMs": per_payment(change("server"), 1000),
+            "postgresCpuMs": per_payment(change("postgres"), 1000),
             "generatorCpuMs": per_payment(report["generator"]["cpuSeconds"], 1000),
-            "writeTransactions": per_payment(after["xid"] - before["xid"] - 1, digits=2),
-            "statements": per_payment(statements, digits=2),
-            "walBytes": per_payment(after["wal"] - before["wal"], digits=0)}
+            "writeTransactions": per_payment(change("xid") - 1, digits=2),
+            "statements": per_payment(change("statements"), digits=2),
+            "walBytes": per_payment(change("wal"), digits=0)}
 
 
 def top_statements(before, after, payments):

@@ -14,22 +14,16 @@ enum Allocator {
     /// `M_ARENA_MAX` of glibc's `<malloc.h>`, which the C library's module for Swift does not include.
     private static let arenaMaxParameter: Int32 = -8
 
-    /// Applies the settings; call it first, before the event loops and the task pool start their threads. True
-    /// when glibc took them (or the environment had already set them).
-    @discardableResult
-    static func configure() -> Bool {
+    /// Applies the settings; call it first, before the event loops and the task pool start their threads. Where
+    /// glibc is not the C library, or refuses, the allocator keeps its defaults.
+    static func configure() {
         #if canImport(Glibc)
         // An operator's own setting wins, by either of glibc's ways of saying it.
-        if getenv("MALLOC_ARENA_MAX") != nil { return true }
-        if let tunables = getenv("GLIBC_TUNABLES"), String(cString: tunables).contains("malloc.arena_max") {
-            return true
-        }
+        if getenv("MALLOC_ARENA_MAX") != nil { return }
+        if let tunables = getenv("GLIBC_TUNABLES"), String(cString: tunables).contains("malloc.arena_max") { return }
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let program = dlopen(nil, RTLD_NOW), let symbol = dlsym(program, "mallopt") else { return false }
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        return mallopt(Self.arenaMaxParameter, Self.arenasMax) == 1
-        #else
-        return false
+        guard let program = dlopen(nil, RTLD_NOW), let symbol = dlsym(program, "mallopt") else { return }
+        _ = unsafeBitCast(symbol, to: Mallopt.self)(Self.arenaMaxParameter, Self.arenasMax)
         #endif
     }
 }
