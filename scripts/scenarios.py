@@ -397,6 +397,12 @@ def scenario_injected_faults(s, short):
     if s.figures["database retries"] == 0:
         s.failures.append("no database retry was counted: the faults were not injected")
     s.refuse_server_errors(result, "a retryable database failure reached the client")
+    if s.failures:
+        # What the server says the 5xx were: shed (and why), or the processor not asked for want of time.
+        s.figures["server's own count"] = [
+            line for line in server.metrics().splitlines()
+            if line.startswith(("paisa_http_requests_shed_total", "paisa_processor_duration_seconds_count"))
+            or (line.startswith("paisa_http_requests_total") and 'status="5' in line)]
 
 
 def scenario_slow_processor(s, short):
