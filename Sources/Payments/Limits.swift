@@ -144,13 +144,6 @@ public enum Limits {
     public static let transactionBackoffInitial: Duration = .milliseconds(2)
     public static let transactionBackoffMax: Duration = .milliseconds(100)
 
-    /// Claims of concurrent requests sent as one statement at most (`Batcher`): a batch forms only while others
-    /// are in flight, so this bounds one statement's size, not anyone's wait.
-    public static let claimBatchSizeMax = 64
-    /// Claim statements in flight at once per server: more than one, so that a batch waiting on a held key's row
-    /// does not stop every other claim.
-    public static let claimBatchesInFlightMax = 2
-
     /// Days an uncaptured charge may wait for capture, as Stripe.
     public static let captureWindowSeconds: Int64 = 7 * 24 * 3600
 }

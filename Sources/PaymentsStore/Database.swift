@@ -60,53 +60,6 @@ public struct Database: Sendable {
         }
     }
 
-    /// Runs a batch's rows (`Batcher`) as one statement through the retry loop; `statement` answers once per row,
-    /// in order. No row is sent after its request has been answered (a claim that committed then would start a
-    /// payment for a client already told 503): each attempt leaves out the rows whose deadline has passed, which
-    /// fail with `deadlineExceeded`, and the loop retries while any row has time. A statement in flight is never
-    /// cancelled: what it did is what its rows are told. When the database refuses the statement for a value in it
-    /// (a constraint, a value out of range), each row runs again alone, so that the refused row fails alone and
-    /// its neighbours get their own outcomes.
-    func batched<Row: Sendable, Outcome: Sendable>(
-        _ operation: String, _ rows: [Row], deadline: @escaping @Sendable (Row) -> Deadline,
-        _ statement: @escaping @Sendable (PostgresConnection, [Row]) async throws -> [Outcome]
-    ) async -> [Result<Outcome, any Error>] {
-        /// Runs the rows at `indices` that still have time; answers by index.
-        @Sendable func run(_ indices: [Int]) async throws -> [Int: Outcome] {
-            guard let latest = indices.map({ deadline(rows[$0]) }).max() else { return [:] }
-            return try await self.withRetries(operation, .statement, deadline: latest) { connection in
-                let live = indices.filter { !deadline(rows[$0]).hasPassed }
-                guard !live.isEmpty else { return [:] }
-                // Rows per statement: how much concurrent requests share their round trips.
-                Recorder(label: "paisa_db_batch_rows", dimensions: [("operation", operation)]).record(live.count)
-                let outcomes = try await statement(connection, live.map { rows[$0] })
-                return Dictionary(uniqueKeysWithValues: zip(live, outcomes))
-            }
-        }
-        func answer(_ index: Int, from outcomes: [Int: Outcome]) -> Result<Outcome, any Error> {
-            outcomes[index].map { .success($0) } ?? .failure(PaymentsError.deadlineExceeded)
-        }
-        do {
-            let outcomes = try await run(Array(rows.indices))
-            return rows.indices.map { answer($0, from: outcomes) }
-        } catch PaymentsError.refusedByDatabase(let reason) where rows.count > 1 {
-            self.logger.warning(
-                "a batch was refused; running its rows one by one",
-                metadata: ["operation": "\(operation)", "rows": "\(rows.count)", "reason": "\(reason)"])
-            var answers: [Result<Outcome, any Error>] = []
-            for index in rows.indices {
-                do {
-                    answers.append(answer(index, from: try await run([index])))
-                } catch {
-                    answers.append(.failure(error))
-                }
-            }
-            return answers
-        } catch {
-            return rows.map { _ in .failure(error) }
-        }
-    }
-
     /// Database work in flight, against the pool's maximum: how busy the pool is.
     static let inFlight = Gauge(label: "paisa_db_operations_in_flight")
     static let inFlightCount = ManagedAtomicCounter()

@@ -1,20 +1,36 @@
-import Logging
 import NIOCore
 import Payments
 import PostgresNIO
 
 extension PostgresPaymentsStore {
     /// Phase 1 in one statement: insert the key, or take over an unfinished one whose lease ran out (or that this
-    /// same claim already holds, which makes the statement safe to repeat after a lost connection). Concurrent
-    /// requests' claims share that statement (`claims`). Only when it finds nothing to take does a second query
-    /// read why: a replay, a mismatch, or a key in use.
+    /// same claim already holds, which makes the statement safe to repeat after a lost connection). Only when that
+    /// finds nothing to take does a second query read why: a replay, a mismatch, or a key in use.
     public func claim(_ request: IdempotentRequest, deadline: Deadline) async throws -> ClaimOutcome {
-        let claim = Claim(
-            request: request, processorKey: "pk_" + ObjectID.randomBase62(count: ObjectID.randomCharacters),
-            lockToken: ObjectID.randomBase62(count: ObjectID.randomCharacters), deadline: deadline)
+        let token = ObjectID.randomBase62(count: ObjectID.randomCharacters)
+        let processorKey = "pk_" + ObjectID.randomBase62(count: ObjectID.randomCharacters)
+        let lease = self.lease
         for _ in 0..<3 {
-            if let claimed = try await self.claims.run(claim) {
-                return .claimed(claimed)
+            let claimed = try await self.database.withRetries("claim", .statement, deadline: deadline) {
+                connection -> (String, String, Int)? in
+                let statement = ClaimStatement(
+                    request: request, processorKey: processorKey, lockToken: token,
+                    lease: lease)
+                for try await (point, processorKey, attempts) in try await connection.execute(
+                    statement, logger: self.logger)
+                {
+                    return (point, processorKey, Int(attempts))
+                }
+                return nil
+            }
+            if let (point, processorKey, attempts) = claimed {
+                guard let recoveryPoint = RecoveryPoint(rawValue: point) else {
+                    throw RowError(description: "idempotency key at unknown recovery point \(point)")
+                }
+                return .claimed(
+                    ClaimedKey(
+                        scope: request.scope, key: request.key, lockToken: token, recoveryPoint: recoveryPoint,
+                        processorKey: processorKey, attempts: attempts))
             }
             if let outcome = try await self.explainUnclaimable(request, deadline: deadline) {
                 return outcome
@@ -22,32 +38,6 @@ extension PostgresPaymentsStore {
             // The key vanished between the two statements (reaped): claim again.
         }
         return .inUse
-    }
-
-    /// Runs a batch of claims as one statement: each row's key as claimed, or nil when it could not be taken.
-    static func claimBatch(
-        _ claims: [Claim], database: Database, lease: Duration, logger: Logger
-    ) async -> [Result<ClaimedKey?, any Error>] {
-        await database.batched("claim", claims, deadline: \.deadline) { connection, claims in
-            var taken: [Claim.Identity: (recoveryPoint: String, processorKey: String, attempts: Int32)] = [:]
-            let statement = ClaimStatement(claims: claims, lease: lease)
-            for try await (account, livemode, key, point, processorKey, attempts) in try await connection.execute(
-                statement, logger: logger)
-            {
-                taken[Claim.Identity(accountID: account, livemode: livemode, key: key)] = (
-                    point, processorKey, attempts
-                )
-            }
-            return try claims.map { claim in
-                guard let (point, processorKey, attempts) = taken[claim.identity] else { return nil }
-                guard let recoveryPoint = RecoveryPoint(rawValue: point) else {
-                    throw RowError(description: "idempotency key at unknown recovery point \(point)")
-                }
-                return ClaimedKey(
-                    scope: claim.request.scope, key: claim.request.key, lockToken: claim.lockToken,
-                    recoveryPoint: recoveryPoint, processorKey: processorKey, attempts: Int(attempts))
-            }
-        }
     }
 
     /// Why a key could not be claimed, checked in Stripe's order: a different request first, then a finished
@@ -93,20 +83,16 @@ extension PostgresPaymentsStore {
     public func release(_ key: ClaimedKey, counted: Bool) async {
         let uncount: Int32 = counted ? 0 : 1
         do {
-            // In a task of its own: a request whose deadline passed (its task cancelled) still lets go of its key,
-            // so that the client's retry need not wait for the lease.
-            try await Task {
-                try await self.database.withRetries("release", .statement, deadline: .after(.milliseconds(1000))) {
-                    connection in
-                    try await connection.query(
-                        """
-                        UPDATE idempotency_keys
-                        SET lock_token = NULL, locked_until = NULL, attempts = greatest(1, attempts - \(uncount))
-                        WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode)
-                          AND key = \(key.key) AND lock_token = \(key.lockToken)
-                        """, logger: self.logger)
-                }
-            }.value
+            try await self.database.withRetries("release", .statement, deadline: .after(.milliseconds(1000))) {
+                connection in
+                try await connection.query(
+                    """
+                    UPDATE idempotency_keys
+                    SET lock_token = NULL, locked_until = NULL, attempts = greatest(1, attempts - \(uncount))
+                    WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode)
+                      AND key = \(key.key) AND lock_token = \(key.lockToken)
+                    """, logger: self.logger)
+            }
         } catch {
             self.logger.warning(
                 "could not release an idempotency key; its lease will expire",
@@ -206,31 +192,10 @@ extension PostgresPaymentsStore {
     }
 }
 
-/// One request's claim: its key, the processor key a new key row gets, and the token that holds it.
-struct Claim: Sendable {
-    /// A key row: two claims of one key never share a statement.
-    struct Identity: Hashable, Sendable {
-        let accountID: String
-        let livemode: Bool
-        let key: String
-    }
-
-    let request: IdempotentRequest
-    let processorKey: String
-    let lockToken: String
-    let deadline: Deadline
-
-    var identity: Identity {
-        Identity(accountID: self.request.scope.accountID, livemode: self.request.scope.livemode, key: self.request.key)
-    }
-}
-
 // Prepared once per connection: PostgreSQL parses and plans it once per connection instead of on every call, which
 // is most of its cost (`make bench` measures it). Its parameters' types are declared: a statement is prepared with
 // the types of its first call, and a NULL carries no type.
-/// Phase 1 for a batch of claims: insert each key, or take over an unfinished one whose lease ran out or that this
-/// same claim holds. The rows go in key order, so that two batches lock keys in the same order and cannot deadlock.
-/// Answers a row per key taken.
+/// Phase 1: insert the key, or take over an unfinished one whose lease ran out or that this same claim holds.
 struct ClaimStatement: PostgresPreparedStatement {
     /// Named here: the protocol's default name is the type's name, made with `String(reflecting:)` at every call.
     static let name = "paisa_claim"
@@ -238,14 +203,8 @@ struct ClaimStatement: PostgresPreparedStatement {
         INSERT INTO idempotency_keys AS k
             (account_id, livemode, key, fingerprint, method, path, api_version, request_params,
              recovery_point, processor_key, lock_token, locked_until, original_request_id)
-        SELECT r.account_id, r.livemode, r.key, r.fingerprint, r.method, r.path, r.api_version, r.request_params,
-               'started', r.processor_key, r.lock_token, now() + make_interval(secs => $11::float8 / 1000),
-               r.original_request_id
-        FROM unnest($1::text[], $2::bool[], $3::text[], $4::bytea[], $5::text[], $6::text[], $7::text[],
-                    $8::text[], $9::text[], $10::text[], $12::text[])
-             AS r(account_id, livemode, key, fingerprint, method, path, api_version, request_params, processor_key,
-                  lock_token, original_request_id)
-        ORDER BY r.account_id, r.livemode, r.key
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'started', $9, $10,
+                now() + make_interval(secs => $11::float8 / 1000), $12)
         ON CONFLICT (account_id, livemode, key) DO UPDATE
             SET lock_token = EXCLUDED.lock_token,
                 locked_until = EXCLUDED.locked_until,
@@ -254,32 +213,32 @@ struct ClaimStatement: PostgresPreparedStatement {
             WHERE k.recovery_point <> 'finished'
               AND k.fingerprint = EXCLUDED.fingerprint
               AND (k.locked_until IS NULL OR k.locked_until < now() OR k.lock_token = EXCLUDED.lock_token)
-        RETURNING k.account_id, k.livemode, k.key, k.recovery_point, k.processor_key, k.attempts
+        RETURNING k.recovery_point, k.processor_key, k.attempts
         """
     static let bindingDataTypes: [PostgresDataType] = [
-        .textArray, .boolArray, .textArray, .byteaArray, .textArray, .textArray, .textArray, .textArray,
-        .textArray, .textArray, .int8, .textArray,
+        .text, .bool, .text, .bytea, .text, .text, .text, .text, .text, .text, .int8, .text,
     ]
-    typealias Row = (String, Bool, String, String, String, Int32)
+    typealias Row = (String, String, Int32)
 
-    let claims: [Claim]
+    let request: IdempotentRequest
+    let processorKey: String
+    let lockToken: String
     let lease: Duration
 
     func makeBindings() -> PostgresBindings {
-        let requests = self.claims.map(\.request)
         var bindings = PostgresBindings(capacity: 12)
-        bindings.append(requests.map(\.scope.accountID))
-        bindings.append(requests.map(\.scope.livemode))
-        bindings.append(requests.map(\.key))
-        bindings.append(requests.map { ByteBuffer(bytes: $0.fingerprint) })
-        bindings.append(requests.map(\.method))
-        bindings.append(requests.map(\.path))
-        bindings.append(requests.map(\.version))
-        bindings.append(requests.map(\.parameters))
-        bindings.append(self.claims.map(\.processorKey))
-        bindings.append(self.claims.map(\.lockToken))
+        bindings.append(self.request.scope.accountID)
+        bindings.append(self.request.scope.livemode)
+        bindings.append(self.request.key)
+        bindings.append(ByteBuffer(bytes: self.request.fingerprint))
+        bindings.append(self.request.method)
+        bindings.append(self.request.path)
+        bindings.append(self.request.version)
+        bindings.append(self.request.parameters)
+        bindings.append(self.processorKey)
+        bindings.append(self.lockToken)
         bindings.append(self.lease.milliseconds)
-        bindings.append(requests.map(\.requestID))
+        bindings.append(self.request.requestID)
         return bindings
     }
 

@@ -11,8 +11,6 @@ public struct PostgresPaymentsStore: PaymentsStore {
     let logger: Logger
     /// How long a claim holds its key before a retry or the completer may take over.
     let lease: Duration
-    /// Concurrent requests' claims, sent together (phase 1).
-    let claims: Batcher<Claim, Claim.Identity, ClaimedKey?>
 
     public init(database: Database, lease: Duration = Limits.idempotencyLeaseDefault) {
         precondition(lease > .zero, "a lease lasts a while")
@@ -20,12 +18,6 @@ public struct PostgresPaymentsStore: PaymentsStore {
         self.faults = database.faults
         self.logger = database.logger
         self.lease = lease
-        let logger = database.logger
-        self.claims = Batcher(
-            sizeMax: Limits.claimBatchSizeMax, concurrency: Limits.claimBatchesInFlightMax, identity: \.identity
-        ) { claims in
-            await Self.claimBatch(claims, database: database, lease: lease, logger: logger)
-        }
     }
 
     public func ping(deadline: Deadline) async throws {

@@ -8,19 +8,11 @@ public struct SandboxProcessor: PaymentProcessor {
     let client: PostgresClient
     let settings: SandboxSettings
     let logger: Logger
-    /// Concurrent authorizations' first inserts, sent together.
-    let inserts: Batcher<NewRecord, String, Record?>
 
     public init(client: PostgresClient, settings: SandboxSettings, logger: Logger) {
         self.client = client
         self.settings = settings
         self.logger = logger
-        self.inserts = Batcher(
-            sizeMax: Limits.claimBatchSizeMax, concurrency: Limits.claimBatchesInFlightMax,
-            identity: \.authorization.processorKey
-        ) { records in
-            await Self.insert(records, client: client, logger: logger)
-        }
     }
 
     public func describe(
@@ -154,10 +146,10 @@ public struct SandboxProcessor: PaymentProcessor {
         // The first call inserts and reads its row back in one round trip. A repeated call finds the row there and
         // reads it with a second statement: a read inside the inserting statement could not see a row that a
         // concurrent call committed while this statement waited on it.
-        let new = NewRecord(
+        let insert = InsertRecord(
             authorization: authorization, decision: decision, availableImmediately: immediately, failure: failure,
             answersInMilliseconds: answersIn, settlesInMilliseconds: settlesIn)
-        if let record = try await self.inserts.run(new) { return record }
+        for try await record in try await self.client.execute(insert, logger: self.logger) { return record }
         // Nothing inserted: a record was there already, or a void came first and this authorization is declined.
         if try await self.isVoided(authorization.processorKey) { return Record.voided(authorization) }
         let rows = try await self.client.query(
@@ -177,110 +169,53 @@ public struct SandboxProcessor: PaymentProcessor {
     }
 }
 
-/// An authorization's decision, as its first call records it.
-struct NewRecord: Sendable {
+/// The first call's insert, prepared once per connection: every authorization runs it.
+struct InsertRecord: PostgresPreparedStatement {
+    /// Named here: the protocol's default name is the type's name, made with `String(reflecting:)` at every call.
+    static let name = "sandbox_insert_record"
+    static let sql = """
+        INSERT INTO sandbox_processor_payments (
+            processor_key, amount, currency, source, decision, available_immediately, failure_code,
+            decline_code, failure_message, answers_at, settles_at, account_id, livemode)
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9,
+               now() + make_interval(secs => $10::float8 / 1000), now() + make_interval(secs => $11::float8 / 1000),
+               $12, $13
+        WHERE NOT EXISTS (SELECT 1 FROM sandbox_processor_voids WHERE processor_key = $1)
+        ON CONFLICT (processor_key) DO NOTHING
+        RETURNING \(Record.columns)
+        """
+    /// Declared, because a statement is prepared with its first call's types and a NULL carries none.
+    static let bindingDataTypes: [PostgresDataType] = [
+        .text, .int8, .text, .text, .text, .bool, .text, .text, .text, .int8, .int8, .text, .bool,
+    ]
+    typealias Row = Record
+
     let authorization: Authorization
     let decision: String
     let availableImmediately: Bool
     let failure: Charge.Failure?
     let answersInMilliseconds: Int
     let settlesInMilliseconds: Int?
-}
-
-extension SandboxProcessor {
-    /// How long one statement of records may take: the batch runs in a task of its own, which its callers'
-    /// deadlines do not end, and a caller whose record is in flight waits for it.
-    static let insertTimeout: Duration = .seconds(1)
-
-    /// Inserts a batch of first calls' records in one statement: each one's record, or nil where a record or a
-    /// void was there already. If PostgreSQL refuses the statement, each runs alone, so that one record's failure
-    /// is its own; any other failure (a timeout, a lost connection) is every record's.
-    static func insert(
-        _ records: [NewRecord], client: PostgresClient, logger: Logger
-    ) async -> [Result<Record?, any Error>] {
-        @Sendable func run(_ records: [NewRecord]) async throws -> [Record?] {
-            let inserted = try await Deadline.after(Self.insertTimeout).race {
-                var inserted: [String: Record] = [:]
-                for try await (processorKey, record) in try await client.execute(
-                    InsertRecords(records: records), logger: logger)
-                {
-                    inserted[processorKey] = record
-                }
-                return inserted
-            }
-            guard let inserted else { throw SandboxError(description: "the processor's record timed out") }
-            return records.map { inserted[$0.authorization.processorKey] }
-        }
-        do {
-            return try await run(records).map { .success($0) }
-        } catch {
-            guard records.count > 1, (error as? PSQLError)?.serverInfo?[.sqlState] != nil else {
-                return records.map { _ in .failure(error) }
-            }
-            var outcomes: [Result<Record?, any Error>] = []
-            for record in records {
-                do { outcomes.append(.success(try await run([record])[0])) } catch { outcomes.append(.failure(error)) }
-            }
-            return outcomes
-        }
-    }
-}
-
-/// The first calls' inserts, prepared once per connection: every authorization runs it, alone or with others.
-struct InsertRecords: PostgresPreparedStatement {
-    /// Named here: the protocol's default name is the type's name, made with `String(reflecting:)` at every call.
-    static let name = "sandbox_insert_records"
-    static let sql = """
-        INSERT INTO sandbox_processor_payments (
-            processor_key, amount, currency, source, decision, available_immediately, failure_code,
-            decline_code, failure_message, answers_at, settles_at, account_id, livemode)
-        SELECT r.processor_key, r.amount, r.currency, r.source, r.decision, r.available_immediately,
-               nullif(r.failure_code, ''), nullif(r.decline_code, ''), nullif(r.failure_message, ''),
-               now() + make_interval(secs => r.answers_in::float8 / 1000),
-               CASE WHEN r.settles_in >= 0 THEN now() + make_interval(secs => r.settles_in::float8 / 1000) END,
-               r.account_id, r.livemode
-        FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::text[], $8::text[],
-                    $9::text[], $10::int8[], $11::int8[], $12::text[], $13::bool[])
-             AS r(processor_key, amount, currency, source, decision, available_immediately, failure_code,
-                  decline_code, failure_message, answers_in, settles_in, account_id, livemode)
-        WHERE NOT EXISTS (SELECT 1 FROM sandbox_processor_voids v WHERE v.processor_key = r.processor_key)
-        -- In key order, so that two batches cannot deadlock on each other's keys.
-        ORDER BY r.processor_key
-        ON CONFLICT (processor_key) DO NOTHING
-        RETURNING processor_key, \(Record.columns)
-        """
-    /// Declared, because a statement is prepared with its first call's types.
-    static let bindingDataTypes: [PostgresDataType] = [
-        .textArray, .int8Array, .textArray, .textArray, .textArray, .boolArray, .textArray, .textArray, .textArray,
-        .int8Array, .int8Array, .textArray, .boolArray,
-    ]
-    typealias Row = (String, Record)
-
-    let records: [NewRecord]
 
     func makeBindings() -> PostgresBindings {
-        let authorizations = self.records.map(\.authorization)
         var bindings = PostgresBindings(capacity: 13)
-        bindings.append(authorizations.map(\.processorKey))
-        bindings.append(authorizations.map(\.amount))
-        bindings.append(authorizations.map(\.currency.code))
-        bindings.append(authorizations.map(\.source.description))
-        bindings.append(self.records.map(\.decision))
-        bindings.append(self.records.map(\.availableImmediately))
-        // Arrays carry no NULLs here: an empty text and a negative delay stand for none.
-        bindings.append(self.records.map { $0.failure?.code.rawValue ?? "" })
-        bindings.append(self.records.map { $0.failure?.declineCode ?? "" })
-        bindings.append(self.records.map { $0.failure?.message ?? "" })
-        bindings.append(self.records.map { Int64($0.answersInMilliseconds) })
-        bindings.append(self.records.map { Int64($0.settlesInMilliseconds ?? -1) })
-        bindings.append(authorizations.map(\.scope.accountID))
-        bindings.append(authorizations.map(\.scope.livemode))
+        bindings.append(self.authorization.processorKey)
+        bindings.append(self.authorization.amount)
+        bindings.append(self.authorization.currency.code)
+        bindings.append(self.authorization.source.description)
+        bindings.append(self.decision)
+        bindings.append(self.availableImmediately)
+        bindings.append(self.failure?.code.rawValue)
+        bindings.append(self.failure?.declineCode)
+        bindings.append(self.failure?.message)
+        bindings.append(self.answersInMilliseconds)
+        bindings.append(self.settlesInMilliseconds)
+        bindings.append(self.authorization.scope.accountID)
+        bindings.append(self.authorization.scope.livemode)
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> Row {
-        (try row.makeRandomAccess()["processor_key"].decode(String.self), try Record(row))
-    }
+    func decodeRow(_ row: PostgresRow) throws -> Record { try Record(row) }
 }
 
 /// A row of the sandbox's record, with its times relative to the database's clock.

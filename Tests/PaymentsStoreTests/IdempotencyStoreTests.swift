@@ -150,19 +150,11 @@ struct IdempotencyStoreTests {
     @Test("when conflicts outlast the deadline the store gives up with a retryable error, not a hang")
     func retryLoopRespectsDeadline() async throws {
         let faults = FaultInjector()
-        // A pool of its own: a claim whose deadline passes before its statement is sent (waiting for a connection
-        // the other tests' work holds) is not sent at all, and this test is about its retries.
-        let settings = try DatabaseSettings(url: TestDatabase.url, poolConnectionsMax: 1)
-        let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: TestDatabase.logger)
-        let pool = Task { await client.run() }
-        defer { pool.cancel() }
-        let store = PostgresPaymentsStore(
-            database: Database(client: client, faults: faults, logger: TestDatabase.logger), lease: .seconds(1))
+        let store = try await TestDatabase.store(faults: faults)
         let scope = try await Self.scope()
         faults.arm(.deadlock, .init(action: .fail))
-        // Longer than a first attempt takes, shorter than the shortest backoffs of the attempts' maximum (713 ms).
         await #expect(throws: PaymentsError.self) {
-            _ = try await store.claim(Self.request(scope, key: "never"), deadline: .after(.milliseconds(600)))
+            _ = try await store.claim(Self.request(scope, key: "never"), deadline: .after(.milliseconds(50)))
         }
         faults.disarmAll()
         #expect(faults.firedCount(.deadlock) >= 1)

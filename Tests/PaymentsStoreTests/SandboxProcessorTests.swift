@@ -1,8 +1,7 @@
 import PaisaTestSupport
 import Payments
+import SandboxProcessor
 import Testing
-
-@testable import SandboxProcessor
 
 @Suite("The sandbox processor")
 struct SandboxProcessorTests {
@@ -170,46 +169,5 @@ struct SandboxProcessorTests {
         let records = try await TestDatabase.integers(
             "SELECT count(*) FROM sandbox_processor_refunds WHERE refund_id = \(failing.id)")
         #expect(records == [1])
-    }
-}
-
-@Suite("The sandbox processor's batched record")
-struct SandboxBatchTests {
-    static func record(_ key: String, scope: Scope) -> NewRecord {
-        NewRecord(
-            authorization: SandboxProcessorTests.authorization(key, scope: scope), decision: "approved",
-            availableImmediately: false, failure: nil, answersInMilliseconds: 0, settlesInMilliseconds: nil)
-    }
-
-    @Test("one statement records new keys, answers nil for recorded or voided ones, and a refused row fails alone")
-    func batchOfRecords() async throws {
-        let processor = try await SandboxProcessorTests.processor()
-        let client = try await TestDatabase.client()
-        let scope = SandboxProcessorTests.scope()
-        let fresh = (0..<3).map { _ in "pk_" + ObjectID.randomBase62(count: 20) }
-        let recorded = "pk_" + ObjectID.randomBase62(count: 20)
-        let voided = "pk_" + ObjectID.randomBase62(count: 20)
-        _ = try await processor.authorize(SandboxProcessorTests.authorization(recorded, scope: scope))
-        try await processor.void(processorKey: voided)
-
-        let keys = [fresh[0], recorded, fresh[1], voided, fresh[2]]
-        let outcomes = await SandboxProcessor.insert(
-            keys.map { Self.record($0, scope: scope) }, client: client, logger: TestDatabase.logger)
-        #expect(try outcomes.map { try $0.get() != nil } == [true, false, true, false, true])
-        #expect(try outcomes[0].get()?.amount == 1000)
-
-        // The schema allows processor keys of 100 characters at most: that row's insert is refused, the others'
-        // are not.
-        let refused = "pk_" + String(repeating: "x", count: 100)
-        let next = (0..<2).map { _ in "pk_" + ObjectID.randomBase62(count: 20) }
-        let split = await SandboxProcessor.insert(
-            [next[0], refused, next[1]].map { Self.record($0, scope: scope) }, client: client,
-            logger: TestDatabase.logger)
-        #expect(try split[0].get() != nil)
-        #expect(throws: (any Error).self) { try split[1].get() }
-        #expect(try split[2].get() != nil)
-        let count = try await TestDatabase.integers(
-            "SELECT count(*) FROM sandbox_processor_payments WHERE account_id = \(scope.accountID)")
-        #expect(count == [6])
     }
 }

@@ -14,8 +14,6 @@ public enum Observability {
             .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .milliseconds(1000),
             .milliseconds(2000), .milliseconds(5000),
         ]
-        // Rows per batched statement (`paisa_db_batch_rows`): one to the batch maximum.
-        factory.valueHistogramBuckets["paisa_db_batch_rows"] = [1, 2, 4, 8, 16, 32, 64]
         MetricsSystem.bootstrap(factory)
         return registry
     }()
