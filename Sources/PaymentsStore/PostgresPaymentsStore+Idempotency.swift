@@ -83,16 +83,20 @@ extension PostgresPaymentsStore {
     public func release(_ key: ClaimedKey, counted: Bool) async {
         let uncount: Int32 = counted ? 0 : 1
         do {
-            try await self.database.withRetries("release", .statement, deadline: .after(.milliseconds(1000))) {
-                connection in
-                try await connection.query(
-                    """
-                    UPDATE idempotency_keys
-                    SET lock_token = NULL, locked_until = NULL, attempts = greatest(1, attempts - \(uncount))
-                    WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode)
-                      AND key = \(key.key) AND lock_token = \(key.lockToken)
-                    """, logger: self.logger)
-            }
+            // In a task of its own: a request whose deadline answered it has its task cancelled, and a cancelled
+            // task gets no connection; its key must still be let go, or the client's retry waits out the lease.
+            try await Task {
+                try await self.database.withRetries("release", .statement, deadline: .after(.milliseconds(1000))) {
+                    connection in
+                    try await connection.query(
+                        """
+                        UPDATE idempotency_keys
+                        SET lock_token = NULL, locked_until = NULL, attempts = greatest(1, attempts - \(uncount))
+                        WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode)
+                          AND key = \(key.key) AND lock_token = \(key.lockToken)
+                        """, logger: self.logger)
+                }
+            }.value
         } catch {
             self.logger.warning(
                 "could not release an idempotency key; its lease will expire",

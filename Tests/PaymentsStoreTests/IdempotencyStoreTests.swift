@@ -60,6 +60,28 @@ struct IdempotencyStoreTests {
         #expect(pathDifference.contains("/v1/refunds"))
     }
 
+    @Test("a request whose task was cancelled (its deadline answered it) still releases its key")
+    func releaseFromCancelledTask() async throws {
+        let store = try await TestDatabase.store(lease: .milliseconds(60_000))
+        let scope = try await Self.scope()
+        let key = ObjectID.randomBase62(count: 10)
+        guard
+            case .claimed(let claimed) = try await store.claim(
+                Self.request(scope, key: key), deadline: .after(.milliseconds(2000)))
+        else { throw Failure("no claim") }
+        let released = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            await store.release(claimed, counted: false)
+        }
+        await released.value
+        let holders = try await TestDatabase.strings(
+            """
+            SELECT coalesce(lock_token, 'nobody') FROM idempotency_keys
+            WHERE account_id = \(scope.accountID) AND key = \(key)
+            """)
+        #expect(holders == ["nobody"])
+    }
+
     @Test("a released key is claimed again at once, with a higher attempt count and the same processor key")
     func releaseAndTakeOver() async throws {
         let store = try await TestDatabase.store(lease: .milliseconds(60_000))
