@@ -56,14 +56,14 @@ lint:
 	python3 scripts/api-reference.py --check
 
 test: lint
-	scripts/build-quietly.sh
+	scripts/timed.sh "the build" scripts/build-quietly.sh
 	scripts/settings-table.py --check
 	@url=$$($(DB) url paisa_test); \
 	DATABASE_URL="$$url" $(BIN)/paisa migrate; \
-	PAISA_TEST_DATABASE_URL="$$url" swift test --skip-build; \
-	scripts/sdk-tests.sh "$$url"; \
-	scripts/schemathesis.sh "$$url"
-	scripts/scenarios.py --short
+	PAISA_TEST_DATABASE_URL="$$url" scripts/timed.sh "the Swift tests" swift test --skip-build; \
+	scripts/timed.sh "the Stripe SDK suite" scripts/sdk-tests.sh "$$url"; \
+	scripts/timed.sh "schemathesis" scripts/schemathesis.sh "$$url"
+	scripts/timed.sh "the scenarios" scripts/scenarios.py --short
 
 # The targets that need no PostgreSQL: a scripted store stands in where the idempotency layer needs one.
 UNIT_TARGETS := PaymentsTests|WireTests|PaisaLoadTests

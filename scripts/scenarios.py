@@ -333,6 +333,7 @@ def scenario_postgres_restart(s, short):
     outages = []
     for mode in ("immediate", "fast"):
         time.sleep(seconds / 4)
+        stopping = time.monotonic()
         s.database.stop(mode)
         stopped = time.monotonic()
         statuses, slowest, retry_after = [], 0.0, True
@@ -349,6 +350,7 @@ def scenario_postgres_restart(s, short):
                 time.sleep(0.1)
         finally:
             # Whatever happened, the later scenarios need their database back.
+            starting = time.monotonic()
             s.database.start()
         restarted = time.monotonic()
         while True:
@@ -360,6 +362,7 @@ def scenario_postgres_restart(s, short):
             "mode": mode, "answers while down": {str(k): statuses.count(k) for k in set(statuses)},
             "slowest answer while down, ms": round(slowest * 1000), "503 with Retry-After": retry_after,
             "database up to first 200, s": round(time.monotonic() - restarted, 2),
+            "stop took, s": round(stopped - stopping, 1), "start took, s": round(restarted - starting, 1),
         })
         if set(statuses) - {503}:
             s.failures.append(f"{mode}: while the database was down the server answered {set(statuses)}, not 503")
