@@ -86,7 +86,7 @@ extension PostgresPaymentsStore {
             // In a task of its own: a request whose deadline answered it has its task cancelled, and a cancelled
             // task gets no connection; its key must still be let go, or the client's retry waits out the lease.
             try await Task {
-                try await self.database.withRetries("release", .statement, deadline: .after(.milliseconds(1000))) {
+                _ = try await self.database.withRetries("release", .statement, deadline: .after(.milliseconds(1000))) {
                     connection in
                     try await connection.query(
                         """
