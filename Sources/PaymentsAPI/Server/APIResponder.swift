@@ -226,6 +226,10 @@ public struct APIResponder: HTTPResponder {
             wire = WireError.internalError()
         case let domain as PaymentsError:
             wire = WireError(domain)
+        case is CancellationError:
+            // The work was cancelled because its deadline answered the request first: not a failure to report,
+            // and this answer goes nowhere.
+            wire = WireError(PaymentsError.deadlineExceeded)
         default:
             (logger ?? self.api.logger).error(
                 "request failed unexpectedly",
