@@ -55,8 +55,12 @@ lint:
 	swift format lint --strict --recursive Sources Tests Package.swift
 	python3 scripts/api-reference.py --check
 
+# The Python venvs are made (first time, or when a requirements file changed) while Swift builds.
 test: lint
-	scripts/timed.sh "the build" scripts/build-quietly.sh
+	@mkdir -p .paisa; scripts/venvs.sh > .paisa/venvs.log 2>&1 & venvs=$$!; \
+	built=0; scripts/timed.sh "the build" scripts/build-quietly.sh || built=$$?; \
+	wait $$venvs || { cat .paisa/venvs.log >&2; echo "make test: the Python venvs could not be made" >&2; exit 1; }; \
+	exit $$built
 	scripts/settings-table.py --check
 	@url=$$($(DB) url paisa_test); \
 	DATABASE_URL="$$url" $(BIN)/paisa migrate; \

@@ -286,7 +286,7 @@ def scenario_spike(s, short):
 def scenario_server_kill(s, short):
     """The server is killed with SIGKILL several times mid-run and restarted; the completer finishes the rest."""
     server = s.server()
-    seconds, kills = (15, 3) if short else (40, 8)
+    seconds, kills = (10, 2) if short else (40, 8)
     # Keyless payments retry only with the key an answer named: a kill before any answer leaves them unanswered,
     # never charged twice.
     thread, result = s.load([server.url], steady(seconds, 20 if short else 40), background=True,
@@ -328,7 +328,7 @@ def scenario_postgres_restart(s, short):
         s.figures["skipped"] = "needs the embedded cluster (DATABASE_URL is set)"
         return
     server = s.server()
-    seconds, down = (16, 2.0) if short else (40, 5.0)
+    seconds, down = (12, 2.0) if short else (40, 5.0)
     thread, result = s.load([server.url], steady(seconds, 20 if short else 40), background=True)
     outages = []
     for mode in ("immediate", "fast"):
@@ -380,7 +380,7 @@ def scenario_postgres_restart(s, short):
 def scenario_two_instances(s, short):
     """Two servers on one database; attempts alternate between them, so duplicate-key storms split across both."""
     first, second = s.server(), s.server()
-    result = s.load([first.url, second.url], steady(12 if short else 40, 30 if short else 60),
+    result = s.load([first.url, second.url], steady(8 if short else 40, 30 if short else 60),
                     duplicate_share="0.5", retry_share="0.3")
     s.figures["replays answered by either instance"] = (
         first.metric("paisa_idempotent_replays_total") + second.metric("paisa_idempotent_replays_total"))
@@ -393,7 +393,7 @@ def scenario_injected_faults(s, short):
     """Serialization failures and deadlocks injected at a high rate: retried inside the server, never a 5xx."""
     faults = "serialization_failure=fail@0.3,deadlock=fail@0.2"
     server = s.server(["--faults", faults])
-    result = s.load([server.url], steady(12 if short else 40, 20 if short else 40))
+    result = s.load([server.url], steady(8 if short else 40, 20 if short else 40))
     s.figures["faults"] = faults
     s.figures["database retries"] = server.metric("paisa_db_retries_total")
     s.judge_load(result)
@@ -414,7 +414,7 @@ def scenario_slow_processor(s, short):
     server = s.server(["--sandbox-slow-ms", "3000"])
     # An attempt not answered within the budget plus this margin counts as a timeout.
     timeout_ms = BUDGET_MS + 1000
-    result = s.load([server.url], steady(12 if short else 40, 20 if short else 50),
+    result = s.load([server.url], steady(8 if short else 40, 20 if short else 50),
                     mix="slow=50,card=50", retry_share="0", duplicate_share="0", extra=["--timeout", f"{timeout_ms}ms"])
     s.judge_load(result)
     report = result.get("report") or {}
@@ -715,7 +715,7 @@ def scenario_webhooks(s, short):
             s.failures.append(f"POST /v1/webhook_endpoints answered {status}: {endpoint}")
             return
         receiver.secret = endpoint["secret"]
-        seconds, down = (15, 3.0) if short else (40, 10.0)
+        seconds, down = (10, 3.0) if short else (40, 10.0)
         thread, result = s.load([server.url], steady(seconds, 20 if short else 40), background=True)
         started = time.monotonic()
         # A quarter into the run the receiver goes down (connections refused) for a stretch, then comes back on

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The OpenAPI document against the server, checked by an independent tool: schemathesis (pinned in
-# Tests/schemathesis/requirements.txt, in a venv this script creates) runs every check in every phase (examples,
+# Tests/schemathesis/requirements.txt, in the venv scripts/venvs.sh makes) runs every check in every phase (examples,
 # coverage, fuzzing, and the stateful phase that follows the document's links) against a Paisa server on a free
 # port, with a fresh account and secret key, from the document the server serves at /v1/openapi.json. Any failure
 # fails the script; the report of the last run is in .paisa/schemathesis/.
@@ -19,16 +19,9 @@ LONG="${PAISA_SCHEMATHESIS_LONG:-0}"
 if [ "${2:-}" = "--long" ]; then LONG=1; fi
 VENV="$ROOT/.venv-schemathesis"
 BIN="$ROOT/.build/debug/paisa"
-REQUIREMENTS=Tests/schemathesis/requirements.txt
 OUT="$ROOT/.paisa/schemathesis"
 
-if [ ! -x "$VENV/bin/python" ] || ! cmp -s "$REQUIREMENTS" "$VENV/requirements.txt"; then
-  echo "schemathesis: creating $(basename "$VENV") with $(tr '\n' ' ' < "$REQUIREMENTS")" >&2
-  rm -rf "$VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
-  cp "$REQUIREMENTS" "$VENV/requirements.txt"
-fi
+scripts/venvs.sh
 
 "$BIN" migrate >/dev/null
 PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -85,6 +78,6 @@ SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$ROOT/Tests/schemathesis" "$VENV/bin/schema
   --header "Authorization: Bearer $KEY" \
   --checks all --exclude-checks positive_data_acceptance,negative_data_rejection,use_after_free \
   --phases examples,coverage,fuzzing,stateful \
-  --workers 1 "${BUDGET[@]}" "${SEED[@]}" \
+  --workers 2 "${BUDGET[@]}" "${SEED[@]}" \
   --report junit --report-dir "$OUT/report" \
   --no-color

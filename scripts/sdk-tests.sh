@@ -14,23 +14,14 @@ export DATABASE_URL
 VENV="$ROOT/.venv"
 BIN="$ROOT/.build/debug/paisa"
 
-# A venv per SDK major, made again whenever its requirements file changes.
-venv() {
-  local dir="$1" requirements="$2"
-  if [ ! -x "$dir/bin/python" ] || ! cmp -s "$requirements" "$dir/requirements.txt"; then
-    echo "sdk: creating $(basename "$dir") with $(tr '\n' ' ' < "$requirements")" >&2
-    rm -rf "$dir"
-    python3 -m venv "$dir"
-    "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
-    cp "$requirements" "$dir/requirements.txt"
-  fi
-}
-venv "$VENV" Tests/sdk/requirements.txt
-# The older majors still common in production, in the module-level style their integrations use.
-LEGACY_MAJORS="7 5"
-for major in $LEGACY_MAJORS; do
-  venv "$ROOT/.venv-stripe$major" "Tests/sdk-legacy/requirements-stripe$major.txt"
-done
+# The venvs (the pinned SDK's, and one per older major still common in production, in the module-level style
+# their integrations use), made or brought up to date.
+scripts/venvs.sh
+# Newest major first: one venv per Tests/sdk-legacy/requirements-stripe<major>.txt.
+LEGACY_VENVS=$(for requirements in Tests/sdk-legacy/requirements-stripe*.txt; do
+  major=${requirements##*requirements-stripe}
+  echo "$ROOT/.venv-stripe${major%.txt}"
+done | sort -r)
 
 PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 ACCOUNT=$("$BIN" accounts create --name sdk-suite)
@@ -68,8 +59,8 @@ export PAISA_LIMITED_BASE_URL="http://127.0.0.1:$LIMITED_PORT"
 echo "sdk: stripe $("$VENV/bin/python" -c 'import stripe; print(stripe.VERSION)') (StripeClient)" >&2
 PAISA_BASE_URL="http://127.0.0.1:$PORT" PAISA_KEY="$KEY" PAISA_READ_ONLY_KEY="$READ_ONLY" \
   PAISA_OTHER_ACCOUNT_KEY="$OTHER_KEY" "$VENV/bin/python" -m pytest -q -p no:cacheprovider Tests/sdk
-for major in $LEGACY_MAJORS; do
-  python="$ROOT/.venv-stripe$major/bin/python"
+for legacy in $LEGACY_VENVS; do
+  python="$legacy/bin/python"
   echo "sdk: stripe $("$python" -c 'import stripe.version; print(stripe.version.VERSION)') (module-level calls)" >&2
   PAISA_BASE_URL="http://127.0.0.1:$PORT" PAISA_KEY="$KEY" "$python" -m pytest -q -p no:cacheprovider Tests/sdk-legacy
 done
