@@ -82,21 +82,25 @@ extension PostgresPaymentsStore {
 
     public func release(_ key: ClaimedKey, counted: Bool) async {
         let uncount: Int32 = counted ? 0 : 1
+        // A second at most, waiting for a connection included: past it, the lease is about to run out anyway.
+        let deadline = Deadline.after(.milliseconds(1000))
         do {
             // In a task of its own: a request whose deadline answered it has its task cancelled, and a cancelled
             // task gets no connection; its key must still be let go, or the client's retry waits out the lease.
-            try await Task {
-                _ = try await self.database.withRetries("release", .statement, deadline: .after(.milliseconds(1000))) {
-                    connection in
-                    try await connection.query(
-                        """
-                        UPDATE idempotency_keys
-                        SET lock_token = NULL, locked_until = NULL, attempts = greatest(1, attempts - \(uncount))
-                        WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode)
-                          AND key = \(key.key) AND lock_token = \(key.lockToken)
-                        """, logger: self.logger)
+            let released: Void? = try await Task {
+                try await deadline.race {
+                    _ = try await self.database.withRetries("release", .statement, deadline: deadline) { connection in
+                        try await connection.query(
+                            """
+                            UPDATE idempotency_keys
+                            SET lock_token = NULL, locked_until = NULL, attempts = greatest(1, attempts - \(uncount))
+                            WHERE account_id = \(key.scope.accountID) AND livemode = \(key.scope.livemode)
+                              AND key = \(key.key) AND lock_token = \(key.lockToken)
+                            """, logger: self.logger)
+                    }
                 }
             }.value
+            guard released != nil else { throw PaymentsError.deadlineExceeded }
         } catch {
             self.logger.warning(
                 "could not release an idempotency key; its lease will expire",

@@ -100,6 +100,10 @@ struct IdempotencyLayerTests {
             #expect(runs == 1)
             #expect(released == [counted], "\(error)")
         }
+        // A cancelled attempt is one whose deadline answered the request first: capacity, not the request's fault.
+        let (cancelled, _, released) = await self.perform([.claimed(Self.key)]) { _ in throw CancellationError() }
+        #expect(throws: CancellationError.self) { try cancelled.get() }
+        #expect(released == [false])
     }
 
     @Test("a simulated crash leaves the key held, as a dead process would")

@@ -86,7 +86,9 @@ public struct IdempotencyLayer: Sendable {
     }
 
     static func isCapacityFailure(_ error: any Error) -> Bool {
-        switch error as? PaymentsError {
+        // A cancelled attempt is one whose deadline answered the request first.
+        if error is CancellationError { return true }
+        return switch error as? PaymentsError {
         case .unavailable?, .deadlineExceeded?, .overloaded?: true
         default: false
         }

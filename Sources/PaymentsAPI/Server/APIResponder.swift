@@ -226,7 +226,7 @@ public struct APIResponder: HTTPResponder {
             wire = WireError.internalError()
         case let domain as PaymentsError:
             wire = WireError(domain)
-        case is CancellationError:
+        case is CancellationError where Task.isCancelled:
             // The work was cancelled because its deadline answered the request first: not a failure to report,
             // and this answer goes nowhere.
             wire = WireError(PaymentsError.deadlineExceeded)
