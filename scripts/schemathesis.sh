@@ -21,7 +21,7 @@ VENV="$ROOT/.venv-schemathesis"
 BIN="$ROOT/.build/debug/paisa"
 OUT="$ROOT/.paisa/schemathesis"
 
-scripts/venvs.sh
+scripts/venvs.sh >/dev/null
 
 "$BIN" migrate >/dev/null
 PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

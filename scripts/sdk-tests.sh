@@ -15,13 +15,8 @@ VENV="$ROOT/.venv"
 BIN="$ROOT/.build/debug/paisa"
 
 # The venvs (the pinned SDK's, and one per older major still common in production, in the module-level style
-# their integrations use), made or brought up to date.
-scripts/venvs.sh
-# Newest major first: one venv per Tests/sdk-legacy/requirements-stripe<major>.txt.
-LEGACY_VENVS=$(for requirements in Tests/sdk-legacy/requirements-stripe*.txt; do
-  major=${requirements##*requirements-stripe}
-  echo "$ROOT/.venv-stripe${major%.txt}"
-done | sort -r)
+# their integrations use, newest first), made or brought up to date.
+LEGACY_VENVS=$(scripts/venvs.sh)
 
 PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 ACCOUNT=$("$BIN" accounts create --name sdk-suite)

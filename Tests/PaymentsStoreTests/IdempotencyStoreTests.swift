@@ -18,6 +18,15 @@ struct IdempotencyStoreTests {
             requestID: ObjectID.make(.request))
     }
 
+    /// A claim of `key` that must succeed (a fresh key, or one nobody holds).
+    static func claimed(_ store: PostgresPaymentsStore, _ scope: Scope, key: String) async throws -> ClaimedKey {
+        guard
+            case .claimed(let claimed) = try await store.claim(
+                Self.request(scope, key: key), deadline: .after(.milliseconds(2000)))
+        else { throw Failure("no claim of \(key)") }
+        return claimed
+    }
+
     static func scope() async throws -> Scope {
         let (account, _) = try await TestDatabase.account()
         return Scope(accountID: account.id, livemode: false)
@@ -65,10 +74,7 @@ struct IdempotencyStoreTests {
         let store = try await TestDatabase.store(lease: .milliseconds(60_000))
         let scope = try await Self.scope()
         let key = ObjectID.randomBase62(count: 10)
-        guard
-            case .claimed(let claimed) = try await store.claim(
-                Self.request(scope, key: key), deadline: .after(.milliseconds(2000)))
-        else { throw Failure("no claim") }
+        let claimed = try await Self.claimed(store, scope, key: key)
         let released = Task {
             withUnsafeCurrentTask { $0?.cancel() }
             await store.release(claimed, counted: false)
@@ -87,15 +93,9 @@ struct IdempotencyStoreTests {
         let store = try await TestDatabase.store(lease: .milliseconds(60_000))
         let scope = try await Self.scope()
         let key = ObjectID.randomBase62(count: 10)
-        guard
-            case .claimed(let first) = try await store.claim(
-                Self.request(scope, key: key), deadline: .after(.milliseconds(2000)))
-        else { throw Failure("no first claim") }
+        let first = try await Self.claimed(store, scope, key: key)
         await store.release(first, counted: true)
-        guard
-            case .claimed(let second) = try await store.claim(
-                Self.request(scope, key: key), deadline: .after(.milliseconds(2000)))
-        else { throw Failure("no second claim") }
+        let second = try await Self.claimed(store, scope, key: key)
         #expect(second.attempts == 2)
         #expect(second.processorKey == first.processorKey)
         #expect(second.lockToken != first.lockToken)
@@ -106,15 +106,9 @@ struct IdempotencyStoreTests {
         let store = try await TestDatabase.store(lease: .milliseconds(50))
         let scope = try await Self.scope()
         let key = ObjectID.randomBase62(count: 10)
-        guard
-            case .claimed(let stale) = try await store.claim(
-                Self.request(scope, key: key), deadline: .after(.milliseconds(2000)))
-        else { throw Failure("no first claim") }
+        let stale = try await Self.claimed(store, scope, key: key)
         try await Task.sleep(for: .milliseconds(120))
-        guard
-            case .claimed(let fresh) = try await store.claim(
-                Self.request(scope, key: key), deadline: .after(.milliseconds(2000)))
-        else { throw Failure("no takeover") }
+        let fresh = try await Self.claimed(store, scope, key: key)
         let response = StoredResponse(status: 200, body: Array("{}".utf8))
         let staleFinished = try await store.finish(key: stale, deadline: .after(.milliseconds(2000))) { _ in response }
         #expect(staleFinished == nil)
