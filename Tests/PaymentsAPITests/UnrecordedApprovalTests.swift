@@ -6,8 +6,9 @@ import Testing
 
 /// What happens when the processor approved a payment and Paisa has no charge for it: phase 3 refused for good
 /// (the payment is voided, the key finished), or a request that died after the processor call (the sweep sees the
-/// approval as recovering, then stranded, until the completer records it).
-@Suite("Approvals without a charge: voided, swept, recovered")
+/// approval as recovering, then stranded, until the completer records it). One test at a time: the sweep is one for
+/// the whole database, and one test's pass holds it from the others.
+@Suite("Approvals without a charge: voided, swept, recovered", .serialized)
 struct UnrecordedApprovalTests {
     @Test("phase 3 refused for good after an approval: the payment is voided, the key finished, retries replay")
     func refusedRecordVoidsThePayment() async throws {
@@ -62,6 +63,46 @@ struct UnrecordedApprovalTests {
         #expect(!log.text.contains("customer's note"))
     }
 
+    @Test("a pass slowed past its budget stops rechecking, records what it found and lets the next pass run")
+    func slowPassEndsWithinItsBudget() async throws {
+        let (account, key) = try await TestDatabase.account()
+        let idempotencyKey = freshKey()
+        try await Paisa.with(configuration: { $0.idempotencyLease = .seconds(60) }) { paisa in
+            func sweep(_ processor: any PaymentProcessor, budget: Duration) -> ApprovalSweep {
+                var settings = ApprovalSweep.Settings(
+                    grace: .zero, strandedAfter: .seconds(3600), lookback: .seconds(600))
+                settings.passBudget = budget
+                settings.recordingReserve = budget / 2
+                return ApprovalSweep(
+                    processor: processor, store: paisa.server.store, settings: settings, logger: TestDatabase.logger)
+            }
+            paisa.server.faults.arm(.afterProcessorCall, .init(action: .crash, remaining: 1))
+            #expect(try await paisa.charge(key: key, idempotencyKey: idempotencyKey).status == 500)
+            let processorKey = try #require(try await Ledger.processorKey(account: account.id, key: idempotencyKey))
+            // Held by a pass at the usual pace (retried while another test's pass holds the sweep).
+            var held = false
+            for _ in 0..<100 where !held {
+                let pass = await sweep(paisa.server.processor, budget: .seconds(30)).sweep()
+                held = pass.unrecorded.contains { $0.approval.processorKey == processorKey }
+                if !held { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(held)
+
+            // A processor that takes a minute to say anything: the recheck of the held approval cannot finish.
+            let slow = SlowStatusProcessor(base: paisa.server.processor, delay: .seconds(60))
+            var slowed: ApprovalSweep.Pass?
+            for _ in 0..<100 where slowed?.swept != true {
+                slowed = await sweep(slow, budget: .seconds(2)).sweep()
+                if slowed?.swept != true { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            // It ended as a pass (its findings recorded, the sweep let go), not as a failure holding the sweep.
+            #expect(slowed?.swept == true)
+            #expect(slowed?.unrecorded.contains { $0.approval.processorKey == processorKey } == true)
+            let next = await sweep(paisa.server.processor, budget: .seconds(30)).sweep()
+            #expect(next.swept)
+        }
+    }
+
     @Test("an approval whose request died is recovering, then stranded, until the completer records it")
     func sweepFollowsAnApprovalToItsCharge() async throws {
         let (account, key) = try await TestDatabase.account()
@@ -69,11 +110,6 @@ struct UnrecordedApprovalTests {
         // A lease long enough that no other test's completer records the charge before the sweeps have looked, on a
         // machine the whole suite loads.
         try await Paisa.with(configuration: { $0.idempotencyLease = .seconds(8) }) { paisa in
-            paisa.server.faults.arm(.afterProcessorCall, .init(action: .crash, remaining: 1))
-            #expect(try await paisa.charge(key: key, idempotencyKey: idempotencyKey).status == 500)
-            let processorKey = try #require(try await Ledger.processorKey(account: account.id, key: idempotencyKey))
-            #expect(try await Ledger.unrecordedApprovals(account: account.id) == 1)
-
             func sweep(strandedAfter: Duration) -> ApprovalSweep {
                 ApprovalSweep(
                     processor: paisa.server.processor, store: paisa.server.store,
@@ -81,6 +117,14 @@ struct UnrecordedApprovalTests {
                         interval: .seconds(1), grace: .zero, strandedAfter: strandedAfter, lookback: .seconds(600)),
                     logger: TestDatabase.logger)
             }
+            // The sweep reads every approval since its last pass, and the suite makes hundreds: a pass now, so that
+            // the passes below read only this test's approval and look well inside the lease.
+            _ = await sweep(strandedAfter: .seconds(3600)).sweep()
+
+            paisa.server.faults.arm(.afterProcessorCall, .init(action: .crash, remaining: 1))
+            #expect(try await paisa.charge(key: key, idempotencyKey: idempotencyKey).status == 500)
+            let processorKey = try #require(try await Ledger.processorKey(account: account.id, key: idempotencyKey))
+            #expect(try await Ledger.unrecordedApprovals(account: account.id) == 1)
             /// Passes until the sweep holds the approval (the first pass on a database may have a backlog to read).
             func sweepUntilHeld(_ sweep: ApprovalSweep) async -> ApprovalSweep.Pass? {
                 for _ in 0..<20 {
@@ -118,5 +162,42 @@ struct UnrecordedApprovalTests {
             #expect(released)
             #expect(try await Ledger.unrecordedApprovals(account: account.id) == 0)
         }
+    }
+}
+
+/// The sandbox processor, but `status` answers only after `delay`: a processor (or its network) that has slowed down.
+private struct SlowStatusProcessor: PaymentProcessor {
+    let base: any PaymentProcessor
+    let delay: Duration
+
+    func describe(
+        source: PaymentSource, currency: Currency, capture: Bool
+    ) throws(PaymentsError)
+        -> PaymentMethodDetails
+    {
+        try self.base.describe(source: source, currency: currency, capture: capture)
+    }
+
+    func authorize(_ authorization: Authorization) async throws -> ProcessorDecision {
+        try await self.base.authorize(authorization)
+    }
+
+    func status(processorKey: String) async throws -> ProcessorDecision? {
+        try await Task.sleep(for: self.delay)
+        return try await self.base.status(processorKey: processorKey)
+    }
+
+    func void(processorKey: String) async throws {
+        try await self.base.void(processorKey: processorKey)
+    }
+
+    func refundOutcome(of refund: Refund, charge: Charge) async throws -> RefundOutcome? {
+        try await self.base.refundOutcome(of: refund, charge: charge)
+    }
+
+    func approvals(
+        after cursor: ProcessorApproval.Cursor?, lookback: Duration, olderThan grace: Duration, limit: Int
+    ) async throws -> [ProcessorApproval] {
+        try await self.base.approvals(after: cursor, lookback: lookback, olderThan: grace, limit: limit)
     }
 }

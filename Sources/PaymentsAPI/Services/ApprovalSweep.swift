@@ -24,11 +24,20 @@ public struct ApprovalSweep: Service {
         public var strandedAfter: Duration
         /// How far back the very first pass looks.
         public var lookback: Duration
+        /// A pass's whole budget.
+        public var passBudget: Duration = Self.passBudgetDefault
+        /// What a pass keeps of its budget for recording what it found: reading and rechecking stop when less than
+        /// this is left, so a slow database or processor shortens a pass instead of failing it (a failed pass
+        /// records nothing and holds the sweep until its lease runs out: a backlog that outgrew one pass would never
+        /// be worked off).
+        public var recordingReserve: Duration = Self.recordingReserveDefault
 
         public static let intervalDefault = Duration.seconds(10)
         /// Past the completer's ten attempts, each a lease and a pass apart.
         public static let strandedAfterDefault = Duration.seconds(300)
         public static let lookbackDefault = Duration.seconds(24 * 3600)
+        public static let passBudgetDefault = Duration.seconds(10)
+        public static let recordingReserveDefault = Duration.seconds(4)
 
         public init(
             interval: Duration = Self.intervalDefault, grace: Duration,
@@ -55,6 +64,7 @@ public struct ApprovalSweep: Service {
     /// Approvals read per statement, and statements per pass: a backlog is worked off over several passes.
     static let batchSize = 500
     static let batchesPerPass = 20
+
     /// Held approvals rechecked per pass.
     static let heldMax = 10_000
 
@@ -90,7 +100,8 @@ public struct ApprovalSweep: Service {
     public func sweep() async -> Pass {
         var pass = Pass()
         do {
-            let deadline = Deadline.after(.milliseconds(10_000))
+            let deadline = Deadline.after(self.settings.passBudget)
+            let workUntil = deadline.earlier(by: self.settings.recordingReserve)
             // A lease long enough for a pass; a pass cut short by a crash is taken over once it runs out.
             defer { Task { await self.recordGauges() } }
             guard
@@ -107,17 +118,20 @@ public struct ApprovalSweep: Service {
                     limit: Self.batchSize)
                 fresh += batch
                 cursor = batch.last?.cursor ?? cursor
-                if batch.count < Self.batchSize { break }
+                if batch.count < Self.batchSize || workUntil.hasPassed { break }
             }
             pass.read = fresh.count
             let recorded = try await self.recorded(held.map(\.approval) + fresh, deadline: deadline)
-            // A held approval is resolved once it has a charge, or once the processor says it was voided.
+            // A held approval is resolved once it has a charge, or once the processor says it was voided; rechecked
+            // oldest first, as far as the budget goes (the rest are rechecked by a later pass).
             var resolved: [String] = []
-            for approval in held.map(\.approval) {
-                let isResolved =
-                    recorded.contains(approval.processorKey)
-                    ? true : try await self.isVoided(approval, deadline: deadline)
-                if isResolved { resolved.append(approval.processorKey) }
+            for approval in held.map(\.approval) where !workUntil.hasPassed {
+                if recorded.contains(approval.processorKey) {
+                    resolved.append(approval.processorKey)
+                    continue
+                }
+                guard let isVoided = try await self.isVoided(approval, before: workUntil) else { break }
+                if isVoided { resolved.append(approval.processorKey) }
             }
             let found = fresh.filter { !recorded.contains($0.processorKey) }
             pass.newlyStranded = try await self.store.finishApprovalSweep(
@@ -146,11 +160,12 @@ public struct ApprovalSweep: Service {
         return found
     }
 
-    private func isVoided(_ approval: ProcessorApproval, deadline: Deadline) async throws -> Bool {
+    /// Whether the processor says `approval` was voided; nil when it did not say before `deadline`.
+    private func isVoided(_ approval: ProcessorApproval, before deadline: Deadline) async throws -> Bool? {
         let processor = self.processor
         let key = approval.processorKey
         guard let status = try await deadline.race({ try await processor.status(processorKey: key) }) else {
-            throw PaymentsError.deadlineExceeded
+            return nil
         }
         if case .declined? = status { return true }
         return false
