@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// Settings every target of ours shares: Swift 6 language mode plus explicit `any` for existentials.
@@ -14,9 +14,10 @@ let package = Package(
         .executable(name: "paisa-load", targets: ["PaisaLoadCLI"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Without its default ConfigurationSupport trait, which would build swift-configuration for nothing we use.
+        .package(
+            url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
-        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
@@ -81,10 +82,21 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "OutboundHTTP",
                 // Timers on the event loops (DeadlineRace), not through Dispatch.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP/1.1 client of webhook deliveries and paisa-load: pooled connections, TLS, a timeout per request.
+        .target(
+            name: "OutboundHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -92,7 +104,7 @@ let package = Package(
         .target(
             name: "PaisaLoad",
             dependencies: [
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "OutboundHTTP",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -170,9 +182,11 @@ let package = Package(
                 "SandboxProcessor",
                 "PaymentsAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // The suite's client: every test talks to a server on loopback.
+                "OutboundHTTP",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 // An event loop whose clock a test moves (the deadline race).
@@ -186,9 +200,11 @@ let package = Package(
             name: "PaisaLoadTests",
             dependencies: [
                 "PaisaLoad",
-                // Only to post to the webhook receiver over loopback.
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // The client itself, and posting to the webhook receiver over loopback.
+                "OutboundHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -44,6 +44,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case paymentMethodProviderDecline = "payment_method_provider_decline"
     case processingError = "processing_error"
     case rateLimit = "rate_limit"
+    case requestMalformed = "request_malformed"
     case requestTimeout = "request_timeout"
     case requestTooLarge = "request_too_large"
     case resourceMissing = "resource_missing"

@@ -1,6 +1,7 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
+import OutboundHTTP
 import Testing
 
 @testable import PaisaLoad
@@ -71,7 +72,7 @@ struct WebhookReceiverTests {
         let log = WebhookLog()
         log.add(secret: Self.secret)
         let receiver = try await WebhookReceiver.start(path: "/paisa-load/r1", log: log)
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        let client = HTTP1Client()
         let outcome: Result<Void, any Error>
         do {
             try await Self.exercise(receiver, client: client)
@@ -79,7 +80,7 @@ struct WebhookReceiverTests {
         } catch {
             outcome = .failure(error)
         }
-        try await client.shutdown()
+        await client.shutdown()
         await receiver.shutdown()
         try outcome.get()
 
@@ -92,17 +93,15 @@ struct WebhookReceiverTests {
     }
 
     /// Posts signed, tampered, unsigned, misdirected and oversized deliveries and checks each answer.
-    private static func exercise(_ receiver: WebhookReceiver, client: HTTPClient) async throws {
+    private static func exercise(_ receiver: WebhookReceiver, client: HTTP1Client) async throws {
         #expect(receiver.url == "http://127.0.0.1:\(receiver.port)/paisa-load/r1")
-        func post(_ path: String, _ body: [UInt8], signature: String?) async throws -> UInt {
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(receiver.port)\(path)")
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-            if let signature { request.headers.add(name: "Stripe-Signature", value: signature) }
-            request.body = .bytes(ByteBuffer(bytes: body))
-            let response = try await client.execute(request, timeout: .seconds(5))
-            _ = try await response.body.collect(upTo: 1024)
-            return response.status.code
+        func post(_ path: String, _ body: [UInt8], signature: String?) async throws -> Int {
+            var headers: HTTPHeaders = ["Content-Type": "application/json; charset=utf-8"]
+            if let signature { headers.add(name: "Stripe-Signature", value: signature) }
+            return try await client.execute(
+                .POST, "http://127.0.0.1:\(receiver.port)\(path)", headers: headers, body: ByteBuffer(bytes: body),
+                timeout: .seconds(5)
+            ).status
         }
         let body = Self.event("evt_http")
         let signed = WebhookSignature.header(

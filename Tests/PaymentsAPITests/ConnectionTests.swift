@@ -1,7 +1,7 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOSSL
+import OutboundHTTP
 import PaisaTestSupport
 import Payments
 import PaymentsAPI
@@ -14,7 +14,7 @@ struct ConnectionTests {
     @Test("half a head, a silent connection and a stalled body are closed; a stalled body is answered 408 first")
     func slowSendersAreCut() async throws {
         let (_, key) = try await TestDatabase.account()
-        try await Paisa.with(configuration: { $0.connections.readTimeout = .milliseconds(500) }, live: true) { paisa in
+        try await Paisa.with(configuration: { $0.connections.readTimeout = .milliseconds(500) }) { paisa in
             let port = try #require(paisa.client.port)
             let halfHead = try RawConnection(port: port)
             try halfHead.send(Self.head)
@@ -39,7 +39,7 @@ struct ConnectionTests {
     @Test("a stalled body after a whole request in the same packet is timed too: the first answered, the second 408")
     func pipelinedStall() async throws {
         let (_, key) = try await TestDatabase.account()
-        try await Paisa.with(configuration: { $0.connections.readTimeout = .milliseconds(500) }, live: true) { paisa in
+        try await Paisa.with(configuration: { $0.connections.readTimeout = .milliseconds(500) }) { paisa in
             let connection = try RawConnection(port: try #require(paisa.client.port))
             try connection.send(
                 Self.head + "\r\n" + "POST /v1/charges HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n"
@@ -56,7 +56,7 @@ struct ConnectionTests {
     @Test("a client stalled mid-body holds no in-flight slot: with one slot, another request is still served")
     func stalledBodyHoldsNoSlot() async throws {
         let (_, key) = try await TestDatabase.account()
-        try await Paisa.with(configuration: { $0.api.inFlightMax = 1 }, live: true) { paisa in
+        try await Paisa.with(configuration: { $0.api.inFlightMax = 1 }) { paisa in
             let stalled = try RawConnection(port: try #require(paisa.client.port))
             try stalled.send(
                 "POST /v1/charges HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n"
@@ -72,7 +72,7 @@ struct ConnectionTests {
 
     @Test("a client that stops reading its answers is closed, not kept with its answers buffered")
     func slowReaderIsClosed() async throws {
-        try await Paisa.with(configuration: { $0.connections.readTimeout = .milliseconds(500) }, live: true) { paisa in
+        try await Paisa.with(configuration: { $0.connections.readTimeout = .milliseconds(500) }) { paisa in
             // A small receive window and many large answers asked for at once, none of them read for a while: the
             // server's socket stays unwritable for longer than the deadline.
             let connection = try RawConnection(port: try #require(paisa.client.port), receiveBuffer: 4096)
@@ -88,7 +88,7 @@ struct ConnectionTests {
 
     @Test("a keep-alive connection is served, then closed once idle for the idle timeout")
     func idleConnectionsAreClosed() async throws {
-        try await Paisa.with(configuration: { $0.connections.idleTimeout = .milliseconds(300) }, live: true) { paisa in
+        try await Paisa.with(configuration: { $0.connections.idleTimeout = .milliseconds(300) }) { paisa in
             let connection = try RawConnection(port: try #require(paisa.client.port))
             try connection.send(Self.head + "\r\n")
             guard case .closed(let answer) = await connection.readUntilClosed() else {
@@ -99,10 +99,50 @@ struct ConnectionTests {
         }
     }
 
+    @Test("a request that is not HTTP/1.1 is answered 400 request_malformed as an error object, then closed")
+    func malformedRequest() async throws {
+        let (_, key) = try await TestDatabase.account()
+        try await Paisa.with { paisa in
+            let port = try #require(paisa.client.port)
+            for target in ["/v1/charges?description=a b", "/v1/charges?description=caf\u{e9}"] {
+                let connection = try RawConnection(port: port)
+                try connection.send("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n\r\n")
+                guard case .closed(let text) = await connection.readUntilClosed() else {
+                    Issue.record("the connection stayed open after a malformed request")
+                    continue
+                }
+                #expect(text.hasPrefix("HTTP/1.1 400"), "\(target): \(text)")
+                #expect(text.lowercased().contains("connection: close"))
+                let body = try #require(text.range(of: "\r\n\r\n").map { text[$0.upperBound...] })
+                let json = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+                let error = json?["error"] as? [String: Any]
+                #expect(error?["code"] as? String == "request_malformed", "\(target): \(body)")
+                #expect(error?["type"] as? String == "invalid_request_error")
+            }
+        }
+    }
+
+    @Test("a request whose chunked body breaks after its head is answered once, by the request's own handling")
+    func brokenChunkedBody() async throws {
+        let (_, key) = try await TestDatabase.account()
+        try await Paisa.with(configuration: { $0.connections.readTimeout = .milliseconds(500) }) { paisa in
+            let connection = try RawConnection(port: try #require(paisa.client.port))
+            try connection.send(
+                "POST /v1/charges HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+            guard case .closed(let text) = await connection.readUntilClosed() else {
+                Issue.record("the connection stayed open after a broken body")
+                return
+            }
+            #expect(text.components(separatedBy: "HTTP/1.1 ").count - 1 == 1, "\(text)")
+            #expect(!text.contains("request_malformed"))
+        }
+    }
+
     @Test("a request answered before its body ended still leaves its connection to the idle timeout once it has")
     func earlyAnswerThenIdle() async throws {
         let (_, key) = try await TestDatabase.account()
-        try await Paisa.with(configuration: { $0.connections.idleTimeout = .milliseconds(300) }, live: true) { paisa in
+        try await Paisa.with(configuration: { $0.connections.idleTimeout = .milliseconds(300) }) { paisa in
             let connection = try RawConnection(port: try #require(paisa.client.port))
             // An Idempotency-Key too long to be one is refused before the body is read.
             try connection.send(
@@ -121,7 +161,7 @@ struct ConnectionTests {
     @Test("past the connection bound a new connection is closed at once, while those already open are served")
     func connectionBound() async throws {
         let bound = 3
-        try await Paisa.with(configuration: { $0.connections.connectionsMax = bound }, live: true) { paisa in
+        try await Paisa.with(configuration: { $0.connections.connectionsMax = bound }) { paisa in
             let port = try #require(paisa.client.port)
             // One connection at a time, each confirmed by an answer before the next, so that the order the server
             // counts them in is the order they were opened. The test client may hold a slot of its own.
@@ -186,16 +226,16 @@ struct ConnectionTests {
             keyPath: folder.appendingPathComponent("key.pem").path)
         try await Self.makeCertificate(files, commonName: "first")
 
-        try await Paisa.with(configuration: { $0.connections.tls = files }, live: true) { paisa in
+        try await Paisa.with(configuration: { $0.connections.tls = files }) { paisa in
             let port = try #require(paisa.client.port)
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.certificateVerification = .none
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
-            defer { _ = client.shutdown() }
-            var request = HTTPClientRequest(url: "https://127.0.0.1:\(port)/v1/charges")
-            request.headers.add(name: "Authorization", value: "Bearer \(liveKey)")
-            let response = try await client.execute(request, timeout: .seconds(30))
-            #expect(response.status.code == 200)
+            var configuration = HTTP1Client.Configuration()
+            configuration.tls.certificateVerification = .none
+            let client = HTTP1Client(configuration: configuration)
+            let response = try await client.execute(
+                .GET, "https://127.0.0.1:\(port)/v1/charges", headers: ["Authorization": "Bearer \(liveKey)"],
+                timeout: .seconds(30))
+            await client.shutdown()
+            #expect(response.status == 200)
 
             // Plain HTTP to the HTTPS port gets no answer but a closed connection.
             let plain = try RawConnection(port: port)

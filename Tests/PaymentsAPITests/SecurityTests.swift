@@ -138,7 +138,7 @@ struct SecurityTests {
     @Test("a body declared larger than the limit is refused before the rest of it is sent")
     func oversizedBodyRefusedEarly() async throws {
         let (_, key) = try await TestDatabase.account()
-        try await Paisa.with(live: true) { paisa in
+        try await Paisa.with { paisa in
             let port = try #require(paisa.client.port)
             let head =
                 "POST /v1/charges HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n"

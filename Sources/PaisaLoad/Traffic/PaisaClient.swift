@@ -1,22 +1,22 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOFoundationCompat
+import NIOHTTP1
+import OutboundHTTP
 import Synchronization
 
 /// The HTTP side of the generator: makes payments (charges or PaymentIntents), lists them, reads balances and manages the run's webhook
 /// endpoints, against any base URL.
 ///
-/// One AsyncHTTPClient with a connection pool sized for the in-flight cap (its default of 8 connections per host
-/// would otherwise cap the load silently), no redirects, no silent connect retries, and a read timeout equal to
-/// the attempt timeout.
+/// One HTTP/1.1 client whose idle connections are kept for the whole in-flight cap, with no redirects, no silent
+/// retries, and the attempt timeout over each whole attempt (connecting included).
 public final class PaisaClient: Sendable {
     /// A charge, list or balance answer is a few KiB; anything larger is not Paisa answering.
     public static let responseBytesMax = 4 * 1024 * 1024
     /// How long a connection may take to open before the attempt counts as a connection error.
     public static let connectTimeout: Duration = .seconds(5)
 
-    private let http: HTTPClient
+    private let http: HTTP1Client
     /// Where payment attempts go, round-robin; the first also answers the audit's reads.
     let baseURLs: [String]
     private var baseURL: String { self.baseURLs[0] }
@@ -26,16 +26,13 @@ public final class PaisaClient: Sendable {
     /// A client for `baseURLs`, each `https://host`, `http://127.0.0.1:8080` or either with `/v1`.
     public init(baseURLs: [String], connections: Int, attemptTimeout: Duration) {
         precondition(!baseURLs.isEmpty, "a client needs a base URL")
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(
-                connect: .nanoseconds(Self.connectTimeout.nanoseconds), read: .nanoseconds(attemptTimeout.nanoseconds)))
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connections, 1))
-        // A failed connect is an attempt that failed: our retry policy (counted, backed off) handles it, rather
-        // than the pool retrying silently until the connect timeout.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        var configuration = HTTP1Client.Configuration()
+        configuration.connectTimeout = Self.connectTimeout
+        configuration.responseBytesMax = Self.responseBytesMax
+        configuration.idleConnectionsPerOriginMax = max(connections, 1)
+        // Longer than any pause between a run's stages and its audit.
+        configuration.idleTimeout = .seconds(60)
+        self.http = HTTP1Client(configuration: configuration)
         self.baseURLs = baseURLs.map(Self.normalized)
         self.attemptTimeout = attemptTimeout
     }
@@ -50,7 +47,7 @@ public final class PaisaClient: Sendable {
 
     /// Closes the connections; call once, after the audit.
     public func shutdown() async {
-        try? await self.http.shutdown()
+        await self.http.shutdown()
     }
 
     /// One attempt of a payment's `POST` to `path` (`/v1/charges`, `/v1/payment_intents`, or an intent's
@@ -61,23 +58,23 @@ public final class PaisaClient: Sendable {
         _ path: String, apiKey: String, idempotencyKey: String?, body: String
     ) async -> (outcome: AttemptOutcome, key: String?, intentID: String?) {
         let attempt = self.attempts.add(1, ordering: .relaxed).oldValue
-        var request = self.request(self.baseURLs[attempt % self.baseURLs.count] + path, apiKey: apiKey)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
-        request.body = .bytes(ByteBuffer(string: body))
+        var headers = Self.headers(apiKey: apiKey)
+        headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        if let idempotencyKey { headers.add(name: "Idempotency-Key", value: idempotencyKey) }
         do {
-            let (response, bytes) = try await self.send(request)
-            let status = Int(response.status.code)
+            let response = try await self.send(
+                .POST, self.baseURLs[attempt % self.baseURLs.count] + path, headers: headers,
+                body: ByteBuffer(string: body))
             let header = { (name: String) in response.headers.first(name: name) }
             let named = response.headers.first(name: "idempotency-key")
             guard path.hasPrefix("/v1/payment_intents") else {
                 return (
-                    AttemptOutcome.classify(status: status, headerValue: header, body: Data(buffer: bytes)), named, nil
+                    AttemptOutcome.classify(
+                        status: response.status, headerValue: header, body: Data(buffer: response.body)), named, nil
                 )
             }
             let (outcome, intentID) = AttemptOutcome.classifyIntent(
-                status: status, headerValue: header, body: Data(buffer: bytes))
+                status: response.status, headerValue: header, body: Data(buffer: response.body))
             return (outcome, named, intentID)
         } catch {
             return (Self.outcome(of: error), nil, nil)
@@ -87,8 +84,8 @@ public final class PaisaClient: Sendable {
     /// One `GET` of `path` for probe mode: nil on a 2xx, otherwise the error class (`http_404`, `timeout`, …).
     func probe(path: String, apiKey: String) async -> String? {
         do {
-            let (response, _) = try await self.send(self.request(self.baseURL + path, apiKey: apiKey))
-            return (200..<300).contains(Int(response.status.code)) ? nil : "http_\(response.status.code)"
+            let response = try await self.send(.GET, self.baseURL + path, headers: Self.headers(apiKey: apiKey))
+            return (200..<300).contains(response.status) ? nil : "http_\(response.status)"
         } catch {
             return Self.outcome(of: error).errorClass
         }
@@ -135,8 +132,8 @@ public final class PaisaClient: Sendable {
     /// The approvals without a charge that a server's `/readyz` reports as stranded; nil when it does not say.
     func strandedApprovals(baseURL: String) async -> Int? {
         do {
-            let (_, bytes) = try await self.send(HTTPClientRequest(url: baseURL + "/readyz"))
-            return try JSONDecoder().decode(WireReadiness.self, from: bytes).unrecordedApprovals?.stranded
+            let response = try await self.send(.GET, baseURL + "/readyz", headers: [:])
+            return try JSONDecoder().decode(WireReadiness.self, from: response.body).unrecordedApprovals?.stranded
         } catch {
             return nil
         }
@@ -148,17 +145,19 @@ public final class PaisaClient: Sendable {
     func createWebhookEndpoint(
         apiKey: String, form: String, idempotencyKey: String
     ) async throws -> (status: Int, endpoint: WireWebhookEndpoint?, problem: String?) {
-        var request = self.request(self.baseURL + "/v1/webhook_endpoints", apiKey: apiKey)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
-        request.body = .bytes(ByteBuffer(string: form))
-        let (response, bytes) = try await self.send(request)
-        let status = Int(response.status.code)
+        var headers = Self.headers(apiKey: apiKey)
+        headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        headers.add(name: "Idempotency-Key", value: idempotencyKey)
+        let response = try await self.send(
+            .POST, self.baseURL + "/v1/webhook_endpoints", headers: headers, body: ByteBuffer(string: form))
+        let status = response.status
         guard status == 200 else {
-            return (status, nil, Self.problem("POST /v1/webhook_endpoints", status: status, body: bytes).description)
+            return (
+                status, nil,
+                Self.problem("POST /v1/webhook_endpoints", status: status, body: response.body).description
+            )
         }
-        guard let endpoint = try? JSONDecoder().decode(WireWebhookEndpoint.self, from: bytes) else {
+        guard let endpoint = try? JSONDecoder().decode(WireWebhookEndpoint.self, from: response.body) else {
             return (status, nil, "POST /v1/webhook_endpoints answered 200 without an endpoint's id and secret.")
         }
         return (status, endpoint, nil)
@@ -167,15 +166,15 @@ public final class PaisaClient: Sendable {
     /// `DELETE /v1/webhook_endpoints/:id`; returns the status (200 deleted, 404 already gone), throws when the
     /// request got no answer.
     func deleteWebhookEndpoint(apiKey: String, id: String) async throws -> (status: Int, problem: String?) {
-        var request = self.request(
-            self.baseURL + "/v1/webhook_endpoints/" + FormEncoding.escape(id), apiKey: apiKey)
-        request.method = .DELETE
-        let (response, bytes) = try await self.send(request)
-        let status = Int(response.status.code)
+        let response = try await self.send(
+            .DELETE, self.baseURL + "/v1/webhook_endpoints/" + FormEncoding.escape(id),
+            headers: Self.headers(apiKey: apiKey))
+        let status = response.status
         return (
             status,
             status == 200
-                ? nil : Self.problem("DELETE /v1/webhook_endpoints/\(id)", status: status, body: bytes).description
+                ? nil
+                : Self.problem("DELETE /v1/webhook_endpoints/\(id)", status: status, body: response.body).description
         )
     }
 
@@ -186,31 +185,34 @@ public final class PaisaClient: Sendable {
     }
 
     private func get<Answer: Decodable>(_ path: String, apiKey: String, as type: Answer.Type) async throws -> Answer {
-        let (response, bytes) = try await self.send(self.request(self.baseURL + path, apiKey: apiKey))
-        guard response.status == .ok else {
-            throw Self.problem("GET \(path.prefix { $0 != "?" })", status: Int(response.status.code), body: bytes)
+        let response = try await self.send(.GET, self.baseURL + path, headers: Self.headers(apiKey: apiKey))
+        guard response.status == 200 else {
+            throw Self.problem("GET \(path.prefix { $0 != "?" })", status: response.status, body: response.body)
         }
-        return try JSONDecoder().decode(Answer.self, from: bytes)
+        return try JSONDecoder().decode(Answer.self, from: response.body)
     }
 
-    /// A request for `url` that authenticates with `apiKey`.
-    private func request(_ url: String, apiKey: String) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
-        request.headers.add(name: "User-Agent", value: "paisa-load/1")
-        return request
+    /// The headers of a request that authenticates with `apiKey`.
+    private static func headers(apiKey: String) -> HTTPHeaders {
+        ["Authorization": "Bearer \(apiKey)", "User-Agent": "paisa-load/1"]
     }
 
-    /// Sends `request` within the attempt timeout and reads its whole (bounded) body.
-    private func send(_ request: HTTPClientRequest) async throws -> (HTTPClientResponse, ByteBuffer) {
-        let response = try await self.http.execute(request, timeout: .nanoseconds(self.attemptTimeout.nanoseconds))
-        return (response, try await response.body.collect(upTo: Self.responseBytesMax))
+    /// Sends a request within the attempt timeout and reads its whole body, which must fit `responseBytesMax`.
+    private func send(
+        _ method: HTTPMethod, _ url: String, headers: HTTPHeaders, body: ByteBuffer? = nil
+    ) async throws -> HTTP1Client.Response {
+        let response = try await self.http.execute(
+            method, url, headers: headers, body: body, timeout: self.attemptTimeout)
+        guard !response.isTruncated else {
+            throw APIProblem("\(method) \(url) answered more than \(Self.responseBytesMax) bytes.")
+        }
+        return response
     }
 
     /// What a failed send means: a timeout, or a connection that could not carry the request.
     private static func outcome(of error: any Error) -> AttemptOutcome {
-        switch error as? HTTPClientError {
-        case .deadlineExceeded?, .readTimeout?, .writeTimeout?: .timeout
+        switch error as? HTTP1Client.Failure {
+        case .timeout?: .timeout
         default: .connection(String(describing: error))
         }
     }

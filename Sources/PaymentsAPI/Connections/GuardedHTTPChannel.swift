@@ -1,3 +1,4 @@
+import HTTPTypes
 import HummingbirdCore
 import Logging
 import NIOCore
@@ -17,15 +18,20 @@ struct GuardedHTTPChannel: ServerChildChannel {
     let certificates: TLSCertificates?
     let timedOutAnswer: @Sendable () -> ByteBuffer
 
+    /// `timedOutAnswer` is the whole 408 for a body that did not arrive in time, as bytes for the wire;
+    /// `malformedAnswer` the 400 for a request that is not HTTP/1.1.
     init(
         responder: @escaping HTTPChannelHandler.Responder, settings: ConnectionSettings, certificates: TLSCertificates?,
-        timedOutAnswer: @escaping @Sendable () -> ByteBuffer
+        timedOutAnswer: @escaping @Sendable () -> ByteBuffer,
+        malformedAnswer: @escaping @Sendable () -> (HTTPResponse, ByteBuffer)
     ) {
         self.timedOutAnswer = timedOutAnswer
         self.http = HTTP1Channel(
             responder: responder,
             configuration: .init(
-                additionalChannelHandlers: [RequestProgressMarker()],
+                additionalChannelHandlers: [
+                    MalformedRequestAnswer(answer: malformedAnswer), RequestProgressMarker(),
+                ],
                 // The idle timeout is ConnectionDeadlines', which moves a deadline instead of cancelling a timer.
                 idleTimeout: nil))
         self.readTimeout = settings.readTimeout

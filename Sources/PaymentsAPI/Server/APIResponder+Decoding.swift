@@ -64,6 +64,23 @@ extension APIResponder {
         return buffer
     }
 
+    /// The 400 for a request that is not valid HTTP/1.1, written by the connection beneath the router (the request
+    /// never reached it); the connection is closed after it.
+    static func malformedRequestAnswer(docsURL: String) -> (HTTPResponse, ByteBuffer) {
+        let error = WireError(
+            status: .badRequest, type: "invalid_request_error", code: .requestMalformed,
+            message: "The request is not valid HTTP/1.1, so nothing was run. A URL's path and query must be "
+                + "percent-encoded (no spaces, no raw non-ASCII bytes), and header values must be printable text.",
+            extraHeaders: [(.connection, "close")])
+        let body = JSONWriter.bytes(error.body(docsURL: docsURL))
+        var fields: HTTPFields = [
+            .contentType: "application/json; charset=utf-8", .contentLength: String(body.count),
+            HTTPField.Name("Request-Id")!: ObjectID.make(.request),
+        ]
+        for (name, value) in error.extraHeaders { fields[name] = value }
+        return (HTTPResponse(status: error.status, headerFields: fields), ByteBuffer(bytes: body))
+    }
+
     /// Body parameters by content type: form (the default, as curl and the SDKs send) or JSON.
     static func bodyParameters(_ body: [UInt8], contentType: String?) throws -> Parameters {
         guard !body.isEmpty else { return Parameters() }

@@ -10,9 +10,11 @@ import ServiceLifecycle
 
 /// Builds the server: the pool, the store, the sandbox processor, the API and its background services, under one
 /// service group that starts them in order and stops them gracefully on SIGTERM or SIGINT. Tests pass a pool that
-/// is already running (`sharedClient`), which the group then leaves alone.
+/// is already running (`sharedClient`), which the group then leaves alone, and learn the port the server bound
+/// (port 0 takes any free one) from `onServerRunning`.
 public func buildApplication(
-    _ configuration: ServerConfiguration, logger: Logger, sharedClient: PostgresClient? = nil
+    _ configuration: ServerConfiguration, logger: Logger, sharedClient: PostgresClient? = nil,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> (some ApplicationProtocol, ServerComponents) {
     var configuration = configuration
     let certificates = try configuration.connections.tls.map { files in
@@ -75,12 +77,13 @@ public func buildApplication(
         server: HTTPServerBuilder { respond in
             GuardedHTTPChannel(
                 responder: respond, settings: settings, certificates: certificates,
-                timedOutAnswer: { APIResponder.bodyTimedOutBytes(docsURL: docsURL) })
+                timedOutAnswer: { APIResponder.bodyTimedOutBytes(docsURL: docsURL) },
+                malformedAnswer: { APIResponder.malformedRequestAnswer(docsURL: docsURL) })
         },
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "Paisa",
             backlog: ConnectionSettings.acceptBacklog),
-        services: services, logger: logger)
+        services: services, onServerRunning: onServerRunning, logger: logger)
     app.beforeServerStarts {
         try await Migrator(client: client, logger: logger).checkSchema()
     }

@@ -1,8 +1,8 @@
-import AsyncHTTPClient
 import Logging
 import Metrics
 import NIOCore
 import NIOHTTP1
+import OutboundHTTP
 import Payments
 import PaymentsStore
 import ServiceLifecycle
@@ -132,7 +132,7 @@ public struct WebhookDeliverer: Service {
                 }
             }
         }
-        try? await client.shutdown()
+        await client.shutdown()
     }
 
     /// One pass by hand, for tests: claims what is due now and delivers it, waiting for every attempt. Returns how
@@ -148,17 +148,18 @@ public struct WebhookDeliverer: Service {
             return await group.reduce(into: []) { $0.append($1) }
         }
         for attempt in attempts { await self.record(attempt) }
-        try? await client.shutdown()
+        await client.shutdown()
         return claimed.count
     }
 
-    private static func makeClient(_ settings: Settings) -> HTTPClient {
-        var configuration = HTTPClient.Configuration()
-        // A redirect is not a success: the endpoint must answer at the URL it was registered with.
-        configuration.redirectConfiguration = .disallow
-        configuration.timeout = .init(connect: .seconds(5), read: .init(settings.timeout))
-        configuration.connectionPool = .init(idleTimeout: .seconds(30))
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    /// The client of the service (or of one pass by hand): an endpoint's connections are reused until idle for
+    /// `HTTP1Client.Configuration.idleTimeout`. It follows no redirect (a redirect is not a success: the endpoint must
+    /// answer at the URL it was registered with), and keeps at most `responseBytesMax` of an answer.
+    private static func makeClient(_ settings: Settings) -> HTTP1Client {
+        var configuration = HTTP1Client.Configuration()
+        configuration.connectTimeout = min(.seconds(5), settings.timeout)
+        configuration.responseBytesMax = Self.responseBytesMax
+        return HTTP1Client(configuration: configuration)
     }
 
     private func claim(limit: Int) async -> [ClaimedDelivery] {
@@ -193,52 +194,33 @@ public struct WebhookDeliverer: Service {
     }
 
     /// Posts one delivery, signed over the exact bytes sent; what came of it, and what happens next.
-    func attempt(_ delivery: ClaimedDelivery, client: HTTPClient) async -> DeliveryAttempt {
+    func attempt(_ delivery: ClaimedDelivery, client: HTTP1Client) async -> DeliveryAttempt {
         let body = self.payload(delivery)
         let started = Timestamp.now()
-        var request = HTTPClientRequest(url: delivery.endpoint.url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-        request.headers.add(name: "User-Agent", value: "Paisa/1.0 (+webhooks)")
-        request.headers.add(
-            name: "Stripe-Signature",
-            value: WebhookSignature.header(secret: delivery.endpoint.secret, timestamp: started.seconds, payload: body))
-        request.body = .bytes(ByteBuffer(bytes: body))
+        let headers: HTTPHeaders = [
+            "Content-Type": "application/json; charset=utf-8", "User-Agent": "Paisa/1.0 (+webhooks)",
+            "Stripe-Signature": WebhookSignature.header(
+                secret: delivery.endpoint.secret, timestamp: started.seconds, payload: body),
+        ]
         let clock = ContinuousClock.now
         var statusCode: Int? = nil
         var problem: String? = nil
         var outcome = "error"
         do {
-            // The whole attempt, the answer's body included, within the timeout: an endpoint that answers at a crawl
-            // must not hold a slot (and outlive its lease) because its headers came in time. Cancelling the post
-            // ends it wherever it is.
-            let timeout = self.settings.timeout
-            let request = request
-            let post = Task {
-                let response = try await client.execute(request, timeout: .init(timeout))
-                // Read (and thrown away) so the connection can be reused; past the bound it is simply closed.
-                _ = try? await response.body.collect(upTo: Self.responseBytesMax)
-                return response.status.code
-            }
-            let alarm = Task {
-                try await Task.sleep(for: timeout)
-                post.cancel()
-            }
-            defer { alarm.cancel() }
-            let status: UInt
-            do {
-                status = try await post.value
-            } catch  where post.isCancelled {
-                throw HTTPClientError.deadlineExceeded
-            }
-            statusCode = Int(status)
+            // The whole attempt, connecting and the answer's body included, within the timeout: an endpoint that
+            // answers at a crawl must not hold a slot (and outlive its lease) because its headers came in time.
+            let status = try await client.execute(
+                .POST, delivery.endpoint.url, headers: headers, body: ByteBuffer(bytes: body),
+                timeout: self.settings.timeout
+            ).status
+            statusCode = status
             if (200..<300).contains(status) {
                 outcome = "delivered"
             } else {
                 outcome = "failed"
                 problem = "the endpoint answered \(status)"
             }
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+        } catch HTTP1Client.Failure.timeout {
             outcome = "timeout"
             problem = "no whole answer within \(self.settings.timeout)"
         } catch {

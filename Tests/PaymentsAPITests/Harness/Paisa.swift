@@ -1,29 +1,32 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import Logging
 import NIOCore
+import OutboundHTTP
 import PaisaTestSupport
 import Payments
 import PaymentsStore
+import ServiceLifecycle
 import Testing
 
 @testable import PaymentsAPI
 
-/// A Paisa server built exactly as `paisa serve` builds it, over the shared test database, driven in-process.
-/// Background services do not run by themselves: tests run a completer or reconciler pass when they mean to.
+/// A Paisa server built exactly as `paisa serve` builds it, over the shared test database, serving on a free port
+/// of 127.0.0.1 for the test's requests. Background services do not run by themselves: tests run a completer or
+/// reconciler pass when they mean to.
 struct Paisa {
-    let client: any TestClientProtocol
+    let client: LiveClient
     let server: ServerComponents
     /// Every request says it came through a TLS-terminating proxy (`X-Forwarded-Proto: https`), which the server
     /// is told to trust: for tests that send live keys, which plain HTTP refuses.
     var overHTTPS = false
 
-    /// Builds a server (with `configure` applied to a test configuration) and runs `body` against it.
+    /// Builds a server (with `configure` applied to a test configuration), starts it, runs `body` against it, and
+    /// stops it gracefully.
     static func with(
         configuration configure: (inout ServerConfiguration) -> Void = { _ in }, logger: Logger = TestDatabase.logger,
-        live: Bool = false, overHTTPS: Bool = false, _ body: @Sendable (Paisa) async throws -> Void
+        overHTTPS: Bool = false, _ body: @Sendable (Paisa) async throws -> Void
     ) async throws {
         // The whole suite runs at once on two cores, so a test about anything but the clock gets a budget a loaded
         // machine cannot miss (10 s), and a lease longer than it (20 s), so that no other test's completer takes over
@@ -36,12 +39,43 @@ struct Paisa {
         configuration.api.keyCacheLifetime = .zero
         BudgetTests.generousBudget(&configuration)
         configure(&configuration)
-        if live { configuration.port = 0 }
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
         if overHTTPS { configuration.api.transport.trustForwardedProto = true }
+        let (bound, boundPort) = AsyncStream.makeStream(of: Int.self)
         let (app, server) = try buildApplication(
-            configuration, logger: logger, sharedClient: try await TestDatabase.client())
-        try await app.test(live ? .live : .router) { client in
-            try await body(Paisa(client: client, server: server, overHTTPS: overHTTPS))
+            configuration, logger: logger, sharedClient: try await TestDatabase.client(),
+            onServerRunning: { channel in
+                boundPort.yield(channel.localAddress?.port ?? 0)
+                boundPort.finish()
+            })
+        let services = ServiceGroup(services: [app], logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // A server that fails to start ends the wait for its port; its error is thrown below.
+                defer { boundPort.finish() }
+                try await services.run()
+            }
+            // The fuzz tests send header bytes that HTTP does not allow, to see the server refuse them.
+            var client = HTTP1Client.Configuration()
+            client.validatesHeaders = false
+            let http = HTTP1Client(configuration: client)
+            let outcome: Result<Void, any Error>
+            if let port = await bound.first(where: { _ in true }) {
+                do {
+                    try await body(
+                        Paisa(client: LiveClient(port: port, http: http), server: server, overHTTPS: overHTTPS))
+                    outcome = .success(())
+                } catch {
+                    outcome = .failure(error)
+                }
+            } else {
+                outcome = .success(())
+            }
+            await http.shutdown()
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            try outcome.get()
         }
     }
 

@@ -1,0 +1,200 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// A small HTTP/1.1 client for the requests Paisa makes itself: webhook deliveries, and paisa-load's payments and
+/// reads. One request at a time per connection; a connection whose answer allowed it goes back to a per-origin
+/// stack of idle ones and is reused. No redirects are followed (a 3xx is an answer like any other), nothing is
+/// retried, and every request ends within its timeout, connecting included.
+public final class HTTP1Client: Sendable {
+    /// What every request shares.
+    public struct Configuration: Sendable {
+        /// The most a connection may take to open, within the request's own timeout.
+        public var connectTimeout: Duration = .seconds(5)
+        /// The most of an answer's body that is kept: past it the answer ends there (`Response.isTruncated`) and
+        /// its connection is closed.
+        public var responseBytesMax = 4 * 1024 * 1024
+        /// Idle connections kept per origin for reuse; one returned beyond this is closed.
+        public var idleConnectionsPerOriginMax = 64
+        /// An idle connection not reused within this is closed.
+        public var idleTimeout: Duration = .seconds(30)
+        /// Whether a header value with a byte HTTP does not allow (a control character) fails the request before
+        /// it is sent. Off only for tests that send such bytes to a server on purpose.
+        public var validatesHeaders = true
+        /// How `https` origins are checked: the system's trust roots unless a caller says otherwise.
+        public var tls = TLSConfiguration.makeClientConfiguration()
+
+        public init() {}
+    }
+
+    /// An answer, its body read whole.
+    public struct Response: Sendable {
+        public let status: Int
+        public let headers: HTTPHeaders
+        public let body: ByteBuffer
+        /// Whether the body went past `Configuration.responseBytesMax` and `body` is only its start.
+        public let isTruncated: Bool
+        /// Whether the server lets the connection carry another request.
+        let keepAlive: Bool
+    }
+
+    /// Why a request got no answer, besides the errors of connecting itself.
+    public enum Failure: Error, Equatable, Sendable {
+        /// The timeout passed before the whole answer came.
+        case timeout
+        /// The connection closed before the whole answer came.
+        case connectionClosed
+        /// The URL is not `http(s)://host[:port][/path]`.
+        case invalidURL(String)
+        /// `shutdown()` was called.
+        case shutDown
+    }
+
+    private let configuration: Configuration
+    private let group: any EventLoopGroup
+    /// For `https` origins; its error, if the TLS configuration cannot be used, fails those requests only.
+    private let tlsContext: Result<NIOSSLContext, any Error>
+    private let idle = Mutex(IdleConnections())
+
+    /// A client on NIO's shared event loops.
+    public init(configuration: Configuration = .init()) {
+        self.configuration = configuration
+        self.group = MultiThreadedEventLoopGroup.singleton
+        self.tlsContext = Result { try NIOSSLContext(configuration: configuration.tls) }
+    }
+
+    /// Sends one request to `url` and reads its whole answer within `timeout`. A failure to connect throws NIO's
+    /// or NIOSSL's error; everything after it throws a `Failure`. Cancelling the calling task closes the connection.
+    public func execute(
+        _ method: HTTPMethod, _ url: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil,
+        timeout: Duration
+    ) async throws -> Response {
+        guard let (origin, target) = Origin.split(url) else { throw Failure.invalidURL(url) }
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        var head = HTTPRequestHead(version: .http1_1, method: method, uri: target, headers: headers)
+        head.headers.replaceOrAdd(name: "Host", value: origin.hostHeader)
+        if let body { head.headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes)) }
+        let channel = try await self.connection(to: origin, deadline: deadline)
+        let answered = channel.eventLoop.makePromise(of: Response.self)
+        let exchange = Exchange(
+            head: head, body: body, deadline: deadline, bodyBytesMax: self.configuration.responseBytesMax,
+            answered: answered)
+        let response = try await withTaskCancellationHandler {
+            // A write that never reaches the handler (the connection closed meanwhile) fails the exchange too.
+            channel.writeAndFlush(exchange).whenFailure { answered.fail($0) }
+            return try await answered.futureResult.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+        self.release(channel, of: origin, reusable: response.keepAlive)
+        return response
+    }
+
+    /// Closes the idle connections and refuses new requests; requests in flight end on their own.
+    public func shutdown() async {
+        let connections = self.idle.withLock { idle in
+            idle.isShutDown = true
+            defer { idle.connections = [:] }
+            return idle.connections.values.flatMap { $0 }
+        }
+        for connection in connections {
+            connection.expiry.cancel()
+            try? await connection.channel.close()
+        }
+    }
+
+    /// An idle connection to `origin` that is still open, or a new one.
+    private func connection(to origin: Origin, deadline: NIODeadline) async throws -> any Channel {
+        // Connections the server closed while they were idle are dropped on the way.
+        while true {
+            let reused = try self.idle.withLock { idle in
+                guard !idle.isShutDown else { throw Failure.shutDown }
+                defer { if idle.connections[origin]?.isEmpty == true { idle.connections[origin] = nil } }
+                return idle.connections[origin]?.popLast()
+            }
+            guard let reused else { break }
+            // Taken from the list, so its expiry, if it fires now, finds nothing to close.
+            reused.expiry.cancel()
+            if reused.channel.isActive { return reused.channel }
+        }
+        let remaining = deadline - .now()
+        guard remaining > .zero else { throw Failure.timeout }
+        let tls = origin.isTLS ? try self.tlsContext.get() : nil
+        let validatesHeaders = self.configuration.validatesHeaders
+        return try await ClientBootstrap(group: self.group)
+            .connectTimeout(min(remaining, TimeAmount(self.configuration.connectTimeout)))
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        let handler = try NIOSSLClientHandler(
+                            context: tls, serverHostname: origin.isIPAddress ? nil : origin.host)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        enableOutboundHeaderValidation: validatesHeaders)
+                    try channel.pipeline.syncOperations.addHandler(ExchangeHandler())
+                }
+            }
+            .connect(host: origin.host, port: origin.port)
+            .get()
+    }
+
+    /// Puts `channel` back for the next request to `origin`, or closes it.
+    private func release(_ channel: any Channel, of origin: Origin, reusable: Bool) {
+        guard reusable, channel.isActive else {
+            channel.close(promise: nil)
+            return
+        }
+        let expiry = channel.eventLoop.scheduleTask(in: TimeAmount(self.configuration.idleTimeout)) {
+            self.expire(channel, of: origin)
+        }
+        let kept = self.idle.withLock { idle in
+            guard !idle.isShutDown,
+                idle.connections[origin, default: []].count < self.configuration.idleConnectionsPerOriginMax
+            else { return false }
+            idle.connections[origin, default: []].append(IdleConnection(channel: channel, expiry: expiry))
+            return true
+        }
+        if !kept {
+            expiry.cancel()
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Closes `channel` if it is still idle: whoever takes it off the list first owns it.
+    private func expire(_ channel: any Channel, of origin: Origin) {
+        let expired = self.idle.withLock { idle in
+            guard let index = idle.connections[origin]?.firstIndex(where: { $0.channel === channel }) else {
+                return false
+            }
+            idle.connections[origin]?.remove(at: index)
+            if idle.connections[origin]?.isEmpty == true { idle.connections[origin] = nil }
+            return true
+        }
+        if expired { channel.close(promise: nil) }
+    }
+}
+
+/// A connection waiting for its next request, and the timer that closes it if none comes.
+private struct IdleConnection: Sendable {
+    let channel: any Channel
+    let expiry: Scheduled<Void>
+}
+
+/// The idle connections per origin, and whether the client is shut down.
+private struct IdleConnections: ~Copyable {
+    var connections: [Origin: [IdleConnection]] = [:]
+    var isShutDown = false
+}
+
+/// One request and where its answer goes; written to a connection's pipeline.
+struct Exchange: Sendable {
+    let head: HTTPRequestHead
+    let body: ByteBuffer?
+    let deadline: NIODeadline
+    let bodyBytesMax: Int
+    let answered: EventLoopPromise<HTTP1Client.Response>
+}
