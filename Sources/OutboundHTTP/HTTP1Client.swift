@@ -65,8 +65,9 @@ public final class HTTP1Client: Sendable {
         self.tlsContext = Result { try NIOSSLContext(configuration: configuration.tls) }
     }
 
-    /// Sends one request to `url` and reads its whole answer within `timeout`. A failure to connect throws NIO's
-    /// or NIOSSL's error; everything after it throws a `Failure`. Cancelling the calling task closes the connection.
+    /// Sends one request to `url` and reads its whole answer within `timeout`. Throws a `Failure`, or the
+    /// connection's own error (NIO's or NIOSSL's: refused, reset, a failed handshake). Cancelling the calling task
+    /// closes the connection.
     public func execute(
         _ method: HTTPMethod, _ url: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil,
         timeout: Duration

@@ -67,6 +67,9 @@ public struct ApprovalSweep: Service {
 
     /// Held approvals rechecked per pass.
     static let heldMax = 10_000
+    /// The sweep's lease: longer than a pass's budget, so that a pass is never taken over while it runs; a pass cut
+    /// short by a crash is taken over once it runs out.
+    static let lease: Duration = .seconds(60)
 
     let processor: any PaymentProcessor
     let store: any PaymentsStore
@@ -79,6 +82,9 @@ public struct ApprovalSweep: Service {
     static let strandedTotal = Counter(label: "paisa_processor_approvals_stranded_total")
 
     public init(processor: any PaymentProcessor, store: any PaymentsStore, settings: Settings, logger: Logger) {
+        precondition(
+            settings.recordingReserve < settings.passBudget && settings.passBudget < Self.lease,
+            "an approval sweep pass needs time to work before its reserve, and must end within its lease")
         self.processor = processor
         self.store = store
         self.settings = settings
@@ -102,11 +108,10 @@ public struct ApprovalSweep: Service {
         do {
             let deadline = Deadline.after(self.settings.passBudget)
             let workUntil = deadline.earlier(by: self.settings.recordingReserve)
-            // A lease long enough for a pass; a pass cut short by a crash is taken over once it runs out.
             defer { Task { await self.recordGauges() } }
             guard
                 case .started(let watermark) = try await self.store.beginApprovalSweep(
-                    lease: .seconds(60), deadline: deadline)
+                    lease: Self.lease, deadline: deadline)
             else { return pass }
             pass.swept = true
             let held = try await self.store.unrecordedApprovals(limit: Self.heldMax, deadline: deadline)
@@ -122,23 +127,23 @@ public struct ApprovalSweep: Service {
             }
             pass.read = fresh.count
             let recorded = try await self.recorded(held.map(\.approval) + fresh, deadline: deadline)
-            // A held approval is resolved once it has a charge, or once the processor says it was voided; rechecked
-            // oldest first, as far as the budget goes (the rest are rechecked by a later pass).
-            var resolved: [String] = []
-            for approval in held.map(\.approval) where !workUntil.hasPassed {
-                if recorded.contains(approval.processorKey) {
+            // A held approval is resolved once it has a charge (all of them, known from the query above), or once
+            // the processor says it was voided: asked in a new order each pass, as far as the budget goes, so that a
+            // slow processor or a few old stranded approvals cannot keep the others from ever being asked.
+            var resolved = held.map(\.approval.processorKey).filter(recorded.contains)
+            for approval in held.map(\.approval).shuffled()
+            where !workUntil.hasPassed && !recorded.contains(approval.processorKey) {
+                if await self.isVoided(approval, before: workUntil) == true {
                     resolved.append(approval.processorKey)
-                    continue
                 }
-                guard let isVoided = try await self.isVoided(approval, before: workUntil) else { break }
-                if isVoided { resolved.append(approval.processorKey) }
             }
             let found = fresh.filter { !recorded.contains($0.processorKey) }
             pass.newlyStranded = try await self.store.finishApprovalSweep(
                 found: found, resolved: resolved, watermark: cursor, strandedAfter: self.settings.strandedAfter,
                 deadline: deadline)
-            pass.unrecorded = try await self.store.unrecordedApprovals(limit: Self.heldMax, deadline: deadline)
+            // Reported before anything else can fail: the approvals just marked stranded are not marked again.
             self.report(pass, resolved: resolved)
+            pass.unrecorded = try await self.store.unrecordedApprovals(limit: Self.heldMax, deadline: deadline)
         } catch {
             self.logger.warning("approval sweep pass failed", metadata: ["error": "\(StoreFailure.describe(error))"])
         }
@@ -160,15 +165,23 @@ public struct ApprovalSweep: Service {
         return found
     }
 
-    /// Whether the processor says `approval` was voided; nil when it did not say before `deadline`.
-    private func isVoided(_ approval: ProcessorApproval, before deadline: Deadline) async throws -> Bool? {
+    /// Whether the processor says `approval` was voided; nil when it did not say before `deadline` or failed to
+    /// answer (asked again by a later pass).
+    private func isVoided(_ approval: ProcessorApproval, before deadline: Deadline) async -> Bool? {
         let processor = self.processor
         let key = approval.processorKey
-        guard let status = try await deadline.race({ try await processor.status(processorKey: key) }) else {
+        do {
+            guard let status = try await deadline.race({ try await processor.status(processorKey: key) }) else {
+                return nil
+            }
+            if case .declined? = status { return true }
+            return false
+        } catch {
+            self.logger.warning(
+                "approval sweep could not ask the processor about an approval",
+                metadata: ["processor_key": "\(key)", "error": "\(StoreFailure.describe(error))"])
             return nil
         }
-        if case .declined? = status { return true }
-        return false
     }
 
     /// Every instance shows the shared figures, whichever one swept: alert on their maximum, not their sum.
