@@ -51,34 +51,35 @@ extension APIResponder {
                 + "whole body at once.", extraHeaders: [(.connection, "close")])
     }
 
-    /// The 408 as bytes for the wire, written by the connection's read deadline beneath the HTTP layer (the request
-    /// never reached a handler, so nothing else can answer it).
-    static func bodyTimedOutBytes(docsURL: String) -> ByteBuffer {
-        let error = Self.bodyTimedOut()
-        let body = JSONWriter.bytes(error.body(docsURL: docsURL))
-        let head =
-            "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json; charset=utf-8\r\n"
-            + "Content-Length: \(body.count)\r\nConnection: close\r\nRequest-Id: \(ObjectID.make(.request))\r\n\r\n"
-        var buffer = ByteBuffer(string: head)
-        buffer.writeBytes(body)
-        return buffer
-    }
-
-    /// The 400 for a request that is not valid HTTP/1.1, written by the connection beneath the router (the request
-    /// never reached it); the connection is closed after it.
-    static func malformedRequestAnswer(docsURL: String) -> (HTTPResponse, ByteBuffer) {
-        let error = WireError(
+    /// A request that is not valid HTTP/1.1; the connection is closed after it.
+    static func malformedRequest() -> WireError {
+        WireError(
             status: .badRequest, type: "invalid_request_error", code: .requestMalformed,
             message: "The request is not valid HTTP/1.1, so nothing was run. A URL's path and query must be "
                 + "percent-encoded (no spaces, no raw non-ASCII bytes), and header values must be printable text.",
             extraHeaders: [(.connection, "close")])
+    }
+
+    /// An error answered beneath the router, by the connection itself (the request never reached a handler, so it
+    /// has no version or key to answer with): its head and body.
+    static func answerBeneathRouter(_ error: WireError, docsURL: String) -> (head: HTTPResponse, body: ByteBuffer) {
         let body = JSONWriter.bytes(error.body(docsURL: docsURL))
         var fields: HTTPFields = [
             .contentType: "application/json; charset=utf-8", .contentLength: String(body.count),
-            HTTPField.Name("Request-Id")!: ObjectID.make(.request),
+            .requestID: ObjectID.make(.request),
         ]
         for (name, value) in error.extraHeaders { fields[name] = value }
         return (HTTPResponse(status: error.status, headerFields: fields), ByteBuffer(bytes: body))
+    }
+
+    /// The 408 as bytes for the wire, written by the connection's read deadline beneath the HTTP codec.
+    static func bodyTimedOutBytes(docsURL: String) -> ByteBuffer {
+        var (head, body) = Self.answerBeneathRouter(Self.bodyTimedOut(), docsURL: docsURL)
+        var text = "HTTP/1.1 \(head.status.code) \(head.status.reasonPhrase)\r\n"
+        for field in head.headerFields { text += "\(field.name): \(field.value)\r\n" }
+        var buffer = ByteBuffer(string: text + "\r\n")
+        buffer.writeBuffer(&body)
+        return buffer
     }
 
     /// Body parameters by content type: form (the default, as curl and the SDKs send) or JSON.

@@ -78,7 +78,8 @@ public func buildApplication(
             GuardedHTTPChannel(
                 responder: respond, settings: settings, certificates: certificates,
                 timedOutAnswer: { APIResponder.bodyTimedOutBytes(docsURL: docsURL) },
-                malformedAnswer: { APIResponder.malformedRequestAnswer(docsURL: docsURL) })
+                malformedAnswer: { APIResponder.answerBeneathRouter(APIResponder.malformedRequest(), docsURL: docsURL) }
+            )
         },
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "Paisa",

@@ -114,7 +114,7 @@ public struct ApprovalSweep: Service {
                     lease: Self.lease, deadline: deadline)
             else { return pass }
             pass.swept = true
-            let held = try await self.store.unrecordedApprovals(limit: Self.heldMax, deadline: deadline)
+            let held = try await self.store.unrecordedApprovals(limit: Self.heldMax, deadline: deadline).map(\.approval)
             var fresh: [ProcessorApproval] = []
             var cursor = watermark
             for _ in 0..<Self.batchesPerPass {
@@ -126,12 +126,12 @@ public struct ApprovalSweep: Service {
                 if batch.count < Self.batchSize || workUntil.hasPassed { break }
             }
             pass.read = fresh.count
-            let recorded = try await self.recorded(held.map(\.approval) + fresh, deadline: deadline)
+            let recorded = try await self.recorded(held + fresh, deadline: deadline)
             // A held approval is resolved once it has a charge (all of them, known from the query above), or once
             // the processor says it was voided: asked in a new order each pass, as far as the budget goes, so that a
             // slow processor or a few old stranded approvals cannot keep the others from ever being asked.
-            var resolved = held.map(\.approval.processorKey).filter(recorded.contains)
-            for approval in held.map(\.approval).shuffled()
+            var resolved = held.map(\.processorKey).filter(recorded.contains)
+            for approval in held.shuffled()
             where !workUntil.hasPassed && !recorded.contains(approval.processorKey) {
                 if await self.isVoided(approval, before: workUntil) == true {
                     resolved.append(approval.processorKey)
