@@ -23,6 +23,24 @@ struct FormDecoderTests {
         return nil
     }
 
+    @Test("metadata is key-value pairs or empty: a list of values (form or JSON) is refused, naming metadata")
+    func metadataList() throws {
+        for parameters in [
+            try FormDecoder.decode("metadata[]=a"), try JSONBodyDecoder.decode(Array(#"{"metadata": [null]}"#.utf8)),
+        ] {
+            let reader = try ParameterReader(parameters, allowed: ["metadata"])
+            do {
+                _ = try reader.metadata()
+                Issue.record("a list was taken as metadata")
+            } catch {
+                #expect(self.code(of: error) == "parameter_invalid_string")
+                if case .invalidRequest(_, _, let param) = error { #expect(param == "metadata") }
+            }
+        }
+        let pairs = try ParameterReader(try FormDecoder.decode("metadata[0]=x&metadata[k]="), allowed: ["metadata"])
+        #expect(try pairs.metadata() == .set(["0": "x", "k": ""]))
+    }
+
     @Test("nested brackets build maps")
     func nested() throws {
         let values = try self.decode("metadata[order_id]=6735&metadata[customer]=asha")

@@ -91,18 +91,18 @@ struct ParameterReader {
         switch self.values[name] {
         case .none:
             return nil
-        case .string(let text)?:
-            guard text.isEmpty else {
-                throw PaymentsError.invalidRequest(
-                    code: .parameterInvalidString,
-                    message: "Invalid metadata: give key-value pairs as `metadata[key]=value`, or an empty "
-                        + "`metadata=` to remove every key.",
-                    param: name)
-            }
+        case .string("")?:
             return .clear
-        case .some(let value):
+        case .string?, .list?:
+            // A list (`metadata[]=v`, or a JSON array) names no keys: refused, as a non-empty string is.
+            throw PaymentsError.invalidRequest(
+                code: .parameterInvalidString,
+                message: "Invalid metadata: give key-value pairs as `metadata[key]=value`, or an empty "
+                    + "`metadata=` to remove every key.",
+                param: name)
+        case .map(let map)?:
             var pairs: [String: String] = [:]
-            for (key, item) in value.asMap ?? [:] {
+            for (key, item) in map {
                 guard case .string(let text) = item else {
                     throw PaymentsError.invalidRequest(
                         code: .parameterInvalidString, message: "Metadata values must be strings.",
