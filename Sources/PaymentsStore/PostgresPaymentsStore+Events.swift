@@ -125,23 +125,25 @@ extension PostgresPaymentsStore {
         try await self.list(.webhookEndpoints, scope: scope, page: page, deadline: deadline, decode: EventRows.endpoint)
     }
 
+    /// The endpoint's deliveries go first, then the endpoint: the order in which recording an attempt takes the
+    /// same rows (its delivery, then its endpoint's failure streak), so a delete and a recording wait for each other
+    /// instead of deadlocking.
     public func deleteWebhookEndpoint(id: String, scope: Scope, deadline: Deadline) async throws -> Bool {
         guard ObjectID.isWellFormed(id, as: .webhookEndpoint) else { return false }
-        return try await self.database.withRetries("delete webhook endpoint", .statement, deadline: deadline) {
+        return try await self.database.withRetries("delete webhook endpoint", .transaction, deadline: deadline) {
             connection in
+            try await connection.query(
+                """
+                DELETE FROM webhook_deliveries
+                WHERE account_id = \(scope.accountID) AND livemode = \(scope.livemode) AND endpoint_id = \(id)
+                """, logger: self.logger)
             let rows = try await connection.query(
                 """
-                WITH deleted AS (
-                    DELETE FROM webhook_endpoints
-                    WHERE account_id = \(scope.accountID) AND livemode = \(scope.livemode) AND id = \(id)
-                    RETURNING account_id, id
-                ), deliveries AS (
-                    DELETE FROM webhook_deliveries d USING deleted x
-                    WHERE d.account_id = x.account_id AND d.endpoint_id = x.id
-                )
-                SELECT count(*) FROM deleted
+                DELETE FROM webhook_endpoints
+                WHERE account_id = \(scope.accountID) AND livemode = \(scope.livemode) AND id = \(id)
+                RETURNING 1
                 """, logger: self.logger)
-            for try await count in rows.decode(Int64.self) { return count == 1 }
+            for try await _ in rows { return true }
             return false
         }
     }

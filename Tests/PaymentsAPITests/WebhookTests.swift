@@ -320,6 +320,58 @@ struct WebhookTests {
         }
     }
 
+    @Test("an endpoint deleted while an attempt is being recorded waits for the recording instead of deadlocking")
+    func endpointDeletedDuringARecording() async throws {
+        let (account, key) = try await TestDatabase.account()
+        try await Paisa.with(configuration: Self.configure) { paisa in
+            let endpoint = try await Self.endpoint(paisa, key: key, url: "http://127.0.0.1:9/hook")
+            _ = try await paisa.charge(key: key)
+            #expect(
+                try await TestDatabase.integers(
+                    "SELECT count(*) FROM webhook_deliveries WHERE account_id = \(account.id)") == [1])
+            try await TestDatabase.client().withConnection { connection in
+                // A recording's first step, held open: its delivery's row is locked.
+                try await connection.query("BEGIN", logger: TestDatabase.logger)
+                try await connection.query(
+                    "UPDATE webhook_deliveries SET attempts = attempts WHERE account_id = \(account.id)",
+                    logger: TestDatabase.logger)
+                async let deleted = paisa.send(.delete, "/v1/webhook_endpoints/\(endpoint.id)", key: key)
+                // Once the delete waits for that row (a bound for a broken test, not a timing)...
+                var waited = false
+                for _ in 0..<500 where !waited {
+                    waited =
+                        try await TestDatabase.integers(
+                            """
+                            SELECT count(*) FROM pg_stat_activity
+                            WHERE datname = current_database() AND wait_event_type = 'Lock'
+                              AND query LIKE '%DELETE FROM webhook_deliveries%'
+                            """) != [0]
+                    if !waited { try await Task.sleep(for: .milliseconds(20)) }
+                }
+                #expect(waited, "the delete never waited for the delivery's row")
+                // ...the recording's second step, its endpoint's row, must still be free for it to take.
+                do {
+                    let rows = try await connection.query(
+                        """
+                        SELECT 1 FROM webhook_endpoints WHERE account_id = \(account.id) AND id = \(endpoint.id)
+                        FOR UPDATE NOWAIT
+                        """, logger: TestDatabase.logger)
+                    var locked = 0
+                    for try await _ in rows { locked += 1 }
+                    #expect(locked == 1)
+                } catch {
+                    Issue.record(
+                        "the delete held the endpoint while it waited for the delivery: \(String(reflecting: error))")
+                }
+                try await connection.query("COMMIT", logger: TestDatabase.logger)
+                #expect(try await deleted.status == 200)
+            }
+            #expect(
+                try await TestDatabase.integers(
+                    "SELECT count(*) FROM webhook_deliveries WHERE account_id = \(account.id)") == [0])
+        }
+    }
+
     @Test("events past 30 days are reaped with their deliveries and attempts; younger ones stay")
     func eventsAreReaped() async throws {
         let (account, key) = try await TestDatabase.account()
