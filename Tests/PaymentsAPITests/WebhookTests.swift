@@ -8,12 +8,12 @@ import Testing
 
 @Suite("Webhook endpoints and signed deliveries", .serialized)
 struct WebhookTests {
-    /// Before each test: the loopback endpoints earlier tests left (their receivers are gone) are deleted, so that
-    /// no delivery pass keeps retrying them, and the suite's passes stay as cheap as its first (no other suite
-    /// makes webhook endpoints, and this one runs its tests one at a time).
+    /// Before each test: every endpoint already in the test database is deleted (those earlier tests left, whose
+    /// receivers are gone, and those the SDK suite and schemathesis made in an earlier `make test`), so that no
+    /// delivery pass keeps retrying them and the suite's passes stay as cheap as its first. No other Swift suite
+    /// makes webhook endpoints, this one runs its tests one at a time, and the Python suites never run alongside it.
     init() async throws {
-        _ = try await TestDatabase.client().query(
-            "DELETE FROM webhook_endpoints WHERE url LIKE 'http://127.0.0.1:%'", logger: TestDatabase.logger)
+        _ = try await TestDatabase.client().query("DELETE FROM webhook_endpoints", logger: TestDatabase.logger)
     }
 
     static func endpoint(
