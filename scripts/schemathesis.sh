@@ -67,17 +67,33 @@ echo "schemathesis: $("$VENV/bin/schemathesis" --version) against http://127.0.0
   "($([ "$LONG" = 1 ] && echo long || echo short))" >&2
 # Run from the output folder, so schemathesis's own cache stays out of the checkout. One worker: Python 3.11's
 # parser is not safe to call from several threads, which the generator does when it describes a strategy.
-# Three checks are replaced by narrower versions in Tests/schemathesis/hooks.py (each exception is explained there):
+# Four checks are replaced by narrower versions in Tests/schemathesis/hooks.py (each exception is explained there):
 # positive_data_acceptance by positive_data_acceptance_in_state, which knows the 400s Stripe gives a well-formed
 # request for the state of what it names; negative_data_rejection by negative_data_rejection_as_read, which knows
-# that a JSON body's scalars are read as their text, as a form body's are; and use_after_free by
-# use_after_free_except_tombstones, which knows that a deleted customer reads back as Stripe's tombstone.
+# that a JSON body's scalars are read as their text, as a form body's are; use_after_free by
+# use_after_free_except_tombstones, which knows that a deleted customer reads back as Stripe's tombstone; and
+# not_a_server_error by not_a_server_error_within_budget, which leaves a 503 for the time budget to the benchmarks unless an operation mostly times out.
+# max_response_time is off: a test here judges no durations (a shared machine stalls; the 2-second budget has
+# tests and benchmarks of its own), and since `--checks all` would turn it on, the checks are listed: every other
+# built-in check of the pinned version, and the four replacements.
+CHECKS=status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
+CHECKS+=,missing_required_header,unsupported_method,allow_header_conformance,ensure_resource_availability
+CHECKS+=,ignored_auth,object_level_authorization
+CHECKS+=,positive_data_acceptance_in_state,negative_data_rejection_as_read,use_after_free_except_tombstones
+CHECKS+=,not_a_server_error_within_budget
 cd "$OUT"
+status=0
 SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$ROOT/Tests/schemathesis" "$VENV/bin/schemathesis" run \
   "http://127.0.0.1:$PORT/v1/openapi.json" \
   --header "Authorization: Bearer $KEY" \
-  --checks all --exclude-checks positive_data_acceptance,negative_data_rejection,use_after_free \
+  --checks "$CHECKS" \
   --phases examples,coverage,fuzzing,stateful \
   --workers 2 "${BUDGET[@]}" "${SEED[@]}" \
   --report junit --report-dir "$OUT/report" \
-  --no-color
+  --no-color || status=$?
+# A failure shows what the server logged (warnings and errors only), so that a run on a clean machine explains itself.
+if [ "$status" != 0 ]; then
+  echo "schemathesis: the server's log, last 40 lines (all of it in $OUT/server.log):" >&2
+  tail -n 40 "$OUT/server.log" | cut -c1-600 >&2
+fi
+exit "$status"

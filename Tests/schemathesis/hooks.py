@@ -1,6 +1,9 @@
 """Schemathesis hooks for Paisa's OpenAPI document (loaded through SCHEMATHESIS_HOOKS by scripts/schemathesis.sh)."""
 
+import atexit
+import collections
 import datetime
+import sys
 
 import schemathesis
 from hypothesis import strategies as st
@@ -9,6 +12,7 @@ import json
 import jsonschema_rs
 from schemathesis.specs.openapi.checks import negative_data_rejection as builtin_negative_data_rejection
 from schemathesis.specs.openapi.checks import positive_data_acceptance as builtin_positive_data_acceptance
+from schemathesis.checks import not_a_server_error as builtin_not_a_server_error
 from schemathesis.specs.openapi.checks import use_after_free as builtin_use_after_free
 
 # `api-version` (the Stripe-Version header, a webhook endpoint's api_version): a date from the oldest version Paisa
@@ -191,3 +195,43 @@ def use_after_free_except_tombstones(ctx, response, case):
         if isinstance(body, dict) and body.get("deleted") is True:
             return None
     return builtin_use_after_free(ctx, response, case)
+
+
+# A 503 that says the request could not be finished within its 2-second budget (`deadline_exceeded`) or was shed
+# because the server was full (`overloaded`) is the contract's answer to a machine that was too slow at that moment,
+# not to the request: it depends on the machine's noise, which no test here may judge (speed is shown by the
+# benchmarks). Such an answer must still be the documented error object (the schema checks still run on it), and
+# every other 5xx still fails. What is not noise is an operation that mostly times out (a lock never let go, a query
+# that cannot finish): once an operation has had BUDGET_ANSWERS_MIN such answers and they are more than half of its
+# answers, the next one fails. How many there were is printed at the end.
+BUDGET_CODES = {"deadline_exceeded", "overloaded"}
+BUDGET_ANSWERS_MIN = 10
+answers = collections.Counter()
+budget_answers = collections.Counter()
+
+
+@schemathesis.check
+def not_a_server_error_within_budget(ctx, response, case):
+    operation = f"{case.method.upper()} {case.operation.path}"
+    answers[operation] += 1
+    if response.status_code == 503:
+        try:
+            code = response.json()["error"]["code"]
+        except Exception:
+            code = None
+        if code in BUDGET_CODES:
+            budget_answers[operation] += 1
+            count = budget_answers[operation]
+            if count < BUDGET_ANSWERS_MIN or count * 2 <= answers[operation]:
+                return None
+    return builtin_not_a_server_error(ctx, response, case)
+
+
+@atexit.register
+def _report_budget_answers():
+    if budget_answers:
+        print(
+            f"schemathesis: {sum(budget_answers.values())} answers were 503s for the time budget, not judged: "
+            + "; ".join(f"{operation} {count} of {answers[operation]}" for operation, count in budget_answers.items()),
+            file=sys.stderr,
+        )

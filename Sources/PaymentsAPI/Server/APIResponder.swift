@@ -60,6 +60,9 @@ public struct APIResponder: HTTPResponder {
         return response
     }
 
+    /// How far past its deadline a raced answer may leave before it is logged as late: the timer's own slack.
+    static let lateAnswerTolerance: Duration = .milliseconds(250)
+
     /// Body, admission, and the deadline race around the rest. The body is read before a slot is taken: a client
     /// that stalls mid-body holds only its own connection (which the read deadline closes), never one of the
     /// in-flight slots every other request needs. What waits for its body is bounded by the connection bound and
@@ -93,11 +96,23 @@ public struct APIResponder: HTTPResponder {
                 idempotencyKey: idempotencyKey)
         }
         guard !deadline.hasPassed else { return timeout() }
-        return await DeadlineRace.answer(deadline: deadline, onTimeout: timeout) {
+        let response = await DeadlineRace.answer(deadline: deadline, onTimeout: timeout) {
             await self.handle(
                 request, match, body: body, idempotencyKey: idempotencyKey, requestID: requestID, deadline: deadline,
                 caller: caller, logger: logger)
         }
+        let late = deadline.instant.duration(to: .now)
+        if late > Self.lateAnswerTolerance {
+            // The race began before the deadline, and its timer answers on time unless the process itself could not
+            // run (the machine stalled, or a thread was blocked): an operator needs to know either way.
+            logger.warning(
+                "answered after its deadline",
+                metadata: [
+                    "method": "\(request.method.rawValue)", "route": "\(match.pattern ?? "unmatched")",
+                    "status": "\(response.status.code)", "late_ms": "\(late.milliseconds)",
+                ])
+        }
+        return response
     }
 
     /// The time since the request arrived, from its deadline.
