@@ -80,16 +80,16 @@ extension PostgresPaymentsStore {
         return "it was first used with different parameters"
     }
 
-    public func release(_ key: ClaimedKey, counted: Bool) async {
+    public func release(_ key: ClaimedKey, counted: Bool, waitingUntil wait: Deadline) async {
         let uncount: Int32 = counted ? 0 : 1
-        // A second at most, waiting for a connection included: past it, the lease is about to run out anyway.
-        let deadline = Deadline.after(.milliseconds(1000))
-        do {
-            // In a task of its own: a request whose deadline answered it has its task cancelled, and a cancelled
-            // task gets no connection; its key must still be let go, or the client's retry waits out the lease.
-            let released: Void? = try await Task {
-                try await deadline.race {
-                    _ = try await self.database.withRetries("release", .statement, deadline: deadline) { connection in
+        let lease = Deadline.after(self.lease)
+        // In a task of its own: a request whose deadline answered it has its task cancelled, and a cancelled task
+        // gets no connection; its key must still be let go, or the client's retry waits out the lease. The task
+        // may run until a lease from now, waiting for a connection included; its caller waits only until `wait`.
+        let release = Task {
+            do {
+                let released: Void? = try await lease.race {
+                    _ = try await self.database.withRetries("release", .statement, deadline: lease) { connection in
                         try await connection.query(
                             """
                             UPDATE idempotency_keys
@@ -99,13 +99,14 @@ extension PostgresPaymentsStore {
                             """, logger: self.logger)
                     }
                 }
-            }.value
-            guard released != nil else { throw PaymentsError.deadlineExceeded }
-        } catch {
-            self.logger.warning(
-                "could not release an idempotency key; its lease will expire",
-                metadata: ["error": "\(StoreFailure.describe(error))"])
+                guard released != nil else { throw PaymentsError.deadlineExceeded }
+            } catch {
+                self.logger.warning(
+                    "could not release an idempotency key; its lease will expire",
+                    metadata: ["error": "\(StoreFailure.describe(error))"])
+            }
         }
+        _ = await wait.wait(for: release)
     }
 
     public func renewLease(of key: ClaimedKey, deadline: Deadline) async throws -> Bool {

@@ -24,7 +24,7 @@ struct IdempotencyLayerTests {
             }
         }
 
-        func release(_ key: ClaimedKey, counted: Bool) async {
+        func release(_ key: ClaimedKey, counted: Bool, waitingUntil deadline: Deadline) async {
             self.released.withLock { $0.append(counted) }
         }
 

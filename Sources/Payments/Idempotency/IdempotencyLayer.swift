@@ -78,7 +78,7 @@ public struct IdempotencyLayer: Sendable {
             } catch {
                 // An attempt that the database or the budget stopped did no work a retry would not redo: it does
                 // not count towards the completer's attempts, so capacity trouble never makes it give up.
-                await self.store.release(key, counted: !Self.isCapacityFailure(error))
+                await self.store.release(key, counted: !Self.isCapacityFailure(error), waitingUntil: deadline)
                 throw error
             }
         }

@@ -6,8 +6,9 @@ public protocol IdempotencyStore: Sendable {
     /// Unlocks a key this request holds without moving its recovery point, so a retry may resume at once. An
     /// attempt that did no work (`counted: false`: the database or the budget ran out before it could) is taken
     /// back off the key's attempts, so capacity trouble never uses up the completer's attempts. Best effort: if it
-    /// fails, the lease runs out instead.
-    func release(_ key: ClaimedKey, counted: Bool) async
+    /// fails, the lease runs out instead. The release itself may take as long as a lease (past that, a retry or the
+    /// completer may take the key over anyway); its caller waits for it until `deadline` at most.
+    func release(_ key: ClaimedKey, counted: Bool, waitingUntil deadline: Deadline) async
     /// Extends the lease of a key this request still holds by a whole lease; false when another attempt has taken
     /// it over. Done before a side effect that must not race a takeover (a void at the processor).
     func renewLease(of key: ClaimedKey, deadline: Deadline) async throws -> Bool

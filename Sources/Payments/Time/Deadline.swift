@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The moment by which a request must be answered. Everything a request waits on (the pool, retries, the processor)
 /// draws on what is left of it.
 public struct Deadline: Sendable, Comparable {
@@ -43,6 +45,43 @@ public struct Deadline: Sendable, Comparable {
             defer { group.cancelAll() }
             guard let first = try await group.next() else { return nil }
             return first
+        }
+    }
+}
+
+extension Deadline {
+    /// The value of `task` if it ends by the deadline, else nil; the task goes on either way. For work that must
+    /// finish, such as letting a key go, whose caller cannot wait as long as the work may take. (`race` cannot do
+    /// this: its operation is a child task, which the race waits for, and awaiting a task's value ignores
+    /// cancellation.)
+    public func wait<T: Sendable>(for task: Task<T, Never>) async -> T? {
+        guard !self.hasPassed else { return nil }
+        let deadline = self.instant
+        let answer = Answer<T>()
+        return await withCheckedContinuation { continuation in
+            answer.expect(continuation)
+            let timer = Task {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                answer.give(nil)
+            }
+            Task {
+                let value = await task.value
+                timer.cancel()
+                answer.give(value)
+            }
+        }
+    }
+
+    /// A continuation resumed once, by whichever of the task and the timer comes first.
+    private final class Answer<T: Sendable>: Sendable {
+        private let continuation = Mutex<CheckedContinuation<T?, Never>?>(nil)
+
+        func expect(_ continuation: CheckedContinuation<T?, Never>) {
+            self.continuation.withLock { $0 = continuation }
+        }
+
+        func give(_ value: T?) {
+            self.continuation.withLock { $0.take() }?.resume(returning: value)
         }
     }
 }
