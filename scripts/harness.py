@@ -116,13 +116,14 @@ def process_times(pid):
 class Server:
     """One `paisa serve` process on a free port, logging to `name`-N.log in `state`."""
 
-    def __init__(self, binaries, database, name, state, extra=(), environment=None):
+    def __init__(self, binaries, database, name, state, extra=(), environment=None, budget_ms=BUDGET_MS):
         self.binaries = binaries
         self.environment = environment or {}
         self.state = state
         self.database = database
         self.name = name
         self.extra = list(extra)
+        self.budget_ms = budget_ms
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
@@ -134,7 +135,7 @@ class Server:
         command = [
             os.path.join(self.binaries, "paisa"), "serve", "--port", str(self.port), "--log-level", "warning",
             # The scenarios and the benchmark measure the server, not its rate limit.
-            "--budget-ms", str(BUDGET_MS), "--rate-limit-test", "0", "--rate-limit-live", "0", *self.extra,
+            "--budget-ms", str(self.budget_ms), "--rate-limit-test", "0", "--rate-limit-live", "0", *self.extra,
         ]
         env = dict(self.database.env, **self.environment)
         with open(log_path, "w") as log_file:

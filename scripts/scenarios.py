@@ -78,8 +78,10 @@ class Scenario:
         self.servers = []
         self.loads = []
 
-    def server(self, extra=()):
-        server = Server(self.context.binaries, self.database, f"{self.name}-{len(self.servers) + 1}", STATE, extra)
+    def server(self, extra=(), budget_ms=BUDGET_MS):
+        server = Server(
+            self.context.binaries, self.database, f"{self.name}-{len(self.servers) + 1}", STATE, extra,
+            budget_ms=budget_ms)
         self.servers.append(server)
         server.start()
         return server
@@ -389,11 +391,19 @@ def scenario_two_instances(s, short):
     s.judge_load(result)
 
 
+# A budget for scenarios about something other than the clock.
+GENEROUS_BUDGET_MS = 10_000
+
+
 def scenario_injected_faults(s, short):
     """Serialization failures and deadlocks injected at a high rate: retried inside the server, never a 5xx."""
     faults = "serialization_failure=fail@0.3,deadlock=fail@0.2"
-    server = s.server(["--faults", faults])
-    result = s.load([server.url], steady(8 if short else 40, 20 if short else 40))
+    # What is judged is that conflicts are retried, not the clock: with half of all statements failing, a loaded
+    # machine can spend the 2-second budget on backoffs and answer 503 for want of time (seen once on a clean clone,
+    # at a p99 of 1.8 s), so the server gets a budget such a machine cannot miss, and each attempt as long to answer.
+    server = s.server(["--faults", faults], budget_ms=GENEROUS_BUDGET_MS)
+    result = s.load([server.url], steady(8 if short else 40, 20 if short else 40),
+                    extra=("--timeout", f"{GENEROUS_BUDGET_MS + 1000}ms"))
     s.figures["faults"] = faults
     s.figures["database retries"] = server.metric("paisa_db_retries_total")
     s.judge_load(result)
