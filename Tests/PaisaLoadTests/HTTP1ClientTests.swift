@@ -94,7 +94,9 @@ import Testing
         try await TestServer.with { server in
             let client = HTTP1Client()
             let request = Task { try await client.execute(.GET, server.url("/silent"), timeout: .seconds(600)) }
-            while server.requestsSeen() == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            // Bounded: a request never seen fails the expectation below after this many polls.
+            for _ in 0..<500 where server.requestsSeen() == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(server.requestsSeen() == 1)
             request.cancel()
             await #expect(throws: HTTP1Client.Failure.connectionClosed) { try await request.value }
             await client.shutdown()

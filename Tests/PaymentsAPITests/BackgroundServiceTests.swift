@@ -117,7 +117,7 @@ struct BackgroundServiceTests {
         try await Paisa.with(logger: log.logger) { paisa in
             // Abandoned now, and resumed at once by this server's completer (before another test's completer,
             // which would give up on it just the same, can list it).
-            await charge.store.release(charge.claimed, counted: true, waitingUntil: .after(.seconds(10)))
+            await charge.store.release(charge.claimed, counted: true, waitingUntil: TestDatabase.deadline())
             #expect(await paisa.server.completer.resume(charge.abandoned) == false)
             // Giving up happens once: a second look finds the key given up (and finished) and does nothing.
             #expect(await paisa.server.completer.resume(charge.abandoned) == false)
@@ -135,7 +135,7 @@ struct BackgroundServiceTests {
     func givingUpRetriesTheEnding() async throws {
         let charge = try await Self.unfinishableCharge()
         try await Paisa.with(configuration: PaymentIntentTests.crashable) { paisa in
-            await charge.store.release(charge.claimed, counted: true, waitingUntil: .after(.seconds(10)))
+            await charge.store.release(charge.claimed, counted: true, waitingUntil: TestDatabase.deadline())
             // The ending's last statement fails once: the key must not stay given up and unfinished.
             paisa.server.faults.arm(.beforeFinishCommit, .init(action: .crash, remaining: 1))
             #expect(await paisa.server.completer.resume(charge.abandoned) == false)
@@ -185,7 +185,7 @@ struct BackgroundServiceTests {
                 )
                 SELECT count(*) FROM hidden
                 """)
-            await store.release(claimed, counted: counted, waitingUntil: .after(.seconds(10)))
+            await store.release(claimed, counted: counted, waitingUntil: TestDatabase.deadline())
         }
         let attempts = try await TestDatabase.integers(
             "SELECT attempts FROM idempotency_keys WHERE account_id = \(account.id) AND key = \(key)")

@@ -18,15 +18,11 @@ struct IdempotencyStoreTests {
             requestID: ObjectID.make(.request))
     }
 
-    /// A deadline for a store call that is not about time: generous, as the whole suite shares two cores and one
-    /// pool (the lease-expiry tests wait on the clock, never on this).
-    static func deadline() -> Deadline { .after(.seconds(10)) }
-
     /// A claim of `key` that must succeed (a fresh key, or one nobody holds).
     static func claimed(_ store: PostgresPaymentsStore, _ scope: Scope, key: String) async throws -> ClaimedKey {
         guard
             case .claimed(let claimed) = try await store.claim(
-                Self.request(scope, key: key), deadline: Self.deadline())
+                Self.request(scope, key: key), deadline: TestDatabase.deadline())
         else { throw Failure("no claim of \(key)") }
         return claimed
     }
@@ -43,14 +39,14 @@ struct IdempotencyStoreTests {
         let key = ObjectID.randomBase62(count: 10)
         guard
             case .claimed(let claimed) = try await store.claim(
-                Self.request(scope, key: key), deadline: Self.deadline())
+                Self.request(scope, key: key), deadline: TestDatabase.deadline())
         else {
             Issue.record("first claim did not claim")
             return
         }
         #expect(claimed.recoveryPoint == .started)
         #expect(claimed.attempts == 1)
-        #expect(try await store.claim(Self.request(scope, key: key), deadline: Self.deadline()) == .inUse)
+        #expect(try await store.claim(Self.request(scope, key: key), deadline: TestDatabase.deadline()) == .inUse)
     }
 
     @Test("a mismatch is reported before the key's lock: different parameters or path")
@@ -59,12 +55,12 @@ struct IdempotencyStoreTests {
         let scope = try await Self.scope()
         let key = ObjectID.randomBase62(count: 10)
         _ = try await store.claim(
-            Self.request(scope, key: key, parameters: #"{"a":"1"}"#), deadline: Self.deadline())
+            Self.request(scope, key: key, parameters: #"{"a":"1"}"#), deadline: TestDatabase.deadline())
         let params = try await store.claim(
-            Self.request(scope, key: key, parameters: #"{"a":"2"}"#), deadline: Self.deadline())
+            Self.request(scope, key: key, parameters: #"{"a":"2"}"#), deadline: TestDatabase.deadline())
         let path = try await store.claim(
             Self.request(scope, key: key, parameters: #"{"a":"1"}"#, path: "/v1/refunds"),
-            deadline: Self.deadline())
+            deadline: TestDatabase.deadline())
         guard case .mismatch(let paramsDifference) = params, case .mismatch(let pathDifference) = path else {
             Issue.record("expected mismatches, got \(params) and \(path)")
             return
@@ -81,7 +77,7 @@ struct IdempotencyStoreTests {
         let claimed = try await Self.claimed(store, scope, key: key)
         let released = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            await store.release(claimed, counted: false, waitingUntil: Self.deadline())
+            await store.release(claimed, counted: false, waitingUntil: TestDatabase.deadline())
         }
         await released.value
         let holders = try await TestDatabase.strings(
@@ -98,7 +94,7 @@ struct IdempotencyStoreTests {
         let scope = try await Self.scope()
         let key = ObjectID.randomBase62(count: 10)
         let first = try await Self.claimed(store, scope, key: key)
-        await store.release(first, counted: true, waitingUntil: Self.deadline())
+        await store.release(first, counted: true, waitingUntil: TestDatabase.deadline())
         let second = try await Self.claimed(store, scope, key: key)
         #expect(second.attempts == 2)
         #expect(second.processorKey == first.processorKey)
@@ -114,12 +110,12 @@ struct IdempotencyStoreTests {
         try await Task.sleep(for: .milliseconds(120))
         let fresh = try await Self.claimed(store, scope, key: key)
         let response = StoredResponse(status: 200, body: Array("{}".utf8))
-        let staleFinished = try await store.finish(key: stale, deadline: Self.deadline()) { _ in response }
+        let staleFinished = try await store.finish(key: stale, deadline: TestDatabase.deadline()) { _ in response }
         #expect(staleFinished == nil)
-        let freshFinished = try await store.finish(key: fresh, deadline: Self.deadline()) { _ in response }
+        let freshFinished = try await store.finish(key: fresh, deadline: TestDatabase.deadline()) { _ in response }
         #expect(freshFinished == response)
         #expect(
-            try await store.claim(Self.request(scope, key: key), deadline: Self.deadline())
+            try await store.claim(Self.request(scope, key: key), deadline: TestDatabase.deadline())
                 == .replay(response, originalRequestID: try await Self.originalRequestID(scope, key)))
     }
 
@@ -130,12 +126,12 @@ struct IdempotencyStoreTests {
         let (done, open) = (ObjectID.randomBase62(count: 10), ObjectID.randomBase62(count: 10))
         guard
             case .claimed(let finished) = try await store.claim(
-                Self.request(scope, key: done), deadline: Self.deadline())
+                Self.request(scope, key: done), deadline: TestDatabase.deadline())
         else { throw Failure("no claim") }
-        _ = try await store.finish(key: finished, deadline: Self.deadline()) { _ in
+        _ = try await store.finish(key: finished, deadline: TestDatabase.deadline()) { _ in
             StoredResponse(status: 200, body: Array("{}".utf8))
         }
-        _ = try await store.claim(Self.request(scope, key: open), deadline: Self.deadline())
+        _ = try await store.claim(Self.request(scope, key: open), deadline: TestDatabase.deadline())
         // Age both keys past a day.
         try await TestDatabase.client().query(
             """
