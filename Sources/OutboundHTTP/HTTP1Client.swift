@@ -8,6 +8,10 @@ import Synchronization
 /// reads. One request at a time per connection; a connection whose answer allowed it goes back to a per-origin
 /// stack of idle ones and is reused. No redirects are followed (a 3xx is an answer like any other), nothing is
 /// retried, and every request ends within its timeout, connecting included.
+///
+/// A caller that runs on one of NIO's event loops (a task whose executor is that loop) gets connections of that
+/// loop only, kept apart from everyone else's: its request is written, and its answer resumes it, on the thread
+/// it already runs on, with no hop between threads.
 public final class HTTP1Client: Sendable {
     /// What every request shares.
     public struct Configuration: Sendable {
@@ -16,7 +20,8 @@ public final class HTTP1Client: Sendable {
         /// The most of an answer's body that is kept: past it the answer ends there (`Response.isTruncated`) and
         /// its connection is closed.
         public var responseBytesMax = 4 * 1024 * 1024
-        /// Idle connections kept per origin for reuse; one returned beyond this is closed.
+        /// Idle connections kept per origin (per origin and event loop, for callers running on one) for reuse; one
+        /// returned beyond this is closed.
         public var idleConnectionsPerOriginMax = 64
         /// An idle connection not reused within this is closed.
         public var idleTimeout: Duration = .seconds(30)
@@ -77,7 +82,8 @@ public final class HTTP1Client: Sendable {
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: target, headers: headers)
         head.headers.replaceOrAdd(name: "Host", value: origin.hostHeader)
         if let body { head.headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes)) }
-        let channel = try await self.connection(to: origin, deadline: deadline)
+        let pool = Pool(origin: origin, eventLoop: MultiThreadedEventLoopGroup.currentEventLoop)
+        let channel = try await self.connection(in: pool, deadline: deadline)
         let answered = channel.eventLoop.makePromise(of: Response.self)
         let exchange = Exchange(
             head: head, body: body, deadline: deadline, bodyBytesMax: self.configuration.responseBytesMax,
@@ -89,7 +95,7 @@ public final class HTTP1Client: Sendable {
         } onCancel: {
             channel.close(promise: nil)
         }
-        self.release(channel, of: origin, reusable: response.keepAlive)
+        self.release(channel, to: pool, reusable: response.keepAlive)
         return response
     }
 
@@ -106,14 +112,14 @@ public final class HTTP1Client: Sendable {
         }
     }
 
-    /// An idle connection to `origin` that is still open, or a new one.
-    private func connection(to origin: Origin, deadline: NIODeadline) async throws -> any Channel {
+    /// An idle connection of `pool` that is still open, or a new one (on the pool's event loop, if it has one).
+    private func connection(in pool: Pool, deadline: NIODeadline) async throws -> any Channel {
         // Connections the server closed while they were idle are dropped on the way.
         while true {
             let reused = try self.idle.withLock { idle in
                 guard !idle.isShutDown else { throw Failure.shutDown }
-                defer { if idle.connections[origin]?.isEmpty == true { idle.connections[origin] = nil } }
-                return idle.connections[origin]?.popLast()
+                defer { if idle.connections[pool]?.isEmpty == true { idle.connections[pool] = nil } }
+                return idle.connections[pool]?.popLast()
             }
             guard let reused else { break }
             // Taken from the list, so its expiry, if it fires now, finds nothing to close.
@@ -122,9 +128,10 @@ public final class HTTP1Client: Sendable {
         }
         let remaining = deadline - .now()
         guard remaining > .zero else { throw Failure.timeout }
+        let origin = pool.origin
         let tls = origin.isTLS ? try self.tlsContext.get() : nil
         let validatesHeaders = self.configuration.validatesHeaders
-        return try await ClientBootstrap(group: self.group)
+        return try await ClientBootstrap(group: pool.eventLoop ?? self.group)
             .connectTimeout(min(remaining, TimeAmount(self.configuration.connectTimeout)))
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -143,20 +150,20 @@ public final class HTTP1Client: Sendable {
             .get()
     }
 
-    /// Puts `channel` back for the next request to `origin`, or closes it.
-    private func release(_ channel: any Channel, of origin: Origin, reusable: Bool) {
+    /// Puts `channel` back in `pool` for its next request, or closes it.
+    private func release(_ channel: any Channel, to pool: Pool, reusable: Bool) {
         guard reusable, channel.isActive else {
             channel.close(promise: nil)
             return
         }
         let expiry = channel.eventLoop.scheduleTask(in: TimeAmount(self.configuration.idleTimeout)) {
-            self.expire(channel, of: origin)
+            self.expire(channel, of: pool)
         }
         let kept = self.idle.withLock { idle in
             guard !idle.isShutDown,
-                idle.connections[origin, default: []].count < self.configuration.idleConnectionsPerOriginMax
+                idle.connections[pool, default: []].count < self.configuration.idleConnectionsPerOriginMax
             else { return false }
-            idle.connections[origin, default: []].append(IdleConnection(channel: channel, expiry: expiry))
+            idle.connections[pool, default: []].append(IdleConnection(channel: channel, expiry: expiry))
             return true
         }
         if !kept {
@@ -166,13 +173,13 @@ public final class HTTP1Client: Sendable {
     }
 
     /// Closes `channel` if it is still idle: whoever takes it off the list first owns it.
-    private func expire(_ channel: any Channel, of origin: Origin) {
+    private func expire(_ channel: any Channel, of pool: Pool) {
         let expired = self.idle.withLock { idle in
-            guard let index = idle.connections[origin]?.firstIndex(where: { $0.channel === channel }) else {
+            guard let index = idle.connections[pool]?.firstIndex(where: { $0.channel === channel }) else {
                 return false
             }
-            idle.connections[origin]?.remove(at: index)
-            if idle.connections[origin]?.isEmpty == true { idle.connections[origin] = nil }
+            idle.connections[pool]?.remove(at: index)
+            if idle.connections[pool]?.isEmpty == true { idle.connections[pool] = nil }
             return true
         }
         if expired { channel.close(promise: nil) }
@@ -185,9 +192,26 @@ private struct IdleConnection: Sendable {
     let expiry: Scheduled<Void>
 }
 
-/// The idle connections per origin, and whether the client is shut down.
+/// Where idle connections wait: per origin, and apart for callers running on an event loop, per loop.
+private struct Pool: Hashable, Sendable {
+    let origin: Origin
+    /// The loop its connections run on, when they were made for callers running on it.
+    let eventLoop: (any EventLoop)?
+
+    static func == (left: Pool, right: Pool) -> Bool {
+        left.origin == right.origin
+            && left.eventLoop.map(ObjectIdentifier.init) == right.eventLoop.map(ObjectIdentifier.init)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(self.origin)
+        hasher.combine(self.eventLoop.map(ObjectIdentifier.init))
+    }
+}
+
+/// The idle connections per pool, and whether the client is shut down.
 private struct IdleConnections: ~Copyable {
-    var connections: [Origin: [IdleConnection]] = [:]
+    var connections: [Pool: [IdleConnection]] = [:]
     var isShutDown = false
 }
 

@@ -28,6 +28,44 @@ import Testing
         }
     }
 
+    @Test("a caller running on an event loop gets connections of its loop, kept apart from everyone else's")
+    func keepsConnectionsPerLoop() async throws {
+        try await TestServer.with { server in
+            let client = HTTP1Client()
+            let lanes = MultiThreadedEventLoopGroup.singleton.makeIterator().map(EventLoopExecutor.init)
+            let count = { (lane: EventLoopExecutor) async throws -> String in
+                try await withTaskExecutorPreference(lane) {
+                    let response = try await client.execute(.GET, server.url("/count"), timeout: .seconds(30))
+                    #expect(lane.eventLoop.inEventLoop, "resumed on its own loop")
+                    return String(buffer: response.body)
+                }
+            }
+            #expect(try await count(lanes[0]) == "connection 1 request 1")
+            // A caller on no loop does not take the loop's idle connection, and the loop's caller gets it back.
+            let elsewhere = try await client.execute(.GET, server.url("/count"), timeout: .seconds(30))
+            #expect(String(buffer: elsewhere.body) == "connection 2 request 1")
+            #expect(try await count(lanes[0]) == "connection 1 request 2")
+            if lanes.count > 1 {
+                #expect(try await count(lanes[1]) == "connection 3 request 1")
+                #expect(try await count(lanes[0]) == "connection 1 request 3")
+            }
+            await client.shutdown()
+        }
+    }
+
+    @Test("a loop's sleep returns on its loop, not before its instant; one already passed returns at once")
+    func sleepsOnTheLoop() async {
+        let lane = EventLoopExecutor(MultiThreadedEventLoopGroup.singleton.next())
+        await withTaskExecutorPreference(lane) {
+            let until = ContinuousClock.now + .milliseconds(20)
+            await lane.sleep(until: until)
+            #expect(ContinuousClock.now >= until)
+            #expect(lane.eventLoop.inEventLoop)
+            await lane.sleep(until: until - .seconds(1))
+            #expect(lane.eventLoop.inEventLoop)
+        }
+    }
+
     @Test("a connection left idle past the idle timeout is closed, and the next request opens another")
     func closesIdleConnections() async throws {
         try await TestServer.with { server in

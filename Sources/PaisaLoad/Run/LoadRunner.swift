@@ -1,5 +1,9 @@
+import NIOPosix
+import OutboundHTTP
+
 /// Drives the open-model run: a dispatcher sends each arrival at its intended time (or counts it late or
-/// dropped), payments run as child tasks, and a ticker samples CPU and draws the progress line once a second.
+/// dropped), payments run as child tasks on NIO's event loops, and a ticker samples CPU and draws the progress line
+/// once a second.
 struct LoadRunner: Sendable {
     /// What the run measured.
     struct Measurement: Sendable {
@@ -61,30 +65,35 @@ struct LoadRunner: Sendable {
         let schedule = ArrivalSchedule(
             stages: self.configuration.profile.stages,
             poissonSeed: self.configuration.poisson ? self.configuration.workload.seed : nil)
+        // Payments take turns over NIO's event loops, each running on its loop from its send to its record; the
+        // dispatcher runs on the first and waits for each arrival on that loop's timer.
+        let lanes = MultiThreadedEventLoopGroup.singleton.makeIterator().map(EventLoopExecutor.init)
         // Time spent waiting for the in-flight gate is the server's doing, not ours: lag is measured after it.
         var readyAt = start
-        await withDiscardingTaskGroup { payments in
-            for arrival in schedule {
-                if self.stop.isRequested { break }
-                let intended = start + arrival.offset
-                try? await Task.sleep(until: intended, clock: .continuous)
-                let woke = clock.now
-                recorder.scheduled(arrival, lag: max(woke - max(intended, readyAt), .zero))
-                let entered = await gate.enter(before: intended + self.configuration.dropAfter)
-                let sentAt = clock.now
-                readyAt = sentAt
-                guard entered else {
-                    recorder.dropped(arrival)
-                    continue
-                }
-                recorder.sent(arrival, delay: sentAt - intended)
-                recorder.inFlight(gate.inFlight, at: sentAt - start)
-                payments.addTask {
-                    let completion = await work(arrival.index)
-                    recorder.finished(
-                        arrival, completion, firstSent: completion.firstSent - start,
-                        finished: completion.finished - start)
-                    gate.leave()
+        await withTaskExecutorPreference(lanes[0]) {
+            await withDiscardingTaskGroup { payments in
+                for arrival in schedule {
+                    if self.stop.isRequested { break }
+                    let intended = start + arrival.offset
+                    await lanes[0].sleep(until: intended)
+                    let woke = clock.now
+                    recorder.scheduled(arrival, lag: max(woke - max(intended, readyAt), .zero))
+                    let entered = await gate.enter(before: intended + self.configuration.dropAfter)
+                    let sentAt = clock.now
+                    readyAt = sentAt
+                    guard entered else {
+                        recorder.dropped(arrival)
+                        continue
+                    }
+                    recorder.sent(arrival, delay: sentAt - intended)
+                    recorder.inFlight(gate.inFlight, at: sentAt - start)
+                    payments.addTask(executorPreference: lanes[arrival.index % lanes.count]) {
+                        let completion = await work(arrival.index)
+                        recorder.finished(
+                            arrival, completion, firstSent: completion.firstSent - start,
+                            finished: completion.finished - start)
+                        gate.leave()
+                    }
                 }
             }
         }
