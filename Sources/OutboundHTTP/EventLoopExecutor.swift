@@ -1,8 +1,9 @@
 import NIOCore
 
 /// Runs a task's jobs on one of NIO's event loops. A task that prefers it (`withTaskExecutorPreference`, or a task
-/// group's `addTask(executorPreference:)`) and sends through `HTTP1Client` writes its request and is resumed by its
-/// answer on the thread that owns its connection: no hop between threads on the way.
+/// group's `addTask(executorPreference:)`) and sends through an `HTTP1Client` that keeps connections per event loop
+/// writes its request and is resumed by its answer on the thread that owns its connection: no hop between threads
+/// on the way.
 ///
 /// Work on it shares the loop with that loop's connections, so it must not block.
 public final class EventLoopExecutor: TaskExecutor {

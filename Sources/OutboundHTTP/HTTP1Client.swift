@@ -9,9 +9,9 @@ import Synchronization
 /// stack of idle ones and is reused. No redirects are followed (a 3xx is an answer like any other), nothing is
 /// retried, and every request ends within its timeout, connecting included.
 ///
-/// A caller that runs on one of NIO's event loops (a task whose executor is that loop) gets connections of that
-/// loop only, kept apart from everyone else's: its request is written, and its answer resumes it, on the thread
-/// it already runs on, with no hop between threads.
+/// With `Configuration.keepsConnectionsPerEventLoop`, a caller that runs on one of NIO's event loops (a task that
+/// prefers an `EventLoopExecutor`) gets connections of that loop only, kept apart from everyone else's: its
+/// request is written, and its answer resumes it, on the thread it already runs on, with no hop between threads.
 public final class HTTP1Client: Sendable {
     /// What every request shares.
     public struct Configuration: Sendable {
@@ -20,9 +20,13 @@ public final class HTTP1Client: Sendable {
         /// The most of an answer's body that is kept: past it the answer ends there (`Response.isTruncated`) and
         /// its connection is closed.
         public var responseBytesMax = 4 * 1024 * 1024
-        /// Idle connections kept per origin (per origin and event loop, for callers running on one) for reuse; one
-        /// returned beyond this is closed.
+        /// Idle connections kept per origin (per origin and event loop, with `keepsConnectionsPerEventLoop`) for
+        /// reuse; one returned beyond this is closed.
         public var idleConnectionsPerOriginMax = 64
+        /// Whether a caller running on an event loop gets connections opened on that loop and kept for its callers
+        /// alone. For a caller pinned to a loop (paisa-load's payments); a process whose every task runs on NIO's
+        /// loops (`paisa serve`) would split its connections by whichever loop a task happens to be on.
+        public var keepsConnectionsPerEventLoop = false
         /// An idle connection not reused within this is closed.
         public var idleTimeout: Duration = .seconds(30)
         /// Whether a header value with a byte HTTP does not allow (a control character) fails the request before
@@ -82,7 +86,10 @@ public final class HTTP1Client: Sendable {
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: target, headers: headers)
         head.headers.replaceOrAdd(name: "Host", value: origin.hostHeader)
         if let body { head.headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes)) }
-        let pool = Pool(origin: origin, eventLoop: MultiThreadedEventLoopGroup.currentEventLoop)
+        let pool = Pool(
+            origin: origin,
+            eventLoop: self.configuration.keepsConnectionsPerEventLoop
+                ? MultiThreadedEventLoopGroup.currentEventLoop : nil)
         let channel = try await self.connection(in: pool, deadline: deadline)
         let answered = channel.eventLoop.makePromise(of: Response.self)
         let exchange = Exchange(
@@ -192,7 +199,8 @@ private struct IdleConnection: Sendable {
     let expiry: Scheduled<Void>
 }
 
-/// Where idle connections wait: per origin, and apart for callers running on an event loop, per loop.
+/// Where idle connections wait: per origin, and with `keepsConnectionsPerEventLoop` apart for callers running on
+/// an event loop, per loop.
 private struct Pool: Hashable, Sendable {
     let origin: Origin
     /// The loop its connections run on, when they were made for callers running on it.

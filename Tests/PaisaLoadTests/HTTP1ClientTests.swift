@@ -28,10 +28,12 @@ import Testing
         }
     }
 
-    @Test("a caller running on an event loop gets connections of its loop, kept apart from everyone else's")
+    @Test("kept per loop, a caller running on an event loop gets connections of its loop, apart from everyone else's")
     func keepsConnectionsPerLoop() async throws {
         try await TestServer.with { server in
-            let client = HTTP1Client()
+            var configuration = HTTP1Client.Configuration()
+            configuration.keepsConnectionsPerEventLoop = true
+            let client = HTTP1Client(configuration: configuration)
             let lanes = MultiThreadedEventLoopGroup.singleton.makeIterator().map(EventLoopExecutor.init)
             let count = { (lane: EventLoopExecutor) async throws -> String in
                 try await withTaskExecutorPreference(lane) {
@@ -49,6 +51,21 @@ import Testing
                 #expect(try await count(lanes[1]) == "connection 3 request 1")
                 #expect(try await count(lanes[0]) == "connection 1 request 3")
             }
+            await client.shutdown()
+        }
+    }
+
+    @Test("by default a caller on an event loop shares the origin's connections with every other caller")
+    func sharesConnectionsByDefault() async throws {
+        try await TestServer.with { server in
+            let client = HTTP1Client()
+            let lane = EventLoopExecutor(MultiThreadedEventLoopGroup.singleton.next())
+            let pinned = try await withTaskExecutorPreference(lane) {
+                try await client.execute(.GET, server.url("/count"), timeout: .seconds(30))
+            }
+            let elsewhere = try await client.execute(.GET, server.url("/count"), timeout: .seconds(30))
+            #expect(String(buffer: pinned.body) == "connection 1 request 1")
+            #expect(String(buffer: elsewhere.body) == "connection 1 request 2")
             await client.shutdown()
         }
     }

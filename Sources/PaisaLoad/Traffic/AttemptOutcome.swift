@@ -75,7 +75,7 @@ public enum AttemptOutcome: Sendable, Equatable {
         let replayed = headerValue("idempotent-replayed") == "true"
         switch status {
         case 200:
-            guard let charge = try? JSONDecoder().decode(ChargeAnswer.self, from: body),
+            guard let charge = try? JSONDecoder().decode(WireCharge.self, from: body),
                 let chargeStatus = ChargeStatus(rawValue: charge.status)
             else { return .malformed(status: status) }
             return .charged(chargeID: charge.id, status: chargeStatus, replayed: replayed)
@@ -128,12 +128,6 @@ public enum AttemptOutcome: Sendable, Equatable {
             guard status != 402 else { return (.declined(chargeID: error?.charge, replayed: replayed), intentID) }
             return (Self.classify(status: status, headerValue: headerValue, body: body), intentID)
         }
-    }
-
-    /// What a payment needs of a charge answer: the audit reads the rest through the API afterwards.
-    private struct ChargeAnswer: Decodable {
-        let id: String
-        let status: String
     }
 
     /// The end of the retry-later window the server asks for (`Retry-After: <seconds>`), if any.

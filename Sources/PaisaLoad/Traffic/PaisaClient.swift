@@ -30,6 +30,8 @@ public final class PaisaClient: Sendable {
         configuration.connectTimeout = Self.connectTimeout
         configuration.responseBytesMax = Self.responseBytesMax
         configuration.idleConnectionsPerOriginMax = max(connections, 1)
+        // Payments run on the event loops (`LoadRunner`): each keeps to its own loop's connections.
+        configuration.keepsConnectionsPerEventLoop = true
         // Longer than any pause between a run's stages and its audit.
         configuration.idleTimeout = .seconds(60)
         self.http = HTTP1Client(configuration: configuration)
