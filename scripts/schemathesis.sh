@@ -72,7 +72,8 @@ echo "schemathesis: $("$VENV/bin/schemathesis" --version) against http://127.0.0
 # request for the state of what it names; negative_data_rejection by negative_data_rejection_as_read, which knows
 # that a JSON body's scalars are read as their text, as a form body's are; use_after_free by
 # use_after_free_except_tombstones, which knows that a deleted customer reads back as Stripe's tombstone; and
-# not_a_server_error by not_a_server_error_within_budget, which leaves a 503 for the time budget to the benchmarks unless an operation mostly times out.
+# not_a_server_error by not_a_server_error_within_budget, which leaves a 503 for the time budget to the benchmarks
+# unless an operation mostly times out.
 # max_response_time is off: a test here judges no durations (a shared machine stalls; the 2-second budget has
 # tests and benchmarks of its own), and since `--checks all` would turn it on, the checks are listed: every other
 # built-in check of the pinned version, and the four replacements.

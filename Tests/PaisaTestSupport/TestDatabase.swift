@@ -33,11 +33,11 @@ public enum TestDatabase {
 
     private static let setup = Setup()
 
-    /// The shared, running, migrated pool.
     /// A deadline for store work that is not about time: generous, as the whole suite shares two cores and one
     /// pool (tests of the clock set their own).
     public static func deadline() -> Deadline { .after(.seconds(10)) }
 
+    /// The shared, running, migrated pool.
     public static func client() async throws -> PostgresClient {
         try await Self.setup.client()
     }
